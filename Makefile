@@ -1,0 +1,43 @@
+# CockpitVM front door. `make` builds, `make check` tests, `make demo` shows.
+# The real build is CMake; this file only names the common jobs.
+
+BUILD     ?= build
+SANBUILD  ?= build-san
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECS ?= 30
+CMAKE_GEN := -G "Unix Makefiles"
+
+.PHONY: all deps build check test san fuzz demo bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build:
+	@cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Sanitizer build with clang: ASan + UBSan on every test, plus the libFuzzer
+# targets run for a bounded time (FUZZ_SECS each).
+san:
+	@CC=clang cmake -S . -B $(SANBUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug \
+	    -DCOCKPIT_SANITIZE=ON -DCOCKPIT_FUZZ=ON -DCOCKPIT_FUZZ_SECS=$(FUZZ_SECS) >/dev/null
+	@cmake --build $(SANBUILD) -j $(JOBS)
+	@cd $(SANBUILD) && ctest --output-on-failure -j $(JOBS)
+
+check: deps
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory san
+
+demo: deps build
+	@scripts/demo.sh $(BUILD)
+
+bench: deps build
+	@$(BUILD)/bin/cockpit bench
+
+clean:
+	rm -rf $(BUILD) $(SANBUILD)

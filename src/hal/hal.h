@@ -1,0 +1,61 @@
+/*
+** hal.h -- the platform interface every port implements.
+**
+** The hypervisor owns the hardware; guests reach it only through the Host
+** ABI, whose dispatch (src/vm/cvm_host.c) calls these functions after
+** checking capabilities and arguments. Each port (src/ports/NAME) provides
+** one implementation: the simulated board on Linux, the Cortex-M4 firmware
+** under QEMU, the STM32G474.
+**
+** Conventions: functions returning int give >= 0 on success and a negative
+** hal_err on failure (no such pin, bus NACK, ...). Freestanding C.
+*/
+#ifndef HAL_H
+#define HAL_H
+
+#include <stdint.h>
+
+typedef enum hal_err {
+  HAL_OK = 0,
+  HAL_EINVAL = -1,   /* no such pin/channel, or a bad mode/value */
+  HAL_ENACK = -2,    /* I2C device did not acknowledge */
+  HAL_EBUS = -3,     /* bus error */
+  HAL_ECLOSED = -4   /* port not opened */
+} hal_err;
+
+/* Pin modes, as in Arduino (values shared with guest/include/cockpit.h). */
+enum { HAL_INPUT = 0, HAL_OUTPUT = 1, HAL_INPUT_PULLUP = 2 };
+
+/* Time: microseconds since the board started (virtual on the simulator). */
+uint64_t hal_time_us(void);
+
+int hal_gpio_mode(uint32_t pin, uint32_t mode);
+int hal_gpio_write(uint32_t pin, uint32_t value);
+int hal_gpio_read(uint32_t pin);                    /* 0 or 1 */
+int hal_adc_read(uint32_t channel);                 /* 0..4095 */
+int hal_pwm_write(uint32_t pin, uint32_t duty);     /* 0..255 */
+
+/* Console: the guest's printf output. */
+void hal_console_write(const char *s, uint32_t n);
+
+/* The board's serial port for guests (uart_* calls). */
+int hal_uart_begin(uint32_t baud);
+int hal_uart_write(uint8_t byte);
+int hal_uart_available(void);
+int hal_uart_read(void);                             /* byte, or -1 */
+
+/* I2C controller, 7-bit addresses. */
+int hal_i2c_write(uint8_t addr, const uint8_t *data, uint32_t len);
+int hal_i2c_read(uint8_t addr, uint8_t *buf, uint32_t len);
+int hal_i2c_write_read(uint8_t addr, const uint8_t *data, uint32_t wlen,
+                       uint8_t *buf, uint32_t rlen);
+
+int hal_spi_transfer(uint8_t byte);
+
+uint32_t hal_device_id(void);
+uint32_t hal_random_seed(void);
+
+/* A named event or counter for the host's telemetry. */
+void hal_event(const char *name, uint32_t name_len, int32_t value);
+
+#endif /* HAL_H */
