@@ -223,6 +223,7 @@ typedef struct cvm_vinfo {
   uint32_t max_stack;   /* bytes of frames + frame arrays on the deepest path */
   uint32_t max_depth;   /* deepest call chain (call records) */
   bool recursive;       /* call graph has a cycle: depth known only at run time */
+  bool ok;              /* set only by a successful cvm_verify */
 } cvm_vinfo;
 
 const char *cvm_verr_str(cvm_verr e);

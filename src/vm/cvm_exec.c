@@ -1,0 +1,351 @@
+/*
+** cvm_exec.c -- the interpreter.
+**
+** Runs only verified programs, so it checks only what the verifier cannot
+** prove: dynamic array indexes, descriptor addresses, division by zero and
+** overflow, recursion depth, and the step budget. Dispatch is threaded
+** (computed goto) under GCC/Clang, or a portable switch when built with
+** CVM_NO_COMPUTED_GOTO; both are built and tested.
+**
+** Hot state lives in locals: pc (pointer into the code), R (the current
+** frame's slots), ap (frame-array base), left (budget) and mark (where the
+** current straight-line stretch began, for charging the budget).
+*/
+#include "cvm.h"
+
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(CVM_NO_COMPUTED_GOTO)
+#define CVM_THREADED 1
+#else
+#define CVM_THREADED 0
+#endif
+
+static inline uint32_t ld16(const uint8_t *p) { uint16_t v; __builtin_memcpy(&v, p, 2); return v; }
+static inline uint32_t ld32(const uint8_t *p) { uint32_t v; __builtin_memcpy(&v, p, 4); return v; }
+static inline void st16(uint8_t *p, uint32_t v) { uint16_t x = (uint16_t)v; __builtin_memcpy(p, &x, 2); }
+static inline void st32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
+
+#define A   CVM_I_A(i)
+#define B   CVM_I_B(i)
+#define C   CVM_I_C(i)
+#define BX  CVM_I_BX(i)
+#define S32(x) ((int32_t)(x))
+
+/* Budget: charge the stretch executed since `mark` at each control transfer. */
+#define CHARGE()      (left -= (int32_t)(pc - mark))
+#define JUMP(target)  do { CHARGE(); pc = (target); mark = pc; if (left <= 0) goto stop; } while (0)
+#define FAULT(f)      do { fault = CVM_FAULT_##f; goto faulted; } while (0)
+
+#if CVM_THREADED
+#define VMCASE(name)  L_##name:
+#define NEXT          do { i = *pc++; goto *disp[CVM_I_OP(i)]; } while (0)
+#else
+#define VMCASE(name)  case CVM_OP_##name:
+#define NEXT          continue
+#endif
+
+/* Array element address helpers. Entry e of the array table. */
+#define AENT(k)       (P->arrays + (k) * CVM_ARRAY_SIZE)
+#define ACHK(e, idx)  do { if ((idx) >= cvm_rd32((e) + 4)) FAULT(OOB); } while (0)
+
+/* Descriptor access: index < count, then address inside [0, lim). */
+#define PADDR(addr, sz, sh) do {                                            \
+    uint32_t base_ = R[C], idx_ = R[B];                                     \
+    if (idx_ >= R[C + 1]) FAULT(OOB);                                       \
+    if (base_ > lim || idx_ >= ((lim - base_) >> (sh))) FAULT(MEMORY);      \
+    (addr) = mem + base_ + idx_ * (sz);                                     \
+  } while (0)
+
+cvm_status cvm_run(cvm_vm *vm, uint32_t budget) {
+  if (vm->status != CVM_RUNNABLE && vm->status != CVM_SLEEPING) return (cvm_status)vm->status;
+  if (!vm->verified) {
+    vm->fault = CVM_FAULT_NOT_VERIFIED;
+    vm->status = CVM_FAULTED;
+    return CVM_FAULTED;
+  }
+  const cvm_prog *P = vm->prog;
+  const uint32_t *const code = P->code;
+  const uint32_t *pc = code + vm->pc;
+  const uint32_t *mark = pc;
+  uint8_t *const mem = vm->mem;
+  uint32_t *const G = (uint32_t *)(void *)mem;
+  const uint8_t *const K = P->rodata;
+  const uint32_t lim = vm->data_top;
+  uint32_t *R = (uint32_t *)(void *)(mem + vm->fp);
+  uint32_t ap = vm->ap;
+  int32_t left = budget > 0x7FFFFFFFu ? 0x7FFFFFFF : (int32_t)budget;
+  const int32_t start = left;
+  cvm_fault fault = CVM_FAULT_NONE;
+  uint32_t i;
+
+  vm->status = CVM_RUNNABLE;
+  vm->yielded = 0;
+
+#if CVM_THREADED
+  static const void *const disp[CVM_OP__COUNT] = {
+#define X(name, ...) &&L_##name,
+#include "cvm_opcodes.def"
+#undef X
+  };
+  NEXT;
+#else
+  for (;;) {
+    i = *pc++;
+    switch (CVM_I_OP(i)) {
+#endif
+
+  /* ---- moves ---- */
+  VMCASE(MOV)    R[A] = R[B]; NEXT;
+  VMCASE(LDI)    R[A] = (uint32_t)CVM_I_SBX(i); NEXT;
+  VMCASE(LDK)    R[A] = *pc++; NEXT;
+  VMCASE(LDG)    R[A] = G[BX]; NEXT;
+  VMCASE(STG)    G[BX] = R[A]; NEXT;
+
+  /* ---- arithmetic ---- */
+  VMCASE(ADD)    R[A] = R[B] + R[C]; NEXT;
+  VMCASE(SUB)    R[A] = R[B] - R[C]; NEXT;
+  VMCASE(MUL)    R[A] = R[B] * R[C]; NEXT;
+  VMCASE(DIV) {
+    int32_t x = S32(R[B]), y = S32(R[C]);
+    if (y == 0) FAULT(DIV_ZERO);
+    if (y == -1 && x == INT32_MIN) FAULT(DIV_OVERFLOW);
+    R[A] = (uint32_t)(x / y);
+    NEXT;
+  }
+  VMCASE(DIVU) {
+    if (R[C] == 0) FAULT(DIV_ZERO);
+    R[A] = R[B] / R[C];
+    NEXT;
+  }
+  VMCASE(MOD) {
+    int32_t x = S32(R[B]), y = S32(R[C]);
+    if (y == 0) FAULT(DIV_ZERO);
+    if (y == -1 && x == INT32_MIN) FAULT(DIV_OVERFLOW);
+    R[A] = (uint32_t)(x % y);
+    NEXT;
+  }
+  VMCASE(MODU) {
+    if (R[C] == 0) FAULT(DIV_ZERO);
+    R[A] = R[B] % R[C];
+    NEXT;
+  }
+  VMCASE(AND)    R[A] = R[B] & R[C]; NEXT;
+  VMCASE(OR)     R[A] = R[B] | R[C]; NEXT;
+  VMCASE(XOR)    R[A] = R[B] ^ R[C]; NEXT;
+  VMCASE(SHL)    R[A] = R[B] << (R[C] & 31u); NEXT;
+  VMCASE(SHR)    R[A] = (uint32_t)(S32(R[B]) >> (R[C] & 31u)); NEXT;
+  VMCASE(SHRU)   R[A] = R[B] >> (R[C] & 31u); NEXT;
+  VMCASE(ADDI)   R[A] = R[B] + (uint32_t)CVM_I_SC(i); NEXT;
+  VMCASE(MULI)   R[A] = R[B] * (uint32_t)CVM_I_SC(i); NEXT;
+  VMCASE(ANDI)   R[A] = R[B] & C; NEXT;
+  VMCASE(ORI)    R[A] = R[B] | C; NEXT;
+  VMCASE(XORI)   R[A] = R[B] ^ C; NEXT;
+  VMCASE(SHLI)   R[A] = R[B] << C; NEXT;
+  VMCASE(SHRI)   R[A] = (uint32_t)(S32(R[B]) >> C); NEXT;
+  VMCASE(SHRUI)  R[A] = R[B] >> C; NEXT;
+  VMCASE(NEG)    R[A] = 0u - R[B]; NEXT;
+  VMCASE(NOT)    R[A] = ~R[B]; NEXT;
+  VMCASE(LNOT)   R[A] = R[B] == 0; NEXT;
+  VMCASE(SEXT8)  R[A] = (uint32_t)(int32_t)(int8_t)(uint8_t)R[B]; NEXT;
+  VMCASE(ZEXT8)  R[A] = R[B] & 0xFFu; NEXT;
+  VMCASE(SEXT16) R[A] = (uint32_t)(int32_t)(int16_t)(uint16_t)R[B]; NEXT;
+  VMCASE(ZEXT16) R[A] = R[B] & 0xFFFFu; NEXT;
+
+  /* ---- comparisons ---- */
+  VMCASE(EQ)     R[A] = R[B] == R[C]; NEXT;
+  VMCASE(NE)     R[A] = R[B] != R[C]; NEXT;
+  VMCASE(LT)     R[A] = S32(R[B]) < S32(R[C]); NEXT;
+  VMCASE(LE)     R[A] = S32(R[B]) <= S32(R[C]); NEXT;
+  VMCASE(LTU)    R[A] = R[B] < R[C]; NEXT;
+  VMCASE(LEU)    R[A] = R[B] <= R[C]; NEXT;
+  VMCASE(EQI)    R[A] = S32(R[B]) == CVM_I_SC(i); NEXT;
+  VMCASE(NEI)    R[A] = S32(R[B]) != CVM_I_SC(i); NEXT;
+  VMCASE(LTI)    R[A] = S32(R[B]) < CVM_I_SC(i); NEXT;
+  VMCASE(LEI)    R[A] = S32(R[B]) <= CVM_I_SC(i); NEXT;
+  VMCASE(GTI)    R[A] = S32(R[B]) > CVM_I_SC(i); NEXT;
+  VMCASE(GEI)    R[A] = S32(R[B]) >= CVM_I_SC(i); NEXT;
+
+  /* ---- control ---- */
+  VMCASE(JMP)    JUMP(pc + CVM_I_SJ(i)); NEXT;
+  VMCASE(JZ)     if (R[A] == 0) JUMP(pc + CVM_I_SBX(i)); NEXT;
+  VMCASE(JNZ)    if (R[A] != 0) JUMP(pc + CVM_I_SBX(i)); NEXT;
+  VMCASE(JEQ)    if (R[A] == R[B]) JUMP(pc + CVM_I_SC(i)); NEXT;
+  VMCASE(JNE)    if (R[A] != R[B]) JUMP(pc + CVM_I_SC(i)); NEXT;
+  VMCASE(JLT)    if (S32(R[A]) < S32(R[B])) JUMP(pc + CVM_I_SC(i)); NEXT;
+  VMCASE(JLE)    if (S32(R[A]) <= S32(R[B])) JUMP(pc + CVM_I_SC(i)); NEXT;
+  VMCASE(JLTU)   if (R[A] < R[B]) JUMP(pc + CVM_I_SC(i)); NEXT;
+  VMCASE(JLEU)   if (R[A] <= R[B]) JUMP(pc + CVM_I_SC(i)); NEXT;
+  VMCASE(JEQI)   if (S32(R[A]) == CVM_I_SB(i)) JUMP(pc + CVM_I_SC(i)); NEXT;
+  VMCASE(JNEI)   if (S32(R[A]) != CVM_I_SB(i)) JUMP(pc + CVM_I_SC(i)); NEXT;
+  VMCASE(JLTI)   if (S32(R[A]) < CVM_I_SB(i)) JUMP(pc + CVM_I_SC(i)); NEXT;
+  VMCASE(JLEI)   if (S32(R[A]) <= CVM_I_SB(i)) JUMP(pc + CVM_I_SC(i)); NEXT;
+  VMCASE(JGTI)   if (S32(R[A]) > CVM_I_SB(i)) JUMP(pc + CVM_I_SC(i)); NEXT;
+  VMCASE(JGEI)   if (S32(R[A]) >= CVM_I_SB(i)) JUMP(pc + CVM_I_SC(i)); NEXT;
+  VMCASE(SWITCH) {
+    uint32_t n = BX, v = R[A];
+    JUMP(pc + n + 1 + (int32_t)pc[v < n ? v : n]);
+    NEXT;
+  }
+  VMCASE(CALL) {
+    const uint8_t *fe = P->funcs + BX * CVM_FUNC_SIZE;
+    uint32_t fp = (uint32_t)((uint8_t *)R - mem), nfp = fp + A * 4u;
+    uint32_t arr = cvm_rd16(fe + 6);
+    if (vm->depth >= vm->max_depth || ap - nfp < fe[5] * 4u + arr) FAULT(STACK);
+    uint32_t *rec = (uint32_t *)(void *)(mem + lim + vm->depth * CVM_CALL_RECORD);
+    rec[0] = (uint32_t)(pc - code);
+    rec[1] = fp;
+    rec[2] = ap;
+    vm->depth++;
+    ap -= arr;
+    R = (uint32_t *)(void *)(mem + nfp);
+    JUMP(code + cvm_rd32(fe));
+    NEXT;
+  }
+  VMCASE(RET) {
+    uint32_t v = R[A];
+    if (vm->depth == 0) { vm->result = S32(v); goto done; }
+    R[0] = v;
+    goto ret;
+  }
+  VMCASE(RET0) {
+    if (vm->depth == 0) { vm->result = 0; goto done; }
+    R[0] = 0;
+  ret: {
+      const uint32_t *rec = (const uint32_t *)(const void *)(mem + lim + --vm->depth * CVM_CALL_RECORD);
+      R = (uint32_t *)(void *)(mem + rec[1]);
+      ap = rec[2];
+      JUMP(code + rec[0]);
+      NEXT;
+    }
+  }
+  VMCASE(SYS) {
+    CHARGE();
+    mark = pc;
+    vm->pc = (uint32_t)(pc - code);
+    vm->fp = (uint32_t)((uint8_t *)R - mem);
+    vm->ap = ap;
+    fault = cvm_host_call(vm, B, (int32_t *)(void *)&R[A], C);
+    if (fault != CVM_FAULT_NONE) goto faulted;
+    if (vm->status == CVM_SLEEPING || vm->yielded || left <= 0) goto stop;
+    NEXT;
+  }
+  VMCASE(CHK)    if (R[A] >= BX) FAULT(OOB); NEXT;
+
+  /* ---- arrays: static entries ---- */
+#define LD_STATIC(name, basexpr, load)                                    \
+  VMCASE(name) {                                                          \
+    const uint8_t *e = AENT(C);                                           \
+    uint32_t idx = R[B];                                                  \
+    ACHK(e, idx);                                                         \
+    R[A] = load;                                                          \
+    NEXT;                                                                 \
+  }
+#define GB (mem + cvm_rd32(e))
+#define LB (mem + ap + cvm_rd32(e))
+#define KB (K + cvm_rd32(e))
+  LD_STATIC(LDGS8,  GB, (uint32_t)(int32_t)(int8_t)GB[idx])
+  LD_STATIC(LDGU8,  GB, GB[idx])
+  LD_STATIC(LDGS16, GB, (uint32_t)(int32_t)(int16_t)ld16(GB + idx * 2u))
+  LD_STATIC(LDGU16, GB, ld16(GB + idx * 2u))
+  LD_STATIC(LDG32,  GB, ld32(GB + idx * 4u))
+  LD_STATIC(LDLS8,  LB, (uint32_t)(int32_t)(int8_t)LB[idx])
+  LD_STATIC(LDLU8,  LB, LB[idx])
+  LD_STATIC(LDLS16, LB, (uint32_t)(int32_t)(int16_t)ld16(LB + idx * 2u))
+  LD_STATIC(LDLU16, LB, ld16(LB + idx * 2u))
+  LD_STATIC(LDL32,  LB, ld32(LB + idx * 4u))
+  LD_STATIC(LDRS8,  KB, (uint32_t)(int32_t)(int8_t)KB[idx])
+  LD_STATIC(LDRU8,  KB, KB[idx])
+  LD_STATIC(LDRS16, KB, (uint32_t)(int32_t)(int16_t)ld16(KB + idx * 2u))
+  LD_STATIC(LDRU16, KB, ld16(KB + idx * 2u))
+  LD_STATIC(LDR32,  KB, ld32(KB + idx * 4u))
+#define ST_STATIC(name, store)                                            \
+  VMCASE(name) {                                                          \
+    const uint8_t *e = AENT(C);                                           \
+    uint32_t idx = R[B];                                                  \
+    ACHK(e, idx);                                                         \
+    store;                                                                \
+    NEXT;                                                                 \
+  }
+  ST_STATIC(STG8,  GB[idx] = (uint8_t)R[A])
+  ST_STATIC(STG16, st16(GB + idx * 2u, R[A]))
+  ST_STATIC(STG32, st32(GB + idx * 4u, R[A]))
+  ST_STATIC(STL8,  LB[idx] = (uint8_t)R[A])
+  ST_STATIC(STL16, st16(LB + idx * 2u, R[A]))
+  ST_STATIC(STL32, st32(LB + idx * 4u, R[A]))
+#undef GB
+#undef LB
+#undef KB
+
+  /* ---- arrays: through descriptors ---- */
+#define LD_DESC(name, sz, sh, load)                                       \
+  VMCASE(name) {                                                          \
+    uint8_t *ad;                                                          \
+    PADDR(ad, sz, sh);                                                    \
+    R[A] = load;                                                          \
+    NEXT;                                                                 \
+  }
+  LD_DESC(LDPS8,  1, 0, (uint32_t)(int32_t)(int8_t)*ad)
+  LD_DESC(LDPU8,  1, 0, *ad)
+  LD_DESC(LDPS16, 2, 1, (uint32_t)(int32_t)(int16_t)ld16(ad))
+  LD_DESC(LDPU16, 2, 1, ld16(ad))
+  LD_DESC(LDP32,  4, 2, ld32(ad))
+#define ST_DESC(name, sz, sh, store)                                      \
+  VMCASE(name) {                                                          \
+    uint8_t *ad;                                                          \
+    PADDR(ad, sz, sh);                                                    \
+    store;                                                                \
+    NEXT;                                                                 \
+  }
+  ST_DESC(STP8,  1, 0, *ad = (uint8_t)R[A])
+  ST_DESC(STP16, 2, 1, st16(ad, R[A]))
+  ST_DESC(STP32, 4, 2, st32(ad, R[A]))
+
+  VMCASE(MKARR) {
+    const uint8_t *e = AENT(BX);
+    uint32_t base = cvm_rd32(e), sp = e[9];
+    R[A] = sp == CVM_SP_L ? ap + base : sp == CVM_SP_R ? (base | CVM_DESC_RODATA) : base;
+    R[A + 1] = cvm_rd32(e + 4);
+    NEXT;
+  }
+  VMCASE(AINIT) {
+    const uint8_t *d = AENT(A);
+    uint8_t *dst = mem + ap + cvm_rd32(d);
+    uint32_t n = cvm_rd32(d + 4) * d[8], m = 0;
+    if (BX != CVM_AINIT_ZERO) {
+      const uint8_t *s = AENT(BX);
+      m = cvm_rd32(s + 4) * s[8];
+      if (m > n) m = n;
+      __builtin_memcpy(dst, K + cvm_rd32(s), m);
+    }
+    __builtin_memset(dst + m, 0, n - m);
+    NEXT;
+  }
+
+#if !CVM_THREADED
+    }  /* switch */
+  }    /* for */
+#endif
+
+done:
+  CHARGE();
+  vm->steps += (uint64_t)(int64_t)(start - left);
+  vm->status = CVM_DONE;
+  vm->depth = 0;
+  return CVM_DONE;
+
+faulted:
+  /* every faulting instruction is one word long: it is at pc - 1 */
+  CHARGE();
+  vm->steps += (uint64_t)(int64_t)(start - left);
+  vm->fault = (uint8_t)fault;
+  vm->fault_pc = (uint32_t)(pc - 1 - code);
+  vm->status = CVM_FAULTED;
+  return CVM_FAULTED;
+
+stop:
+  vm->steps += (uint64_t)(int64_t)(start - left);
+  vm->pc = (uint32_t)(pc - code);
+  vm->fp = (uint32_t)((uint8_t *)R - mem);
+  vm->ap = ap;
+  if (vm->status != CVM_SLEEPING) vm->status = CVM_RUNNABLE;
+  return (cvm_status)vm->status;
+}
