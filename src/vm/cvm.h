@@ -311,5 +311,8 @@ const uint8_t *cvm_desc_read(const cvm_vm *vm, int32_t base, int32_t count,
                              uint32_t esize, uint32_t *nbytes);
 uint8_t *cvm_desc_write(const cvm_vm *vm, int32_t base, int32_t count,
                         uint32_t esize, uint32_t *nbytes);
+/* Forget host-call state shared by all instances (random()'s generator, so
+** it is seeded again from hal_random_seed()). Hosts call it before a run. */
+void cvm_host_reset(void);
 
 #endif /* CVM_H */
