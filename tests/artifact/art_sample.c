@@ -1,6 +1,7 @@
 /*
 ** art_sample.c -- the sample program the artifact tests package.
 */
+#define _POSIX_C_SOURCE 200809L
 #include "art_test.h"
 
 int art_failures;
@@ -57,4 +58,68 @@ uint8_t *art_sample_artifact(size_t *len) {
     exit(2);
   }
   return out;
+}
+
+void art_wr16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+void art_wr32(uint8_t *p, uint32_t v) {
+  for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+
+void art_reseal(uint8_t *a) {
+  uint32_t image = cvm_rd32(a + 0x0C);
+  if (cvm_rd16(a + image + 8) != CVM1_TLV_SHA256) {
+    fprintf(stderr, "art_reseal: digest record is not first\n");
+    exit(2);
+  }
+  cvm1_sha256(a, image, a + image + 12);
+}
+
+static char tmpdir[64];
+const char *art_tmpdir(void) {
+  if (!tmpdir[0]) {
+    strcpy(tmpdir, "/tmp/cvm1-test.XXXXXX");
+    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); exit(2); }
+  }
+  return tmpdir;
+}
+char *art_path(const char *name) {
+  const char *d = art_tmpdir();
+  char *p = malloc(strlen(d) + strlen(name) + 2);
+  sprintf(p, "%s/%s", d, name);
+  return p;
+}
+void art_cleanup(void) {
+  if (!tmpdir[0]) return;
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+  if (system(cmd) != 0) fprintf(stderr, "art_cleanup: cannot remove %s\n", tmpdir);
+  tmpdir[0] = 0;
+}
+
+char *art_keygen(const char *name) {
+  char *base = art_path(name);
+  cvm1_err e = cvm1_keygen(base);
+  if (e) { fprintf(stderr, "art_keygen %s: %s\n", base, cvm1_err_str(e)); exit(2); }
+  char *key = malloc(strlen(base) + 5);
+  sprintf(key, "%s.key", base);
+  free(base);
+  return key;
+}
+
+uint8_t *art_sign(const uint8_t *a, size_t len, const char *key, size_t *olen) {
+  uint8_t *out;
+  cvm1_err e = cvm1_sign(a, len, key, &out, olen);
+  if (e) { fprintf(stderr, "art_sign: %s\n", cvm1_err_str(e)); exit(2); }
+  return out;
+}
+
+int art_main(int argc, char **argv, const art_case *cases) {
+  const char *want = argc > 1 ? argv[1] : "all";
+  int ran = 0;
+  for (const art_case *c = cases; c->name; c++)
+    if (!strcmp(want, "all") || !strcmp(want, c->name)) { c->fn(); ran++; }
+  art_cleanup();
+  if (!ran) { fprintf(stderr, "no test named %s\n", want); return 2; }
+  if (art_failures) fprintf(stderr, "%d check(s) failed\n", art_failures);
+  return art_failures != 0;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdlib.h>
 
 #include "cvm1.h"
 
@@ -23,5 +24,22 @@ extern int art_failures;
 void art_sample(cvm1_image *img);
 /* Sample written with fixed meta (version 1.2.3, counter 7); caller frees. */
 uint8_t *art_sample_artifact(size_t *len);
+/* Recompute the digest record of an artifact whose trailer starts with it
+** (as the writer and signer lay it out), after editing the image. */
+void art_reseal(uint8_t *a);
+/* A fresh temporary directory (removed by art_cleanup) and paths in it. */
+const char *art_tmpdir(void);
+char *art_path(const char *name);        /* malloc'd "<tmpdir>/<name>" */
+void art_cleanup(void);
+/* Generate key pair NAME in the temp dir; returns malloc'd NAME.key path. */
+char *art_keygen(const char *name);
+/* Sign a buffer with a key path; exits on failure. Caller frees. */
+uint8_t *art_sign(const uint8_t *a, size_t len, const char *key, size_t *olen);
+/* Little-endian writers for editing artifacts. */
+void art_wr16(uint8_t *p, uint32_t v);
+void art_wr32(uint8_t *p, uint32_t v);
+/* Run the named test of a table; "all" runs every one. */
+typedef struct art_case { const char *name; void (*fn)(void); } art_case;
+int art_main(int argc, char **argv, const art_case *cases);
 
 #endif

@@ -52,9 +52,8 @@ static void test_fields(void) {
   free(a);
 }
 
-int main(int argc, char **argv) {
-  (void)argc; (void)argv;
-  test_fields();
-  if (art_failures) fprintf(stderr, "%d check(s) failed\n", art_failures);
-  return art_failures != 0;
-}
+static const art_case tests[] = {
+  { "fields", test_fields },
+  { NULL, NULL }
+};
+int main(int argc, char **argv) { return art_main(argc, argv, tests); }
