@@ -213,7 +213,8 @@ static void as_text(sbuf *s, const uint8_t *buf, const cvm1_info *in, cvm1_err a
 }
 
 char *cvm1_inspect(const uint8_t *buf, size_t len, bool json, const uint8_t *pub) {
-  sbuf s = { NULL, 0, 0, false };
+  sbuf s = { malloc(1024), 0, 1024, false };
+  if (!s.p) return NULL;
   cvm1_info in;
   cvm1_err e = cvm1_open(buf, len, NULL, &in);
   if (e) {
