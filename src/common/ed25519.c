@@ -88,11 +88,11 @@ static void fe_sub(fe r, const fe a, const fe b)
 
 static void fe_mul(fe r, const fe a, const fe b)
 {
-  uint32_t w[16] = { 0 };
+  uint32_t w[16];                       /* row 0 starts from nothing */
   for (int i = 0; i < 8; i++) {
     uint64_t t = 0;
     for (int j = 0; j < 8; j++) {
-      t += (uint64_t)a[i] * b[j] + w[i + j];
+      t += (uint64_t)a[i] * b[j] + (i ? w[i + j] : 0);
       w[i + j] = (uint32_t)t;
       t >>= 32;
     }
@@ -128,7 +128,8 @@ static int fe_eq(const fe a, const fe b)
 /* r = a^(2^n - c), c small: bit i of 2^n - c is clear where c - 1 has a 1. */
 static void fe_pow(fe r, const fe a, int n, uint32_t c)
 {
-  fe t = { 1 };
+  fe t;
+  fe_copy(t, ONE);
   for (int i = n - 1; i >= 0; i--) {
     fe_mul(t, t, t);
     if (i >= 32 || !((c - 1) >> i & 1))
