@@ -286,10 +286,15 @@ cvm1_err cvm1_verify_pub(const uint8_t *buf, size_t len, const char *pubpath,
 cvm1_err cvm1_load_trusted(const uint8_t *buf, size_t len, const char *pubpath,
                            uint32_t granted_caps, cvm_prog *prog, cvm1_info *info);
 
+/* Integrity and authenticity only, with the device-side checker: structure,
+** digest and, if pub is not NULL, a valid signature by that key (unsigned is
+** then CVM1_ERR_UNSIGNED). ABI, caps and counter are not judged. */
+cvm1_err cvm1_check_auth(const uint8_t *buf, size_t len, const uint8_t *pub,
+                         cvm1_info *info);
+
 /* Describe an artifact as text or JSON (malloc'd, NUL-terminated, NULL on
 ** out of memory). Includes every header field, the sections, the trailer,
-** and the verdict of structure/digest checks; if pub is not NULL, also the
-** signature check against it. */
+** and the verdict of cvm1_check_auth. */
 char *cvm1_inspect(const uint8_t *buf, size_t len, bool json, const uint8_t *pub);
 
 #endif /* CVM1_H */

@@ -58,24 +58,26 @@ static void utc(char out[32], uint64_t t) {
   if (!tm || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", tm)) strcpy(out, "?");
 }
 
-/* What the device-side checker says about digest and signature alone: a
-** policy that mirrors the artifact's own ABI, ISA, caps and ids. */
-static cvm1_err auth(const uint8_t *buf, size_t len, const cvm1_info *in,
-                     const uint8_t *pub, bool *checked) {
+cvm1_err cvm1_check_auth(const uint8_t *buf, size_t len, const uint8_t *pub,
+                         cvm1_info *info) {
+  cvm1_info local;
+  cvm1_info *in = info ? info : &local;
+  cvm1_err e = cvm1_open(buf, len, NULL, in);
+  if (e) return e;
+  /* a policy that mirrors the artifact's own ABI, ISA and caps */
   cvm1_policy pol;
   cvm1_policy_init(&pol);
   pol.abi_version = in->abi_version;
   pol.abi_hash = in->abi_hash;
   pol.isa_hash = in->isa_hash;
   pol.granted_caps = in->caps;
-  *checked = pub != NULL;
   if (pub) {
     pol.keys = (const cvm1_pubkey *)pub;
     pol.nkeys = 1;
   } else {
     pol.flags = CVM1_POL_UNSIGNED_OK;
   }
-  return cvm1_check(buf, len, &pol, NULL);
+  return cvm1_check(buf, len, &pol, in);
 }
 
 static const char *sig_status(const cvm1_info *in, cvm1_err a, bool checked) {
@@ -226,8 +228,8 @@ char *cvm1_inspect(const uint8_t *buf, size_t len, bool json, const uint8_t *pub
       add(&s, "invalid artifact: %s\n", cvm1_err_str(e));
     }
   } else {
-    bool checked;
-    cvm1_err a = auth(buf, len, &in, pub, &checked);
+    bool checked = pub != NULL;
+    cvm1_err a = cvm1_check_auth(buf, len, pub, NULL);
     if (json) as_json(&s, buf, &in, a, checked);
     else as_text(&s, buf, &in, a, checked);
   }

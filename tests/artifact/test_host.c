@@ -281,6 +281,12 @@ static void test_inspect(void) {
   uint8_t *a = art_sample_artifact(&len);
   uint8_t *s = art_sign(a, len, k, &slen);
 
+  CHECK_ERR(cvm1_check_auth(a, len, NULL, NULL), CVM1_ERR_OK);
+  CHECK_ERR(cvm1_check_auth(a, len, pub, NULL), CVM1_ERR_UNSIGNED);
+  CHECK_ERR(cvm1_check_auth(s, slen, pub, NULL), CVM1_ERR_OK);
+  CHECK_ERR(cvm1_check_auth(s, slen, pub2, NULL), CVM1_ERR_UNKNOWN_KEY);
+  CHECK_ERR(cvm1_check_auth(s, slen, NULL, NULL), CVM1_ERR_OK);
+  CHECK_ERR(cvm1_check_auth(s, slen - 1, NULL, NULL), CVM1_ERR_TRUNCATED);
   char *t = cvm1_inspect(a, len, true, NULL);
   CHECK(t && has(t, "\"valid\": true") && has(t, "\"version\": \"1.2.3\"") &&
         has(t, "\"security_counter\": 7") && has(t, "\"abi_version\": \"1.0\"") &&
