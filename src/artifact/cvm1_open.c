@@ -7,6 +7,24 @@
 
 #define MAGIC_CVM1 0x314D5643u   /* "CVM1" little-endian */
 
+/* Known sections: type, required flags, entry size, name. */
+const cvm1_kind cvm1_kinds[] = {
+  { CVM1_SECT_CODE,   0,                4,              "code" },
+  { CVM1_SECT_FUNCS,  0,                CVM_FUNC_SIZE,  "funcs" },
+  { CVM1_SECT_ARRAYS, 0,                CVM_ARRAY_SIZE, "arrays" },
+  { CVM1_SECT_RODATA, 0,                1,              "rodata" },
+  { CVM1_SECT_DATA,   0,                1,              "data" },
+  { CVM1_SECT_LINES,  CVM1_SF_OPTIONAL, CVM_LINE_SIZE,  "lines" },
+  { CVM1_SECT_NAMES,  CVM1_SF_OPTIONAL, 1,              "names" },
+};
+const unsigned cvm1_nkinds = sizeof cvm1_kinds / sizeof cvm1_kinds[0];
+
+const cvm1_kind *cvm1_kind_find(uint32_t type) {
+  for (unsigned i = 0; i < cvm1_nkinds; i++)
+    if (cvm1_kinds[i].type == type) return &cvm1_kinds[i];
+  return NULL;
+}
+
 /* Header, section table and image size; the first `avail` bytes exist. */
 static cvm1_err parse_header(const uint8_t *b, size_t avail, cvm1_info *in) {
   if (avail < 4) return CVM1_ERR_TRUNCATED;
