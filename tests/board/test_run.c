@@ -102,7 +102,7 @@ static void test_limits(void) {
   opts.max_steps = 1000;
   CHECK(run(p) == BOARD_STATUS_LIMIT && R.stop == BOARD_STOP_STEPS && R.steps >= 1000 && R.steps <= 1001,
         "step limit after %llu", (unsigned long long)R.steps);
-  CHECK(strcmp(describe(p), "stopped: step limit of 1000 instructions reached (pc 0)") == 0, "%s",
+  CHECK(strcmp(describe(p), "stopped: step limit reached after 1000 instructions (pc 0)") == 0, "%s",
         describe(p));
   opts.slice = 7;                  /* the limit holds across small slices */
   CHECK(run(p) == BOARD_STATUS_LIMIT && R.steps == 1000, "small slices: %llu", (unsigned long long)R.steps);
@@ -114,7 +114,7 @@ static void test_limits(void) {
   CHECK(run(p) == BOARD_STATUS_LIMIT && R.stop == BOARD_STOP_TIME && R.time_us >= 10000 &&
         R.steps >= 10000 && R.steps < 10000 + BOARD_SLICE + 1, "step time: %llu us, %llu steps",
         (unsigned long long)R.time_us, (unsigned long long)R.steps);
-  CHECK(strncmp(describe(p), "stopped: time limit of ", 23) == 0, "%s", describe(p));
+  CHECK(strncmp(describe(p), "stopped: time limit reached at ", 31) == 0, "%s", describe(p));
 
   /* a main() sleeping forever meets the time limit exactly */
   fresh_opts();
@@ -126,9 +126,9 @@ static void test_limits(void) {
   p = bp_done(&B);
   opts.max_us = 1000000;
   CHECK(run(p) == BOARD_STATUS_LIMIT && R.stop == BOARD_STOP_TIME && R.time_us == 1000000, "time limit");
-  CHECK(strcmp(describe(p), "stopped: time limit of 1000.000 ms reached") == 0, "%s", describe(p));
+  CHECK(strcmp(describe(p), "stopped: time limit reached at 1000.000 ms") == 0, "%s", describe(p));
   CHECK(strstr(bcap_text(&trace), "[      900.000 ms] sleep 300.000 ms\n"
-                                  "[     1000.000 ms] stopped: time limit of 1000.000 ms reached\n"),
+                                  "[     1000.000 ms] stopped: time limit reached at 1000.000 ms\n"),
         "trace: %s", bcap_text(&trace));
 }
 
@@ -196,7 +196,7 @@ static void test_setup_loop(void) {
     "[     2000.000 ms] sleep 1000.000 ms\n"
     "[     3000.000 ms] gpio 13 = LOW (LED off)\n"
     "[     3000.000 ms] sleep 1000.000 ms\n"
-    "[     3500.000 ms] stopped: time limit of 3500.000 ms reached\n";
+    "[     3500.000 ms] stopped: time limit reached at 3500.000 ms\n";
   CHECK(strcmp(bcap_text(&trace), want) == 0, "blink trace:\n%s", bcap_text(&trace));
   CHECK(bcap_text(&out)[0] == '\0', "nothing on the console");
   opts.trace = false;

@@ -205,7 +205,8 @@ int board_exit_status(const board_result *r);
 /* The line a CLI prints on stderr (no newline), "" for a normal exit:
 **   FILE:LINE: fault: KIND (pc N)     with a line table
 **   fault: KIND at pc N                without
-**   stopped: step limit of N reached (pc N)   stopped: time limit of N ms
+**   [FILE:LINE: ]stopped: step limit reached after N instructions (pc N)
+**   stopped: time limit reached at T ms
 ** Returns the length it wanted (as snprintf). */
 size_t board_describe(char *buf, size_t n, const cvm_prog *p, const board_result *r);
 

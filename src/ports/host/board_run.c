@@ -172,11 +172,11 @@ size_t board_describe(char *buf, size_t n, const cvm_prog *p, const board_result
     else k = snprintf(buf, n, "fault: %s at pc %u", cvm_fault_str(r->fault), (unsigned)r->pc);
     break;
   case BOARD_STOP_STEPS:
-    k = snprintf(buf, n, "%sstopped: step limit of %llu instructions reached (pc %u)", at,
+    k = snprintf(buf, n, "%sstopped: step limit reached after %llu instructions (pc %u)", at,
                  (unsigned long long)r->steps, (unsigned)r->pc);
     break;
   case BOARD_STOP_TIME:
-    k = snprintf(buf, n, "stopped: time limit of %llu.%03u ms reached", ms_whole(r->time_us),
+    k = snprintf(buf, n, "stopped: time limit reached at %llu.%03u ms", ms_whole(r->time_us),
                  (unsigned)ms_part(r->time_us));
     break;
   case BOARD_STOP_ERROR:
