@@ -5,6 +5,7 @@
 */
 #include <stdint.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "bcheck.h"
@@ -153,6 +154,25 @@ static void test_uart_console(void) {
   open_board();
   CHECK(hal_uart_begin(115200) == HAL_OK && hal_uart_available() == 0 && hal_uart_read() == -1, "no input");
   unlink(path);
+
+  /* "-": stdin, polled without blocking */
+  int pfd[2];
+  CHECK(pipe(pfd) == 0, "pipe");
+  int saved = dup(0);
+  dup2(pfd[0], 0);
+  opts.uart_in = "-";
+  open_board();
+  CHECK(hal_uart_begin(9600) == HAL_OK && hal_uart_available() == 0, "nothing typed yet: no blocking");
+  CHECK(write(pfd[1], "ok", 2) == 2, "type");
+  CHECK(hal_uart_available() == 2 && hal_uart_read() == 'o' && hal_uart_read() == 'k', "typed bytes");
+  close(pfd[1]);
+  CHECK(hal_uart_available() == 0 && hal_uart_read() == -1, "end of input");
+  board_close();
+  CHECK(fcntl(0, F_GETFD) != -1, "stdin stays open");
+  dup2(saved, 0);
+  close(saved);
+  close(pfd[0]);
+  opts.uart_in = NULL;
 }
 
 /* A model that records what it was sent and answers with a counter. */
