@@ -145,6 +145,19 @@ build)
   expect 0 "" "$cockpit" asm "$root/examples/countdown.s" -o u.cvm1
   expect 1 "refused: artifact is not signed" "$cockpit" run u.cvm1 --trust rel.pub
   ;;
+build_c)
+  # cockpit build SRC.c -o OUT --key --version --counter: signed, with the
+  # source digest recorded (runs when the compiler is part of the build).
+  printf 'int main(void) { return 7; }\n' > m.c
+  expect 0 "" "$cockpit" keygen rel
+  expect 0 "" "$cockpit" build m.c -o m.cvm1 --key rel.key --version 0.3.1 --counter 4
+  expect 0 "ok: version 0.3.1, security counter 4" "$cockpit" verify m.cvm1 --pub rel.pub
+  digest=$(sha256sum m.c | cut -c1-64)
+  expect 0 "\"source_digest\": \"$digest\"" "$cockpit" inspect m.cvm1 --json --pub rel.pub
+  expect 7 "" "$cockpit" run m.cvm1 --trust rel.pub
+  expect 0 "" "$cockpit" build m.c -o u.cvm1
+  expect 1 "refused: artifact is not signed" "$cockpit" run u.cvm1 --trust rel.pub
+  ;;
 *)
   echo "unknown case $case" >&2
   exit 2
