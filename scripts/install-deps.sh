@@ -6,6 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake clang libclang-rt-14-dev llvm
   libssl-dev pkg-config valgrind
+  gcc-arm-none-eabi libnewlib-arm-none-eabi
 )
 
 missing=()
