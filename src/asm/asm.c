@@ -562,7 +562,10 @@ static bool operand(st *S, asm_lex *lx, uint32_t k, uint32_t w, int64_t *v, fixu
   bool named = k == CVM_K_GW || k == CVM_K_KA || k == CVM_K_KX || k == CVM_K_FN ||
                k == CVM_K_HC || asm_kind_is_jump(k);
   if (!named || lx->t != T_IDENT) {
-    unexpected(S, lx, named ? "a name or number" : "a number");
+    if (lx->t == T_IDENT || lx->t == T_STR || lx->t == T_PUNCT)
+      err(S, ASM_E_KIND, "%s operand (%s) expected, found '%.*s'", cvm_kind_names[k],
+          asm_kind_table[k].syntax, (int)lx->len, lx->s);
+    else unexpected(S, lx, named ? "a name or number" : "a number");
     return false;
   }
   if (k == CVM_K_HC) {
@@ -605,7 +608,7 @@ static bool instruction(st *S, asm_lex *lx) {
       break;
     }
     if (nops > 0) asm_lex_next(lx);
-    if (nops == 0 && lx->t == T_EOL) {
+    if (lx->t == T_EOL) {
       err(S, ASM_E_OPERANDS, "%s takes %u", oi->name, want);
       ok = false;
       break;
@@ -632,6 +635,11 @@ static bool instruction(st *S, asm_lex *lx) {
       break;
     }
     asm_lex_next(lx);
+    if (lx->t == T_EOL) {
+      err(S, ASM_E_OPERANDS, "%s with %u cases takes %u jump targets", oi->name, ntab - 1, ntab);
+      ok = false;
+      break;
+    }
     tab[got] = (fixup){ .at = pc + 1 + got, .base = next, .shift = 0, .width = 32,
                         .kind = CVM_K_J24, .window = NONE, .func = (uint32_t)S->cur,
                         .line = S->line };

@@ -29,6 +29,7 @@
   X(UNKNOWN_DIR,   "unknown directive") \
   X(OPERANDS,      "wrong number of operands") \
   X(EXPECT_REG,    "expected a register (r0..r255)") \
+  X(KIND,          "wrong kind of operand") \
   X(REG_RANGE,     "register out of range (r0..r255)") \
   X(RANGE,         "value out of range") \
   X(UNDEF_LABEL,   "undefined label") \
@@ -117,6 +118,14 @@ typedef struct asm_field {
 /* Fields of a format, in operand order; returns their number (<= 3). */
 int asm_fields(uint32_t fmt, asm_field f[3]);
 uint32_t asm_op_kind(const cvm_opinfo *oi, int slot);
+bool asm_kind_signed(uint32_t kind);
+bool asm_kind_is_reg(uint32_t kind);
+bool asm_kind_is_jump(uint32_t kind);
+/* Valid numeric range of a kind in a field of the given width. */
+void asm_kind_range(uint32_t kind, uint32_t width, int64_t *lo, int64_t *hi);
+/* Extract a field's value from an instruction (sign-extended if signed). */
+int64_t asm_field_get(uint32_t insn, const asm_field *f, uint32_t kind);
+
 /* Opcode by mnemonic (case-insensitive); CVM_OP__COUNT if none. */
 uint32_t asm_find_op(const char *name, size_t len);
 

@@ -66,15 +66,6 @@ bool asm_lex_word(const asm_lex *lx, const char *w);   /* identifier, exact */
 bool asm_lex_string(const asm_lex *lx, asm_bytes *out);
 bool asm_is_ident(const char *s, size_t len);
 
-/* ---- operand kinds -------------------------------------------------- */
-bool asm_kind_signed(uint32_t kind);
-bool asm_kind_is_reg(uint32_t kind);
-bool asm_kind_is_jump(uint32_t kind);
-/* Valid numeric range of a kind in a field of the given width. */
-void asm_kind_range(uint32_t kind, uint32_t width, int64_t *lo, int64_t *hi);
-/* Extract a field's value from an instruction (sign-extended if signed). */
-int64_t asm_field_get(uint32_t insn, const asm_field *f, uint32_t kind);
-
 /* Capability group by name (case-insensitive); CVM_CAP__COUNT if none. */
 uint32_t asm_find_cap(const char *s, size_t len);
 const cvm_hcinfo *asm_find_call(const char *s, size_t len);

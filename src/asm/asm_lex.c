@@ -11,7 +11,7 @@
 #define NUM_MAX ((uint64_t)1 << 40)   /* beyond any field: "malformed" */
 
 static bool id_start(int c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.' || c == '$';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.';
 }
 static bool id_char(int c) { return id_start(c) || (c >= '0' && c <= '9'); }
 
