@@ -55,11 +55,14 @@ typedef enum cvm_space {
   CVM_SP_P = 4   /* through a run-time descriptor (opcodes only) */
 } cvm_space;
 
+/* Device builds define CVM_TINY: tables keep only what the verifier and
+** interpreter need; names and documentation strings are host-only. */
 typedef struct cvm_opinfo {
-  const char *name;
   uint8_t fmt, ka, kb, kc;    /* cvm_fmt, cvm_kind x3 */
   uint8_t space, size, sgn;   /* array accesses only */
-  const char *effect, *desc;
+#ifndef CVM_TINY
+  const char *name, *effect, *desc;
+#endif
 } cvm_opinfo;
 
 extern const cvm_opinfo cvm_opinfo_table[CVM_OP__COUNT];
@@ -111,7 +114,10 @@ typedef enum cvm_hcid {
 typedef struct cvm_hcinfo {
   uint8_t id, cap;
   char ret;                /* 'v', 'i' or 'u' */
-  const char *name, *sig, *params, *desc;
+  const char *sig;
+#ifndef CVM_TINY
+  const char *name, *params, *desc;
+#endif
 } cvm_hcinfo;
 
 extern const cvm_hcinfo cvm_hc_table[];

@@ -5,13 +5,24 @@
 */
 #include "cvm.h"
 
+/* Device builds (CVM_TINY) drop the documentation strings, and take the two
+** hashes as constants computed by the host build (CVM_ISA_HASH_VALUE,
+** CVM_ABI_HASH_VALUE), so the tables cost a few hundred bytes of flash. */
+#ifdef CVM_TINY
+#define CVM_DOC(...)
+#else
+#define CVM_DOC(...) __VA_ARGS__
+#endif
+
 const cvm_opinfo cvm_opinfo_table[CVM_OP__COUNT] = {
 #define X(name, fmt, ka, kb, kc, sp, size, sgn, eff, desc) \
-  { #name, CVM_FMT_##fmt, CVM_K_##ka, CVM_K_##kb, CVM_K_##kc, CVM_SP_##sp, size, sgn, eff, desc },
+  { CVM_FMT_##fmt, CVM_K_##ka, CVM_K_##kb, CVM_K_##kc, CVM_SP_##sp, size, sgn \
+    CVM_DOC(, #name, eff, desc) },
 #include "cvm_opcodes.def"
 #undef X
 };
 
+#ifndef CVM_TINY
 const char *const cvm_fmt_names[] = { "ABC", "ABX", "AXK", "SJ", "SW" };
 
 const char *const cvm_kind_names[CVM_K__COUNT] = {
@@ -22,6 +33,7 @@ const char *const cvm_kind_names[CVM_K__COUNT] = {
 const char *const cvm_cap_names[CVM_CAP__COUNT] = {
   "GPIO", "ANALOG", "TIME", "LOG", "UART", "I2C", "SPI", "SYS", "EVENT"
 };
+#endif
 
 #define CVM_RET_v 'v'
 #define CVM_RET_i 'i'
@@ -29,7 +41,7 @@ const char *const cvm_cap_names[CVM_CAP__COUNT] = {
 
 const cvm_hcinfo cvm_hc_table[] = {
 #define X(id, name, cap, ret, sig, params, desc) \
-  { id, CVM_CAP_##cap, CVM_RET_##ret, #name, sig, params, desc },
+  { id, CVM_CAP_##cap, CVM_RET_##ret, sig CVM_DOC(, #name, params, desc) },
 #include "cvm_hostabi.def"
 #undef X
 };
@@ -66,6 +78,13 @@ uint32_t cvm_insn_words(uint32_t insn) {
   }
 }
 
+#if defined(CVM_TINY)
+#if !defined(CVM_ISA_HASH_VALUE) || !defined(CVM_ABI_HASH_VALUE)
+#error "CVM_TINY builds need CVM_ISA_HASH_VALUE and CVM_ABI_HASH_VALUE (cockpit version)"
+#endif
+uint32_t cvm_isa_hash(void) { return CVM_ISA_HASH_VALUE; }
+uint32_t cvm_abi_hash(void) { return CVM_ABI_HASH_VALUE; }
+#else
 /* The hashed texts: everything that changes meaning, nothing that is only
 ** documentation. Opcode numbers are the row order, so reordering changes
 ** the hash too. */
@@ -94,7 +113,15 @@ static uint32_t fnv1a(const char *s, size_t n) {
 
 uint32_t cvm_isa_hash(void) { return fnv1a(isa_text, sizeof isa_text - 1); }
 uint32_t cvm_abi_hash(void) { return fnv1a(abi_text, sizeof abi_text - 1); }
+#endif
 
+#ifdef CVM_TINY
+/* Devices report error and fault codes as numbers. */
+const char *cvm_verr_str(cvm_verr e) { (void)e; return ""; }
+const char *cvm_verr_name(cvm_verr e) { (void)e; return ""; }
+const char *cvm_fault_str(cvm_fault f) { (void)f; return ""; }
+const char *cvm_fault_name(cvm_fault f) { (void)f; return ""; }
+#else
 const char *cvm_verr_str(cvm_verr e) {
   static const char *const msg[] = {
 #define X(name, m) m,
@@ -130,3 +157,4 @@ const char *cvm_fault_name(cvm_fault f) {
   };
   return (unsigned)f < CVM_FAULT__COUNT ? names[f] : "UNKNOWN";
 }
+#endif
