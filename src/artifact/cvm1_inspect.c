@@ -171,8 +171,8 @@ static void as_json(sbuf *s, const uint8_t *buf, const cvm1_info *in, cvm1_err a
 static void as_text(sbuf *s, const uint8_t *buf, const cvm1_info *in, cvm1_err a,
                     bool checked) {
   char t[32];
-  add(s, "format            CVM1 v%u, header %u bytes, %u sections\n",
-      in->format_version, in->header_size, in->nsections);
+  add(s, "format            CVM1 v%u, header %u bytes, flags 0x%x, %u sections\n",
+      in->format_version, in->header_size, in->flags, in->nsections);
   add(s, "size              %u bytes (image %u, trailer %u)\n", in->total_size,
       in->image_size, in->total_size - in->image_size);
   add(s, "version           %u.%u.%u\n", in->version[0], in->version[1], in->version[2]);

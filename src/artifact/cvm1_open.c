@@ -109,6 +109,7 @@ static cvm1_err parse_trailer(const uint8_t *b, size_t len, cvm1_info *in) {
   if (cvm_rd32(b + p) != CVM1_TRAILER_MAGIC) return CVM1_ERR_TRAILER_MAGIC;
   uint32_t tsize = cvm_rd32(b + p + 4);
   if (tsize < CVM1_TRAILER_HDR) return CVM1_ERR_TRAILER_SIZE;
+  if (tsize > 0xFFFFFFFFu - in->image_size) return CVM1_ERR_TRAILER_SIZE;
   if (tsize > len - p) return CVM1_ERR_TRUNCATED;
   if (tsize < len - p) return CVM1_ERR_TRAILING;
   in->total_size = in->image_size + tsize;
@@ -144,6 +145,7 @@ cvm1_err cvm1_size(const uint8_t *buf, size_t avail, uint32_t *total) {
   if (cvm_rd32(buf + p) != CVM1_TRAILER_MAGIC) return CVM1_ERR_TRAILER_MAGIC;
   uint32_t tsize = cvm_rd32(buf + p + 4);
   if (tsize < CVM1_TRAILER_HDR) return CVM1_ERR_TRAILER_SIZE;
+  if (tsize > 0xFFFFFFFFu - in.image_size) return CVM1_ERR_TRAILER_SIZE;
   if (tsize > avail - p) return CVM1_ERR_TRUNCATED;
   *total = in.image_size + tsize;
   return CVM1_ERR_OK;

@@ -66,6 +66,7 @@ static void m_caps(ed *e)       { art_wr32(e->a + 0x1C, 1u << 20); }
 static void m_tmagic(ed *e)     { e->a[e->image + 1] ^= 1; }
 static void m_tsize_small(ed *e){ art_wr32(e->a + e->image + 4, 4); }
 static void m_tsize_short(ed *e){ art_wr32(e->a + e->image + 4, (uint32_t)(e->len - e->image - 4)); }
+static void m_tsize_big(ed *e)  { art_wr32(e->a + e->image + 4, (uint32_t)(e->len - e->image + 4)); }
 static void m_tsize_huge(ed *e) { art_wr32(e->a + e->image + 4, 0xFFFFFFF0u); }
 static void m_trailing(ed *e)   { e->a[e->len++] = 0; }
 static void m_tlv_len(ed *e)    { art_wr16(e->a + e->image + 10, 33); }
@@ -122,7 +123,8 @@ static const mcase cases[] = {
   { "trailer magic",     m_tmagic,         CVM1_ERR_TRAILER_MAGIC },
   { "trailer too small", m_tsize_small,    CVM1_ERR_TRAILER_SIZE },
   { "trailer short",     m_tsize_short,    CVM1_ERR_TRAILING },
-  { "trailer oversized", m_tsize_huge,     CVM1_ERR_TRUNCATED },
+  { "trailer oversized", m_tsize_big,      CVM1_ERR_TRUNCATED },
+  { "trailer wraps",     m_tsize_huge,     CVM1_ERR_TRAILER_SIZE },
   { "trailing byte",     m_trailing,       CVM1_ERR_TRAILING },
   { "record overrun",    m_tlv_len,        CVM1_ERR_TLV_LAYOUT },
   { "record oversized",  m_tlv_len_huge,   CVM1_ERR_TLV_LAYOUT },
