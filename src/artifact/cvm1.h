@@ -150,7 +150,8 @@ cvm1_err cvm1_size(const uint8_t *buf, size_t avail, uint32_t *total);
 /* Check structure (header, section table, trailer layout) of the artifact in
 ** buf[0..len) -- len must be its exact size -- and, if prog is not NULL, bind
 ** prog to the sections in place (code must then be 4-byte aligned in
-** memory). info (may be NULL) receives every field. No cryptography. */
+** memory). info (may be NULL) receives every field (on error, those read
+** so far). No cryptography. */
 cvm1_err cvm1_open(const uint8_t *buf, size_t len, cvm_prog *prog, cvm1_info *info);
 
 typedef uint8_t cvm1_pubkey[32];
