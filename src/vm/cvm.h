@@ -306,6 +306,17 @@ bool cvm_call(cvm_vm *vm, uint32_t f);
 ** host calls, so a run may exceed it by one straight-line stretch. */
 cvm_status cvm_run(cvm_vm *vm, uint32_t budget);
 
+/* Profiling (host builds): like cvm_run, but counts each executed
+** instruction by pc (pc_counts: ncode entries) and, if pair_counts is not
+** NULL, each dynamic opcode pair (CVM_OP__COUNT squared entries, indexed
+** [previous * CVM_OP__COUNT + next]). The caller zeroes the arrays. */
+typedef struct cvm_profile {
+  uint32_t *pc_counts;
+  uint32_t *pair_counts;
+  uint32_t last_op;
+} cvm_profile;
+cvm_status cvm_run_profile(cvm_vm *vm, uint32_t budget, cvm_profile *prof);
+
 /* Host-call dispatch (cvm_host.c). args points at R[A]; nslots is C. The
 ** result goes to args[0]. Returns CVM_FAULT_NONE or the fault to raise. A
 ** call may put the VM to sleep (vm->wake_us, status CVM_SLEEPING) or yield. */

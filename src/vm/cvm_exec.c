@@ -35,9 +35,24 @@ static inline void st32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
 #define JUMP(target)  do { CHARGE(); pc = (target); mark = pc; if (left <= 0) goto stop; } while (0)
 #define FAULT(f)      do { fault = CVM_FAULT_##f; goto faulted; } while (0)
 
+/* Profiling build (cvm_exec_prof.c): count every executed instruction by
+** pc, and every dynamic opcode pair, before dispatching it. */
+#ifdef CVM_PROFILE
+#define CVM_RUN_FN    cvm_run_profile
+#define CVM_RUN_ARGS  cvm_vm *vm, uint32_t budget, cvm_profile *prof
+#define PROF_HOOK()   do { prof->pc_counts[pc - code]++;                          \
+                           if (prof->pair_counts)                                  \
+                             prof->pair_counts[prof->last_op * CVM_OP__COUNT + CVM_I_OP(*pc)]++; \
+                           prof->last_op = CVM_I_OP(*pc); } while (0)
+#else
+#define CVM_RUN_FN    cvm_run
+#define CVM_RUN_ARGS  cvm_vm *vm, uint32_t budget
+#define PROF_HOOK()   ((void)0)
+#endif
+
 #if CVM_THREADED
 #define VMCASE(name)  L_##name:
-#define NEXT          do { i = *pc++; goto *disp[CVM_I_OP(i)]; } while (0)
+#define NEXT          do { PROF_HOOK(); i = *pc++; goto *disp[CVM_I_OP(i)]; } while (0)
 #else
 #define VMCASE(name)  case CVM_OP_##name:
 #define NEXT          continue
@@ -55,7 +70,7 @@ static inline void st32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
     (addr) = mem + base_ + idx_ * (sz);                                     \
   } while (0)
 
-cvm_status cvm_run(cvm_vm *vm, uint32_t budget) {
+cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   if (vm->status != CVM_RUNNABLE && vm->status != CVM_SLEEPING) return (cvm_status)vm->status;
   if (!vm->verified) {
     vm->fault = CVM_FAULT_NOT_VERIFIED;
@@ -89,6 +104,7 @@ cvm_status cvm_run(cvm_vm *vm, uint32_t budget) {
   NEXT;
 #else
   for (;;) {
+    PROF_HOOK();
     i = *pc++;
     switch (CVM_I_OP(i)) {
 #endif
