@@ -20,7 +20,7 @@ static const char usage_head[] =
   "(reported on stderr as FILE:LINE: fault: KIND); 75 when --max-steps or\n"
   "--max-ms stops it; 1 if it cannot be loaded or verified.\n\n"
   "options:\n"
-  "  --trust FILE     refuse anything not signed by this public key\n";
+  "  --trust FILE          refuse anything not signed by this public key\n";
 
 int cmd_run(int argc, char **argv) {
   char usage[4096];

@@ -1,0 +1,5 @@
+; exit42.s -- main returns 42, prints nothing.
+.func main 0
+        LDI     r0, 42
+        RET     r0
+.end
