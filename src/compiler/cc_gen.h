@@ -1,0 +1,51 @@
+/*
+** cc_gen.h -- state shared by the code generator's two rooms: cc_gen.c
+** (statements, functions) and cc_genx.c (expressions, conditions, arrays).
+**
+** Register discipline (as in Lua): locals take slots in declaration order;
+** temporaries are allocated above them in LIFO order and all are free again
+** at the end of each statement. A call's arguments go to consecutive slots
+** at the top, so the callee's frame starts there.
+*/
+#ifndef CC_GEN_H
+#define CC_GEN_H
+
+#include "cc_int.h"
+
+#define NOREG (-1)
+
+typedef struct cc_gen {
+  cc_state *cs;
+  cc_func *fn;
+  cc_vec ins;              /* cc_ins */
+  int freereg;             /* first free slot */
+  int nactive;             /* slots held by live locals */
+  int maxreg;              /* high-water mark: the frame's nslots */
+  int nlabels;
+  uint32_t line;           /* source line of what is being emitted */
+  uint32_t arroff, arrmax; /* frame-array bytes in use, and the maximum */
+  int brk, cont;           /* labels for break and continue, -1 if none */
+  bool too_many;           /* slot overflow already reported */
+} cc_gen;
+
+/* emission (cc_gen.c) */
+cc_ins *cc_emit(cc_gen *g, int op, int a, int b, int c);
+cc_ins *cc_emitk(cc_gen *g, int op, int a, int32_t k);
+int cc_newlabel(cc_gen *g);
+void cc_label(cc_gen *g, int l);
+void cc_jump(cc_gen *g, int l);
+int cc_alloc_reg(cc_gen *g);
+void cc_free_reg(cc_gen *g, int r);
+
+/* expressions (cc_genx.c) */
+int cc_ex(cc_gen *g, cc_node *e, int dst);      /* value into a register */
+void cc_ex_void(cc_gen *g, cc_node *e);          /* for effects only */
+void cc_cond(cc_gen *g, cc_node *e, bool jump_if, int label);
+void cc_load_const(cc_gen *g, int r, int32_t v);
+void cc_desc(cc_gen *g, cc_node *e, int r, bool host);   /* descriptor into r, r+1 */
+
+/* array storage of a variable (cc_gen.c) */
+int cc_var_entry(cc_gen *g, cc_sym *s);          /* array table entry id */
+int cc_str_entry(cc_gen *g, cc_str *s, bool ram);
+
+#endif /* CC_GEN_H */
