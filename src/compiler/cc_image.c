@@ -251,35 +251,10 @@ static void build(cc_program *p) {
   img->source_name = cs->file;
 }
 
-cc_program *cc_compile(const char *filename, const char *src, size_t len,
-                       const cc_options *opt, FILE *diag, int *nerrors) {
-  if (nerrors) *nerrors = 0;
-  cc_program *p = calloc(1, sizeof *p);
-  if (!p) {
-    if (nerrors) *nerrors = 1;
-    if (diag) fprintf(diag, "%s: fatal error: out of memory\n", filename ? filename : "<input>");
-    return NULL;
-  }
-  cc_state *cs = &p->cs;
-  cs->diag = diag;
-  cs->opt.optimize = 1;
-  if (opt) cs->opt = *opt;
-  if (cs->opt.optimize != 0) cs->opt.optimize = 1;
-  if (setjmp(cs->fail)) {
-    int n = cs->nerrors ? cs->nerrors : 1;
-    cc_arena_free(&cs->arena);
-    free(p);
-    if (nerrors) *nerrors = n;
-    return NULL;
-  }
-  cs->file = cc_strndup(cs, filename ? filename : "<input>",
-                        strlen(filename ? filename : "<input>"));
-  if (!src) len = 0;
-  if (len > CC_MAX_SOURCE) cc_fatal(cs, "source file too large (more than %u bytes)",
-                                    (unsigned)CC_MAX_SOURCE);
-  cs->src = len ? src : "";
-  cs->len = len;
-  /* line starts, for diagnostics */
+/* Line starts, for diagnostics. */
+static void index_lines(cc_state *cs) {
+  const char *src = cs->src;
+  size_t len = cs->len;
   uint32_t nl = 1;
   for (size_t i = 0; i < len; i++)
     if (src[i] == '\n' || (src[i] == '\r' && (i + 1 >= len || src[i + 1] != '\n'))) nl++;
@@ -291,11 +266,46 @@ cc_program *cc_compile(const char *filename, const char *src, size_t len,
       ls[nl++] = (uint32_t)(i + 1);
   cs->linestart = ls;
   cs->nlines = nl;
+}
 
+/* Run the stages; returns the error count (errors longjmp back here). */
+static int run(cc_program *p) {
+  cc_state *cs = &p->cs;
+  if (setjmp(cs->fail)) return cs->nerrors ? cs->nerrors : 1;
+  cs->file = cc_strndup(cs, cs->file, strlen(cs->file));   /* outlives the caller's */
+  if (cs->len > CC_MAX_SOURCE)
+    cc_fatal(cs, "source file too large (more than %u bytes)", (unsigned)CC_MAX_SOURCE);
+  index_lines(cs);
   cc_lex(cs);
   cc_parse(cs);
   if (cs->nerrors == 0) build(p);
-  if (cs->nerrors) longjmp(cs->fail, 1);
+  return cs->nerrors;
+}
+
+cc_program *cc_compile(const char *filename, const char *src, size_t len,
+                       const cc_options *opt, FILE *diag, int *nerrors) {
+  if (nerrors) *nerrors = 0;
+  if (!filename) filename = "<input>";
+  cc_program *p = calloc(1, sizeof *p);
+  if (!p) {
+    if (nerrors) *nerrors = 1;
+    if (diag) fprintf(diag, "%s: fatal error: out of memory\n", filename);
+    return NULL;
+  }
+  cc_state *cs = &p->cs;
+  cs->diag = diag;
+  cs->opt.optimize = 1;
+  if (opt) cs->opt = *opt;
+  if (cs->opt.optimize != 0) cs->opt.optimize = 1;
+  cs->file = filename;
+  cs->src = src && len ? src : "";
+  cs->len = src ? len : 0;
+  int n = run(p);
+  if (n) {
+    cc_free(p);
+    if (nerrors) *nerrors = n;
+    return NULL;
+  }
   return p;
 }
 
