@@ -293,6 +293,8 @@ typedef struct cvm_vm {
   uint64_t steps;         /* instruction words executed, all calls */
   void *user;             /* host's own pointer */
 } cvm_vm;
+/* The per-instance budget: everything else is the guest's own memory. */
+_Static_assert(sizeof(cvm_vm) <= 128, "cvm_vm must stay within 128 bytes");
 
 /* Bind an instance to a verified program and a memory region. Clears memory
 ** and copies the data image into the globals. Returns CVM_VERR_OK, or
