@@ -485,7 +485,7 @@ static cc_node *call(cc_state *cs, const cc_tok *id) {
     return n;
   }
   if ((!s || s->kind != SYM_VAR) && cc_hc_visible(cs, nm)) {
-    const cvm_hcinfo *hc = nm->hc;
+    const cc_host *hc = nm->hc;
     n = cc_new(cs, E_SYS, id);
     n->hc = hc;
     n->ty = cc_ty_scalar(hc->ret == 'v' ? TY_VOID : hc->ret == 'u' ? TY_UINT : TY_INT);

@@ -545,7 +545,7 @@ static int call(cc_gen *g, cc_node *e, int dst) {
 }
 
 static int syscall(cc_gen *g, cc_node *e, int dst) {
-  const cvm_hcinfo *hc = e->hc;
+  const cc_host *hc = e->hc;
   int A = g->freereg, slots = 0;
   uint32_t npass = e->nlist, fixed = (uint32_t)strlen(hc->sig);
   if (fixed && hc->sig[fixed - 1] == '.') npass = (uint32_t)e->val;   /* printf */

@@ -204,7 +204,7 @@ static void build(cc_program *p) {
     tf[i].name = f->name;
     for (uint32_t j = 0; j < f->nins; j++) {
       if (f->ins[j].op != CVM_OP_SYS) continue;
-      const cvm_hcinfo *hc = NULL;
+      const cc_host *hc = NULL;
       for (unsigned h = 0; h < cc_nhosts; h++)
         if (cc_hosts[h].id == f->ins[j].b) hc = &cc_hosts[h];
       if (hc) caps |= CVM_CAPBIT(hc->cap);

@@ -78,6 +78,13 @@ extern const char *const cc_tk_text[TK__COUNT];
 
 typedef struct cc_name cc_name;
 typedef struct cc_sym cc_sym;
+
+/* A Host ABI call, from isa/cvm_hostabi.def. */
+typedef struct cc_host {
+  uint8_t id, cap;
+  char ret;                /* 'v', 'i' or 'u' */
+  const char *name, *sig;
+} cc_host;
 typedef struct cc_macro cc_macro;
 
 typedef struct cc_tok {
@@ -103,7 +110,7 @@ struct cc_name {
   uint8_t enumk;           /* enum tag: cc_tkind + 1 of its type */
   cc_macro *macro;
   cc_sym *sym;             /* current binding (scopes) */
-  const struct cvm_hcinfo *hc;  /* Host ABI call of this name */
+  const cc_host *hc;  /* Host ABI call of this name */
 };
 
 struct cc_macro {
@@ -176,7 +183,7 @@ struct cc_node {
   uint32_t nlist;
   cc_sym *sym;             /* E_VAR, S_DECL */
   cc_func *fn;             /* E_CALL */
-  const struct cvm_hcinfo *hc;  /* E_SYS */
+  const cc_host *hc;  /* E_SYS */
   cc_str *str;             /* E_STR */
   int label;               /* S_CASE/S_DEFAULT: label id (code generation) */
   cc_node **cases;         /* S_SWITCH: its case nodes in source order */
@@ -335,7 +342,7 @@ void cc_note(cc_state *cs, uint32_t line, uint32_t col, const char *fmt, ...);
 void cc_fatal(cc_state *cs, const char *fmt, ...);   /* longjmp out */
 
 /* cc_lex.c */
-extern const cvm_hcinfo cc_hosts[];
+extern const cc_host cc_hosts[];
 extern const unsigned cc_nhosts;
 cc_name *cc_intern(cc_state *cs, const char *s, size_t n);
 void cc_lex(cc_state *cs);               /* fills cs->toks */

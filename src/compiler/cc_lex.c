@@ -29,9 +29,9 @@ const char *const cc_tk_text[TK__COUNT] = {
 #define CC_RET_v 'v'
 #define CC_RET_i 'i'
 #define CC_RET_u 'u'
-const cvm_hcinfo cc_hosts[] = {
+const cc_host cc_hosts[] = {
 #define X(id, name, cap, ret, sig, params, desc) \
-  { id, CVM_CAP_##cap, CC_RET_##ret, #name, sig, params, desc },
+  { id, CVM_CAP_##cap, CC_RET_##ret, #name, sig },
 #include "cvm_hostabi.def"
 #undef X
 };
@@ -416,8 +416,15 @@ typedef struct pp {
   int depth;                 /* macro expansion depth */
 } pp;
 
-static void emit(pp *P, const cc_tok *t) {
+static void emit(pp *P, const cc_tok *t0) {
   cc_state *cs = P->lx.cs;
+  cc_tok kw;
+  const cc_tok *t = t0;
+  if (t->k == TK_IDENT && t->name->kw) {        /* keywords become their own kinds */
+    kw = *t;
+    kw.k = t->name->kw;
+    t = &kw;
+  }
   if (t->k == TK_STR && P->out.n > 0) {
     cc_tok *prev = &CC_VAT(&P->out, cc_tok, P->out.n - 1);
     if (prev->k == TK_STR) {            /* adjacent literals join */
@@ -924,7 +931,7 @@ static void init_names(cc_state *cs) {
     n->bneeds = CC_H_STDINT;
   }
   for (unsigned i = 0; i < cc_nhosts; i++) {
-    const cvm_hcinfo *hc = &cc_hosts[i];
+    const cc_host *hc = &cc_hosts[i];
     cc_intern(cs, hc->name, strlen(hc->name))->hc = hc;
   }
   define_text(cs, "__COCKPIT__", "1");
