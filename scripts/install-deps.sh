@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(
   build-essential cmake clang libclang-rt-14-dev llvm
-  libssl-dev pkg-config valgrind
+  libssl-dev pkg-config valgrind lua5.4
   gcc-arm-none-eabi libnewlib-arm-none-eabi
 )
 
