@@ -20,7 +20,12 @@ typedef enum hal_err {
   HAL_EINVAL = -1,   /* no such pin/channel, or a bad mode/value */
   HAL_ENACK = -2,    /* I2C device did not acknowledge */
   HAL_EBUS = -3,     /* bus error */
-  HAL_ECLOSED = -4   /* port not opened */
+  HAL_ECLOSED = -4,  /* port not opened */
+  /* flash (hal_flash_*) */
+  HAL_EALIGN = -5,   /* offset or length not a multiple of HAL_FLASH_DWORD */
+  HAL_ERANGE = -6,   /* page, offset or length outside the flash */
+  HAL_ENOTERASED = -7, /* programming a double-word that is not erased */
+  HAL_EFLASH = -8    /* the flash controller reported an error */
 } hal_err;
 
 /* Pin modes, as in Arduino (values shared with guest/include/cockpit.h). */
@@ -57,5 +62,28 @@ uint32_t hal_random_seed(void);
 
 /* A named event or counter for the host's telemetry. */
 void hal_event(const char *name, uint32_t name_len, int32_t value);
+
+/* ---- Flash -------------------------------------------------------------
+** The program flash as bytes [0, hal_flash_size()) from the start of the
+** device's flash (the bootloader is at offset 0; docs/flash-layout.md).
+** STM32G474 rules: pages of HAL_FLASH_PAGE bytes erase to 0xFF; programming
+** writes whole double-words (offset and len multiples of HAL_FLASH_DWORD),
+** in order, each of which must be erased (all 0xFF) before: the first that
+** is not stops the write with HAL_ENOTERASED, leaving it unchanged (those
+** before it are written). The STM32's exception for writing all zeros over
+** a programmed double-word is not part of this interface. A double-word is
+** the unit of atomicity: a power loss while programming one may leave it
+** with any bits; an interrupted erase leaves the page with any contents.
+** Erase and program block until done; each is one operation the simulated
+** board counts (and can cut power after). */
+#define HAL_FLASH_PAGE  2048u
+#define HAL_FLASH_DWORD 8u
+
+uint32_t hal_flash_size(void);                            /* bytes */
+int hal_flash_erase_page(uint32_t page);                   /* page index */
+int hal_flash_program(uint32_t offset, const void *data, uint32_t len);
+int hal_flash_read(uint32_t offset, void *buf, uint32_t len);   /* any alignment */
+/* Execute-in-place view of [offset, hal_flash_size()), NULL if outside. */
+const uint8_t *hal_flash_map(uint32_t offset);
 
 #endif /* HAL_H */
