@@ -7,11 +7,12 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 case $case_ in
-roundtrip)   # asm -> dis -> asm -> dis gives the same text: ARG is a .s file
+roundtrip)   # asm -> dis -> asm: the same program; dis again: the same text
   src=$4
   "$cockpit" asm "$src" -o "$tmp/a.cvm1"
   "$cockpit" dis "$tmp/a.cvm1" >"$tmp/a.s"
   "$cockpit" asm "$tmp/a.s" -o "$tmp/b.cvm1"
+  python3 "$root/tests/cli/same_program.py" "$tmp/a.cvm1" "$tmp/b.cvm1" || fail "program changed"
   "$cockpit" dis "$tmp/b.cvm1" >"$tmp/b.s"
   diff -u "$tmp/a.s" "$tmp/b.s" || fail "disassembly is not a fixed point"
   # and the same program runs the same way from the artifact
@@ -19,6 +20,18 @@ roundtrip)   # asm -> dis -> asm -> dis gives the same text: ARG is a .s file
   "$cockpit" run "$tmp/b.cvm1" --max-ms 3000 >"$tmp/r2" 2>/dev/null && s2=0 || s2=$?
   [ "$s1" = "$s2" ] || fail "exit status $s1 from source, $s2 after the round trip"
   cmp -s "$tmp/r1" "$tmp/r2" || fail "output differs after the round trip"
+  ;;
+compiled)    # every compilable tests/lang program: build -> dis -> asm is the same program
+  n=0
+  for src in "$root"/tests/lang/*.c; do
+    "$cockpit" build "$src" -o "$tmp/a.cvm1" 2>/dev/null || continue
+    "$cockpit" dis "$tmp/a.cvm1" >"$tmp/a.s"
+    "$cockpit" asm "$tmp/a.s" -o "$tmp/b.cvm1" || fail "$src: disassembly does not assemble"
+    python3 "$root/tests/cli/same_program.py" "$tmp/a.cvm1" "$tmp/b.cvm1" || fail "$src: program changed"
+    n=$((n + 1))
+  done
+  [ "$n" -gt 10 ] || fail "only $n programs compiled"
+  echo "$n compiled programs round-tripped"
   ;;
 json)        # ARG isa|abi: valid JSON with the manifest's fields
   "$cockpit" "$4" --json >"$tmp/j"
@@ -57,8 +70,9 @@ docs)        # ARG isa|abi: the checked-in docs are the generated text
   "$cockpit" "$4" --md >"$tmp/doc"
   diff -u "$doc" "$tmp/doc" || fail "$doc is stale: regenerate with 'cockpit $4 --md > $doc'"
   ;;
-header)      # the generated guest header compiles, natively, as C11
+header)      # abi --header is guest/include/cockpit.h, and it compiles natively
   "$cockpit" abi --header >"$tmp/cockpit.h"
+  cmp "$tmp/cockpit.h" "$root/guest/include/cockpit.h" || fail "abi --header differs from guest/include/cockpit.h"
   printf '#include "cockpit.h"\nint f(void) { pinMode(LED_BUILTIN, OUTPUT); return HIGH + (int)millis(); }\n' >"$tmp/t.c"
   cc -std=c11 -Wall -Wextra -Werror -fsyntax-only -I"$tmp" "$tmp/t.c" || fail "header does not compile"
   ;;
