@@ -334,7 +334,7 @@ cc_node *cc_cond_expr_of(cc_state *cs, cc_node *e) {
 
 static const char *elem_name(const cc_node *e) {
   while (e->k == E_INDEX) e = e->a;
-  return e->k == E_VAR ? e->sym->name->s : "string literal";
+  return e->k == E_VAR ? e->sym->name->s : e->k == E_COND ? "?:" : "string literal";
 }
 
 /* what: "assignment", "increment", "decrement" */
@@ -426,6 +426,11 @@ static bool array_arg(cc_state *cs, cc_node *e, cc_type p, const char *fname, ui
 }
 
 static void mark_passed(cc_node *e) {
+  if (e->k == E_COND) {
+    mark_passed(e->b);
+    mark_passed(e->c);
+    return;
+  }
   while (e->k == E_INDEX) e = e->a;
   if (e->k == E_VAR) e->sym->passed = 1;
 }
@@ -639,6 +644,11 @@ static cc_node *index_expr(cc_state *cs, cc_node *a, const cc_tok *lb) {
   cc_expect(cs, TK_RBRACK);
   if (a->ty.ndim == 0) {
     cc_error(cs, lb->line, lb->col, "subscripted value is not an array");
+    return num_at(cs, 0, TY_INT, a);
+  }
+  if (a->k == E_COND) {
+    cc_error(cs, lb->line, lb->col, "a conditional expression choosing an array cannot be "
+             "indexed in Cockpit C; index each array instead");
     return num_at(cs, 0, TY_INT, a);
   }
   i = cc_rvalue(cs, i);
@@ -899,6 +909,28 @@ static cc_node *cond_expr(cc_state *cs) {
   cs->nest--;
   c = cc_rvalue(cs, c);
   cc_type ty;
+  if (a->ty.ndim && b->ty.ndim) {
+    /* choosing between arrays (printf("%s", on ? "on" : "off")): usable
+    ** where an array argument is */
+    cc_type ta = a->ty, tb = b->ty;
+    if (ta.ndim != 1 || tb.ndim != 1 || cc_ty_size(ta.k) != cc_ty_size(tb.k) ||
+        cc_ty_signed(ta.k) != cc_ty_signed(tb.k) || (ta.k == TY_BOOL) != (tb.k == TY_BOOL)) {
+      char b1[64], b2[64];
+      cc_error(cs, q->line, q->col, "conditional expression between incompatible arrays "
+               "'%s' and '%s'", cc_ty_str(ta, b1, sizeof b1), cc_ty_str(tb, b2, sizeof b2));
+      return num_at(cs, 0, TY_INT, c);
+    }
+    ty = ta;
+    ty.cnst = ta.cnst | tb.cnst;
+    ty.dim[0] = 0;
+    ty.param = 1;
+    if (c->k == E_NUM) return c->val ? a : b;
+    cc_node *n = cc_new(cs, E_COND, q);
+    n->line = c->line; n->col = c->col;
+    n->a = c; n->b = a; n->c = b;
+    n->ty = ty;
+    return n;
+  }
   if (a->ty.k == TY_VOID && a->ty.ndim == 0 && b->ty.k == TY_VOID && b->ty.ndim == 0) {
     ty = cc_ty_scalar(TY_VOID);
   } else {

@@ -207,6 +207,18 @@ void cc_desc(cc_gen *g, cc_node *e, int r, bool host) {
         cc_emitk(g, CVM_OP_MKARR, r, cc_var_entry(g, e->sym));
       }
       return;
+    case E_COND: {            /* one of two arrays */
+      int lelse = cc_newlabel(g), lend = cc_newlabel(g);
+      cc_cond(g, e->a, false, lelse);
+      g->freereg = r + 2;
+      cc_desc(g, e->b, r, host);
+      cc_jump(g, lend);
+      cc_label(g, lelse);
+      g->freereg = r + 2;
+      cc_desc(g, e->c, r, host);
+      cc_label(g, lend);
+      return;
+    }
     case E_INDEX: {           /* a row of a two-dimensional array */
       cc_node *arr = e->a;
       cc_desc(g, arr, r, host);
