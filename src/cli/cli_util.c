@@ -10,9 +10,7 @@
 
 #include "asm.h"
 #include "cli.h"
-#ifdef COCKPIT_HAVE_CC
 #include "cockpitc.h"
-#endif
 
 bool cli_help(int argc, char **argv, const char *usage) {
   for (int i = 1; i < argc; i++) {
@@ -167,23 +165,17 @@ int cli_build(const char *cmd, const char *path, const char *src, size_t len,
               const cli_build_opts *b, uint8_t **art, size_t *artlen) {
   const cvm1_image *img = NULL;
   asm_prog *ap = NULL;
-#ifdef COCKPIT_HAVE_CC
   cc_program *cp = NULL;
-#endif
   if (cli_has_suffix(path, ".s")) {
     asm_diag d;
     ap = asm_assemble(path, src, len, stderr, &d);
     if (!ap) return cli_error(cmd, "%s: %d error%s", path, d.nerrors, d.nerrors == 1 ? "" : "s");
     img = asm_image(ap);
   } else if (cli_has_suffix(path, ".c")) {
-#ifdef COCKPIT_HAVE_CC
     int nerr = 0;
     cp = cc_compile(path, src, len, NULL, stderr, &nerr);
     if (!cp) return CLI_EXIT_ERROR;   /* the compiler said why */
     img = cc_image(cp);
-#else
-    return cli_error(cmd, "%s: this build has no compiler", path);
-#endif
   } else {
     return cli_error(cmd, "%s: not a source file (expected .c or .s)", path);
   }
@@ -191,9 +183,7 @@ int cli_build(const char *cmd, const char *path, const char *src, size_t len,
   cvm1_sha256(src, len, meta.source_digest);
   cvm1_err e = cvm1_build(img, &meta, b->key, art, artlen);
   asm_free(ap);
-#ifdef COCKPIT_HAVE_CC
   cc_free(cp);
-#endif
   if (e) {
     if (e == CVM1_ERR_IO || e == CVM1_ERR_KEY) return cli_error(cmd, "%s: %s", b->key, cvm1_err_str(e));
     return cli_error(cmd, "%s: %s", path, cvm1_err_str(e));
