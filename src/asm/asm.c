@@ -149,6 +149,7 @@ static bool init_list(st *S, asm_lex *lx, asm_bytes *buf, uint32_t base, uint32_
     if (lx->t == T_STR) {
       asm_bytes s = {0};
       bool ok = asm_lex_string(lx, &s);
+      if (!ok) err(S, ASM_E_BAD_STRING, "longer than %u bytes", ASM_MAX_BYTES);
       for (uint32_t j = 0; ok && j < s.n; j++, i++) {
         if (i >= count) {
           err(S, ASM_E_INIT_SIZE, "%u elements", count);
@@ -204,12 +205,12 @@ static bool set_size(st *S, asm_lex *lx, int64_t *slot, int64_t max, bool mult4,
 static bool d_source(st *S, asm_lex *lx) {
   if (lx->t != T_STR) { unexpected(S, lx, "a string"); return false; }
   asm_bytes s = {0};
-  bool ok = asm_lex_string(lx, &s) && memchr(s.b, 0, s.n) == NULL;
+  bool ok = asm_lex_string(lx, &s) && (s.n == 0 || memchr(s.b, 0, s.n) == NULL);
   if (!ok) {
     err(S, ASM_E_BAD_STRING, "source name");
   } else {
     free(S->P->source);
-    S->P->source = asm_xstrndup((const char *)s.b, s.n);
+    S->P->source = asm_xstrndup(s.n ? (const char *)s.b : "", s.n);
   }
   free(s.b);
   asm_lex_next(lx);
