@@ -10,6 +10,7 @@
 
 #include "board.h"
 #include "cli.h"
+#include "cli_profile.h"
 
 static const char usage_head[] =
   "usage: cockpit run FILE [--trust KEY.pub] [board options]\n\n"
@@ -20,7 +21,9 @@ static const char usage_head[] =
   "(reported on stderr as FILE:LINE: fault: KIND); 75 when --max-steps or\n"
   "--max-ms stops it; 1 if it cannot be loaded or verified.\n\n"
   "options:\n"
-  "  --trust FILE          refuse anything not signed by this public key\n";
+  "  --trust FILE          refuse anything not signed by this public key\n"
+  "  --profile[=N]         then report on stderr the instructions per function and\n"
+  "                        line, the hottest opcodes and opcode pairs (N rows, 10)\n";
 
 int cmd_run(int argc, char **argv) {
   char usage[4096];
@@ -29,6 +32,7 @@ int cmd_run(int argc, char **argv) {
   board_opts o;
   board_opts_init(&o);
   const char *in = NULL, *trust = NULL;
+  unsigned prof_top = 0;
   for (int i = 1; i < argc;) {
     char msg[256];
     int r = board_parse_opt(&o, argc, argv, &i, msg, sizeof msg);
@@ -36,6 +40,8 @@ int cmd_run(int argc, char **argv) {
     if (r > 0) continue;
     if ((r = cli_opt(argc, argv, &i, "--trust", &trust)) < 0) return CLI_EXIT_USAGE;
     if (r > 0) continue;
+    if ((r = cli_profile_opt("run", argv[i], &prof_top)) < 0) return CLI_EXIT_USAGE;
+    if (r > 0 && ++i) continue;
     if (argv[i][0] == '-' && argv[i][1]) return cli_usage_error("run", "unknown option '%s'", argv[i]);
     if (in) return cli_usage_error("run", "more than one program");
     in = argv[i++];
@@ -61,6 +67,11 @@ int cmd_run(int argc, char **argv) {
   }
 
   board_result r;
+  cli_profile prof = {0};
+  if (prof_top && !cli_profile_start(&prof, &p.prog, &o)) {
+    cli_prog_free(&p);
+    return cli_error("run", "out of memory for the profile");
+  }
   rc = board_run(&p.prog, &vi, &o, &r);
   fflush(stdout);
   char line[512];
@@ -69,6 +80,8 @@ int cmd_run(int argc, char **argv) {
   } else if (board_describe(line, sizeof line, &p.prog, &r) > 0) {
     fprintf(stderr, "%s\n", line);
   }
+  if (prof_top) cli_profile_report(&prof, stderr, prof_top, p.src, p.srclen);
+  cli_profile_free(&prof);
   cli_prog_free(&p);
   return rc;
 }

@@ -95,6 +95,10 @@ typedef struct board_opts {
   uint32_t nbutton;
   FILE *console;             /* guest output; NULL: stdout */
   FILE *trace_out;           /* trace lines; NULL: stderr */
+  /* Interpreter for each slice; NULL: cvm_run. `cockpit run --profile`
+  ** puts a counting one here, with its state in run_ctx. */
+  cvm_status (*run)(cvm_vm *vm, uint32_t budget, void *run_ctx);
+  void *run_ctx;
 } board_opts;
 
 void board_opts_init(board_opts *o);

@@ -29,7 +29,7 @@ static run_end run_call(cvm_vm *vm, const board_opts *o, board_result *r) {
     uint64_t budget = o->slice ? o->slice : BOARD_SLICE;
     if (o->max_steps && o->max_steps - vm->steps < budget) budget = o->max_steps - vm->steps;
     uint64_t before = vm->steps;
-    cvm_status st = cvm_run(vm, (uint32_t)budget);
+    cvm_status st = o->run ? o->run(vm, (uint32_t)budget, o->run_ctx) : cvm_run(vm, (uint32_t)budget);
     board_charge_steps(vm->steps - before);
     switch (st) {
     case CVM_DONE:
