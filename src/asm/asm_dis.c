@@ -258,7 +258,15 @@ static void array_decl(dis *d, uint32_t k, uint32_t *cur, bool local) {
       for (uint64_t i = 0; i < count && base + i * es < secsize; i++)
         for (uint32_t b = 0; b < es; b++)
           if (byte_at(sec, secsize, base + i * es + b)) last = i + 1;
-    if (last) {
+    bool text = es == 1 && !d->sgn[k] && last > 1 && base + last <= secsize;
+    for (uint64_t i = 0; text && i < last; i++) {
+      uint8_t c = sec[base + i];
+      text = (c >= 0x20 && c < 0x7F) || c == '\n' || c == '\t' || c == '\r';
+    }
+    if (text) {
+      put(d, " = ");
+      print_escaped(d, sec + base, (uint32_t)last);
+    } else if (last) {
       put(d, " =");
       for (uint64_t i = 0; i < last; i++) {
         uint8_t b[4];
@@ -458,10 +466,12 @@ static void func(dis *d, uint32_t f, uint32_t *li) {
     uint32_t insn = p->code[pc], n = 1;
     if (decodable(d, pc, d->fe[f])) {
       n = cvm_insn_words(insn);
-      put(d, "%-8s%-7s", label, cvm_opinfo_table[CVM_I_OP(insn)].name);
+      const cvm_opinfo *oi = &cvm_opinfo_table[CVM_I_OP(insn)];
+      bool none = oi->ka == CVM_K_N && oi->kb == CVM_K_N && oi->kc == CVM_K_N;
+      put(d, none ? "%-8s%s" : "%-8s%-7s", label, oi->name);
       operands(d, f, pc, print_operand);
     } else {
-      put(d, "%-8s.word  0x%08x", label, insn);
+      put(d, "%-8s%-7s0x%08x", label, ".word", insn);
     }
     if (d->o->pcs) {
       int col = (int)(d->n - d->bol);

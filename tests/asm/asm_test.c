@@ -372,6 +372,32 @@ static void test_syntax(void) {
   if (im) CHECK(im->entry_main == CVM_NO_ENTRY && im->entry_loop == CVM_NO_ENTRY, "no entry");
   asm_free(a);
 
+  /* Corners the disassembler must reproduce exactly. */
+  static const char *const corners[] = {
+    ".source \"\"\n.func main 0\n RET0\n.end\n",
+    ".entry none\n.func f 0\n RET0\n.end\n",
+    ".entry 65535 1\n.func f 0\n RET0\n.end\n.func g 0\n RET0\n.end\n",
+    ".source \"a\\x01\\\"b\\xff.c\"\n.func main 0\n RET0\n.end\n",
+    ".string s \"tab\\there\\x7f\\\\\"\n.array R t u8 3 = 1, 0, 2\n.array R u u8 2 = \"ab\"\n"
+    ".func main 0\n MKARR r0, s\n MKARR r0, t\n MKARR r0, u\n RET0\n.end\n",
+    ".caps GPIO, EVENT\n.func main 0\n SYS r0, millis, 0\n RET0\n.end\n",
+    ".func main 0\nw: .word 0xFFFFFFFF\n .word 0x12345678\n JMP w\n RET0\n.end\n",
+    ".func main 0\n SWITCH r0, 0, d\nd: SWITCH r0, 2, d, e, e\ne: RET0\n.end\n",
+    ".array G a u16 4 = 1, 2\n.array G b u8 8 @ 0\n.array L c u8 4 @ 8\n.global g @ 4 = 9\n"
+    ".func main 0 1 12\n LDG r0, g\n LDLU8 r0, r0, c\n RET0\n.end\n",
+    ".global g = 5\n.globals 64\n.datasize 16\n.rodata 8\n.memory 4096\n.depth 1\n"
+    ".func main 0\n LDG r0, g\n RET r0\n.end\n",
+    ".bytes G 5 = 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3\n.bytes R 2 = \"xyz\"\n"
+    ".func main 0\n RET0\n.end\n",
+    ".func main 0\n .line 9\n .line 3\n LDK r0, -1\n .line 9\n RET r0\n.end\n",
+    ".func main 0\n CALL r2, 1\n RET0\n.end\n.func f 3 5 8\n RET0\n.end\n",
+  };
+  for (size_t i = 0; i < sizeof corners / sizeof corners[0]; i++) {
+    char name[32];
+    snprintf(name, sizeof name, "corner %zu", i);
+    roundtrip(name, corners[i], false);
+  }
+
   /* Mnemonics are case-insensitive, names are not. */
   im = build(".func main 0\n  ldi r0, 1\n  Ret R0\n.end\n", &a);
   if (im) CHECK(im->code[0] == CVM_ENC_ABX(CVM_OP_LDI, 0, 1), "lowercase");
