@@ -109,7 +109,10 @@ d = json.load(open(sys.argv[1]))
 s = json.dumps(d)
 assert "1.2.3" in s and d.get("security_counter") == 7, s[:400]
 PY
-  "$cockpit" dis "$tmp/v.cvm1" | grep -q '^.func f0 0' || fail "stripped artifact should have no function names"
+  "$cockpit" dis "$tmp/v.cvm1" >"$tmp/v.s"
+  grep -q '^.func f0 0' "$tmp/v.s" || fail "stripped artifact should have no function names"
+  "$cockpit" asm "$tmp/v.s" --strip -o "$tmp/v2.cvm1"
+  python3 "$root/tests/cli/same_program.py" "$tmp/v.cvm1" "$tmp/v2.cvm1" || fail "stripped round trip"
   "$cockpit" asm "$root/examples/countdown.s" -o "$tmp/d.cvm1"
   [ -f "$tmp/d.cvm1" ] || fail "-o"
   (cd "$tmp" && cp "$root/examples/countdown.s" c.s && "$cockpit" asm c.s && [ -f c.cvm1 ]) || fail "default output name"
