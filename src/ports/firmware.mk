@@ -1,0 +1,76 @@
+# firmware.mk -- cross builds of the device firmware, one rule set for every
+# board (no CMake: the host build and the firmware use different compilers).
+#
+#   make -f src/ports/firmware.mk [O=build/firmware] [BOARDS="..."]
+#
+# Each src/ports/<dir>/port.mk adds its boards to FW_BOARDS and sets, per
+# board B: B_CC (compiler), B_CPU (CPU flags), B_DIR (its sources), B_SRC
+# (objects every image of B shares), B_IMAGES, and per image I: B_I_SRC,
+# B_I_LD (linker script). Outputs: $(O)/B/I.elf .bin .hex .map. Linker
+# scripts size the regions to the budgets, so a build that would not fit
+# fails. Objects live in $(O)/B/obj/, one set per board.
+
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
+O ?= $(ROOT)/build/firmware
+HOSTCC ?= cc
+
+# Device sources, by module (the budget table of `make size` uses these).
+FW_VM     := src/vm/cvm_isa.c src/vm/cvm_verify.c src/vm/cvm_exec.c src/vm/cvm_vm.c
+FW_HOSTCALL := src/vm/cvm_host.c src/vm/cvm_printf.c
+FW_ART    := src/artifact/cvm1_err.c src/artifact/cvm1_open.c src/artifact/cvm1_check.c
+FW_CRYPTO := src/common/sha256.c src/common/sha512.c src/common/sha2_tab.c src/common/ed25519.c
+FW_CORE   := src/ports/hv/hv_mem.c
+FW_HV     := src/ports/hv/hv.c $(FW_VM) $(FW_HOSTCALL) $(FW_ART) $(FW_CRYPTO)
+FW_CM     := src/ports/cortex-m/cm_start.c src/ports/cortex-m/cm_tick.c \
+             src/ports/cortex-m/cm_semi.c
+
+FW_INCLUDES := -I$(ROOT)/isa -I$(ROOT)/src/vm -I$(ROOT)/src/hal -I$(ROOT)/src/common \
+               -I$(ROOT)/src/artifact -I$(ROOT)/src/ports/hv -I$(ROOT)/src/ports/cortex-m
+FW_CFLAGS := -std=c11 -Os -g -ffreestanding -fno-strict-aliasing -Wall -Wextra -Werror \
+             -ffunction-sections -fdata-sections -fno-common -DCVM_TINY
+FW_LDFLAGS := -nostdlib -nostartfiles -Wl,--gc-sections -Wl,--no-warn-rwx-segments
+
+FW_BOARDS :=
+include $(wildcard $(ROOT)/src/ports/*/port.mk)
+BOARDS ?= $(FW_BOARDS)
+
+.PHONY: all
+all: $(foreach b,$(BOARDS),$(foreach i,$($(b)_IMAGES),$(O)/$(b)/$(i).elf))
+
+# The ISA and Host ABI hashes of this tree, from the host's tables.
+$(O)/tools/fw_hashes: $(ROOT)/src/ports/tools/fw_hashes.c $(ROOT)/src/vm/cvm_isa.c \
+                      $(ROOT)/isa/cvm_opcodes.def $(ROOT)/isa/cvm_hostabi.def $(ROOT)/src/vm/cvm.h
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=c11 -O1 -I$(ROOT)/isa -I$(ROOT)/src/vm -o $@ \
+	    $(ROOT)/src/ports/tools/fw_hashes.c $(ROOT)/src/vm/cvm_isa.c
+$(O)/hashes.mk: $(O)/tools/fw_hashes
+	$< > $@
+include $(O)/hashes.mk
+
+# $(call fw_board,B): objects and images of board B.
+define fw_board
+$(1)_OBJDIR := $(O)/$(1)/obj
+$$($(1)_OBJDIR)/%.o: $(ROOT)/%.c $(O)/hashes.mk
+	@mkdir -p $$(@D)
+	$$($(1)_CC) $$($(1)_CPU) $$(FW_CFLAGS) $$(CVM_HASH_DEFS) $$($(1)_DEFS) $$(FW_INCLUDES) \
+	    -I$(ROOT)/$$($(1)_DIR) -MMD -MP -c $$< -o $$@
+-include $$(shell find $(O)/$(1)/obj -name '*.d' 2>/dev/null)
+$$(foreach i,$$($(1)_IMAGES),$$(eval $$(call fw_image,$(1),$$(i))))
+endef
+
+# $(call fw_image,B,I): one linked image and its .bin, .hex and .map.
+define fw_image
+$(1)_$(2)_OBJS := $$(patsubst %.c,$(O)/$(1)/obj/%.o,$$($(1)_SRC) $$($(1)_$(2)_SRC))
+$(O)/$(1)/$(2).elf: $$($(1)_$(2)_OBJS) $(ROOT)/$$($(1)_$(2)_LD)
+	$$($(1)_CC) $$($(1)_CPU) $$(FW_LDFLAGS) -L$(ROOT)/src/ports/cortex-m \
+	    -L$(ROOT)/$$($(1)_DIR) -T$(ROOT)/$$($(1)_$(2)_LD) -Wl,-Map=$(O)/$(1)/$(2).map \
+	    -o $$@ $$($(1)_$(2)_OBJS) -lgcc
+	$$(patsubst %gcc,%objcopy,$$($(1)_CC)) -O binary $$@ $(O)/$(1)/$(2).bin
+	$$(patsubst %gcc,%objcopy,$$($(1)_CC)) -O ihex $$@ $(O)/$(1)/$(2).hex
+endef
+
+$(foreach b,$(BOARDS),$(eval $(call fw_board,$(b))))
+
+.PHONY: clean
+clean:
+	rm -rf $(O)

@@ -1,0 +1,75 @@
+/*
+** hv.h -- the hypervisor's portable core: find the guest artifact in a
+** flash bank, check it as the device's policy says, verify it, and run it
+** in one VM instance with static memory, the host keeping control between
+** slices. Freestanding; every firmware port (Cortex-M, RISC-V) calls
+** hv_run() from its main and supplies the hv_port_* functions.
+**
+** The outcome is one report line on the port's diagnostic channel, made
+** to be read by people and by `cockpit sil` (numbers are the enum values
+** of cvm.h / cvm1.h, which device builds carry without their names):
+**   cockpit-hv: exit CODE steps N us T
+**   cockpit-hv: fault F pc P steps N us T
+**   cockpit-hv: limit steps|time pc P steps N us T
+**   cockpit-hv: refused bank B err E          (cvm1_err, B = 0 for A)
+**   cockpit-hv: verify V pc P func F           (cvm_verr)
+**   cockpit-hv: memory need N have M           (VM memory too small)
+**   cockpit-hv: entry                          (no main and no loop)
+**   cockpit-hv: event NAME VALUE               (event_emit, as they come)
+** and hv_run returns the exit status the simulated board would give
+** (board_exit_status in src/ports/host/board.h).
+*/
+#ifndef HV_H
+#define HV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cvm.h"
+#include "cvm1.h"
+
+/* Exit statuses besides main's return value (as BOARD_STATUS_*). */
+#define HV_STATUS_ERROR 1
+#define HV_STATUS_FAULT 70
+#define HV_STATUS_LIMIT 75
+
+#define HV_BANKS 2u
+#define HV_SLICE 10000u   /* instruction words per cvm_run, as the board */
+
+typedef struct hv_config {
+  const uint8_t *bank[HV_BANKS];  /* execute-in-place views, NULL: absent */
+  uint32_t bank_size;
+  cvm1_policy policy;             /* what this device accepts */
+  uint8_t *mem;                   /* VM memory, 4-byte aligned (static) */
+  uint32_t mem_size;
+  uint64_t max_steps;             /* 0: no limit */
+  uint64_t max_us;                /* time since start; 0: no limit */
+} hv_config;
+
+/* Run the first bank that holds an acceptable artifact (A, then B).
+** Returns the exit status; the report line says why. */
+int hv_run(const hv_config *c);
+
+/* ---- supplied by the port ------------------------------------------------ */
+
+/* The diagnostic channel: semihosting stderr under QEMU, the console on a
+** real part. Whole lines, newline included. */
+void hv_port_report(const char *s, uint32_t n);
+/* Sleep until hal_time_us() >= us (or return early on an event). */
+void hv_port_wait_until(uint64_t us);
+/* Called between slices: feed the watchdog, serve the host's duties. */
+void hv_port_service(void);
+
+/* ---- line building (no stdio) -------------------------------------------- */
+
+typedef struct hv_line {
+  char buf[96];
+  uint32_t n;
+} hv_line;
+void hv_line_str(hv_line *l, const char *s);
+void hv_line_mem(hv_line *l, const char *s, uint32_t n);
+void hv_line_u64(hv_line *l, uint64_t v);
+void hv_line_i32(hv_line *l, int32_t v);
+void hv_line_end(hv_line *l);   /* append '\n' and hand to hv_port_report */
+
+#endif /* HV_H */
