@@ -1,5 +1,8 @@
 /* test_sha2_openssl.c - sha256/sha512 against OpenSSL's SHA256/SHA512 on
-** every length 0..600 and on random inputs fed in random pieces. */
+** every length 0..600 and on random inputs fed in random pieces.
+** Usage: test_sha2_openssl [inputs, default 3000] */
+#include <stdlib.h>
+
 #include <openssl/sha.h>
 
 #include "sha256.h"
@@ -27,11 +30,12 @@ static void ours(size_t n, int pieces, uint8_t o256[32], uint8_t o512[64])
   sha512_final(&b, o512);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+  int inputs = argc > 1 ? atoi(argv[1]) : 3000;
   uint8_t a[32], b[64], ra[32], rb[64];
   long cases = 0;
-  for (int it = 0; it < 3000; it++) {
+  for (int it = 0; it < inputs; it++) {
     size_t n = it <= 600 ? (size_t)it : (size_t)(rnd() % sizeof buf);
     rndbytes(buf, n);
     SHA256(buf, n, ra);
