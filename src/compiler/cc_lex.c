@@ -250,7 +250,7 @@ static void lex_number(lexer *lx, cc_tok *t) {
              "(integers are 32-bit): remove the '%c' suffix", *q);
       return;
     } else {
-      if (hexval(*q) >= 0 && q == suf)
+      if (*q >= '0' && *q <= '9' && q == suf)
         LX_ERR(lx, t->line, t->col, "invalid digit '%c' in %s constant", *q,
                base == 8 ? "octal" : base == 2 ? "binary" : "decimal");
       else

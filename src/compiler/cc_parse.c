@@ -286,9 +286,20 @@ static void params(cc_state *cs, decl *d) {
       break;
     }
     cc_spec sp;
-    if (!cc_decl_specs(cs, &sp, false)) {
+    if (t->k == TK_IDENT && cc_peek(cs, 1)->k == TK_IDENT && !cc_is_type_start(cs, t)) {
+      /* unknown type name: report it, go on as if it were int */
+      if (t->name->btype)
+        cc_error(cs, t->line, t->col, "unknown type name '%s'; add #include <stdint.h>",
+                 t->name->s);
+      else
+        cc_error(cs, t->line, t->col, "unknown type name '%s'", t->name->s);
+      cc_next(cs);
+      memset(&sp, 0, sizeof sp);
+      sp.ty.k = TY_INT;
+      d->bad = true;
+    } else if (!cc_decl_specs(cs, &sp, false)) {
       char b[64];
-      if (t->k == TK_IDENT && cc_peek(cs, 1)->k != TK_LBRACK)
+      if (t->k == TK_IDENT)
         cc_error(cs, t->line, t->col, "unknown type name '%s'", t->name->s);
       else
         cc_error(cs, t->line, t->col, "expected parameter declaration before %s",
