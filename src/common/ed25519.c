@@ -88,11 +88,12 @@ static void fe_sub(fe r, const fe a, const fe b)
 
 static void fe_mul(fe r, const fe a, const fe b)
 {
-  uint32_t w[16];                       /* row 0 starts from nothing */
+  uint32_t w[16];
+  fe_copy(w, ZERO);                     /* row i adds into w[i..i+7] */
   for (int i = 0; i < 8; i++) {
     uint64_t t = 0;
     for (int j = 0; j < 8; j++) {
-      t += (uint64_t)a[i] * b[j] + (i ? w[i + j] : 0);
+      t += (uint64_t)a[i] * b[j] + w[i + j];
       w[i + j] = (uint32_t)t;
       t >>= 32;
     }
