@@ -1,0 +1,4 @@
+int main(void) {
+  int y = 1;
+  return x + y;
+}

@@ -1,0 +1,5 @@
+int main(void) {
+  count = 1;
+  count++;
+  return count;
+}

@@ -1,0 +1,5 @@
+#include "cockpit.h"
+int main(void) {
+  pinMode(13, 1, 2);
+  return 0;
+}

@@ -1,0 +1,2 @@
+struct point { int x, y; };
+int main(void) { return 0; }

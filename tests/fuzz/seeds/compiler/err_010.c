@@ -1,0 +1,4 @@
+int main(void) {
+  union u { int a; } v;
+  return 0;
+}

@@ -1,0 +1,2 @@
+double half(int x);
+int main(void) { return 0; }

@@ -1,0 +1,5 @@
+int main(void) {
+  int i = 0;
+  if (i) goto out;
+  return 1;
+}

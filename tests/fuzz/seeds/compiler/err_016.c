@@ -1,0 +1,4 @@
+int main(void) {
+out:
+  return 0;
+}

@@ -1,0 +1,4 @@
+int main(void) {
+  int (*fp)(int);
+  return 0;
+}

@@ -1,0 +1,4 @@
+int main(void) {
+  long x = 5;
+  return 0;
+}

@@ -1,0 +1,3 @@
+int g;
+unsigned g;
+int main(void) { return 0; }

@@ -1,0 +1,5 @@
+int main(void) {
+  const int k = 1;
+  k++;
+  return k;
+}

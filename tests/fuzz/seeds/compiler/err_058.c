@@ -1,0 +1,4 @@
+int main(void) {
+  uint8_t b = 1;
+  return b;
+}

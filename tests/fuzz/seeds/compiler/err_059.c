@@ -1,0 +1,2 @@
+int f(byte b) { return b; }
+int main(void) { return 0; }

@@ -1,0 +1,4 @@
+int main(void) {
+  digitalWrite(13, 1);
+  return 0;
+}

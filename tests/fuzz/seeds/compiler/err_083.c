@@ -1,0 +1,2 @@
+#ifdef X
+int main(void) { return 0; }

@@ -1,0 +1,2 @@
+#else
+int main(void) { return 0; }

@@ -1,0 +1,2 @@
+#import <x.h>
+int main(void) { return 0; }

@@ -1,0 +1,3 @@
+void setup(void) { }
+void loop(void) { }
+int main(void) { return 0; }

@@ -1,0 +1,5 @@
+int f(int x) {
+  static int s = x;
+  return s;
+}
+int main(void) { return f(1); }

@@ -1,0 +1,2 @@
+int a[0];
+int main(void) { return 0; }

@@ -1,0 +1,2 @@
+int a[3] = { 1, 2, 3, 4 };
+int main(void) { return a[0]; }

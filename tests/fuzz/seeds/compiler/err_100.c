@@ -1,0 +1,2 @@
+char s[3] = "hello";
+int main(void) { return s[0]; }

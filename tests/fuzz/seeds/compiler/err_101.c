@@ -1,0 +1,4 @@
+int main(void) {
+  int s = "text";
+  return s;
+}

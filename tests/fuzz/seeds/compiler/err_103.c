@@ -1,0 +1,2 @@
+int later(int x);
+int main(void) { return later(1); }

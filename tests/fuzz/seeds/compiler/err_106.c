@@ -1,0 +1,2 @@
+int f(int a[]) { return a[0]; }
+int main(void) { return f(5); }

@@ -1,0 +1,3 @@
+int f(int a) { return a; }
+int a[2];
+int main(void) { return f(a); }

@@ -1,0 +1,2 @@
+extern int shared;
+int main(void) { return 0; }

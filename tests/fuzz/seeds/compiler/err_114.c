@@ -1,0 +1,2 @@
+typedef int row[4];
+int main(void) { return 0; }

@@ -1,0 +1,2 @@
+f(void) { return 1; }
+int main(void) { return 0; }

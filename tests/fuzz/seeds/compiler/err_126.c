@@ -1,0 +1,3 @@
+#define N 1
+#define N 2
+int main(void) { return N; }

@@ -1,0 +1,2 @@
+#warning check the pins
+int main(void) { return 0; }
