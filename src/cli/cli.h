@@ -112,6 +112,8 @@ void cli_json_key(cli_json *j, const char *key);
 void cli_json_str(cli_json *j, const char *s);
 void cli_json_int(cli_json *j, int64_t v);
 void cli_json_bool(cli_json *j, bool v);
+/* A number with `decimals` digits after the point; null if not finite. */
+void cli_json_num(cli_json *j, double v, int decimals);
 /* Finish the document with a newline. */
 void cli_json_end(cli_json *j);
 

@@ -2,6 +2,8 @@
 ** cli_json.c -- a small JSON writer: objects, arrays, strings with every
 ** required escape, integers, booleans; two-space indentation.
 */
+#include <math.h>
+
 #include "cli.h"
 
 void cli_json_init(cli_json *j, FILE *f) { *j = (cli_json){ .f = f, .first = true }; }
@@ -73,6 +75,12 @@ void cli_json_int(cli_json *j, int64_t v) {
 void cli_json_bool(cli_json *j, bool v) {
   item(j);
   fputs(v ? "true" : "false", j->f);
+}
+
+void cli_json_num(cli_json *j, double v, int decimals) {
+  item(j);
+  if (!isfinite(v)) fputs("null", j->f);
+  else fprintf(j->f, "%.*f", decimals, v);
 }
 
 void cli_json_end(cli_json *j) { fputc('\n', j->f); }

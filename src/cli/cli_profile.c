@@ -143,7 +143,8 @@ static void count(FILE *f, uint64_t n, uint64_t total) {
   fprintf(f, "  %14llu  %5.1f%%  ", (unsigned long long)n, 100.0 * (double)n / (double)total);
 }
 
-void cli_profile_report(cli_profile *cp, FILE *f, unsigned top, const char *src, size_t srclen) {
+void cli_profile_report(cli_profile *cp, FILE *f, unsigned top, const char *path,
+                        const char *src, size_t srclen) {
   const cvm_prog *p = cp->prog;
   if (!p || !cp->pc_total) return;
   fold(cp);
@@ -160,6 +161,7 @@ void cli_profile_report(cli_profile *cp, FILE *f, unsigned top, const char *src,
   uint64_t total = 0;
   for (uint32_t k = 0; k < nc; k++) total += cp->pc_total[k];
   const char *file = cvm_source_name(p);
+  if (!file || !path || strcmp(file, path) != 0) src = NULL;
   fprintf(f, "profile: %llu instructions executed\n", (unsigned long long)total);
   if (total == 0) goto done;
 

@@ -35,9 +35,11 @@ int cli_profile_opt(const char *cmd, const char *arg, unsigned *top);
 ** cvm_run_profile (o->run, o->run_ctx). False if out of memory. */
 bool cli_profile_start(cli_profile *cp, const cvm_prog *p, board_opts *o);
 
-/* The report, `top` rows per table. src (may be NULL) is the program's
-** source text: lines are then shown with their text. */
-void cli_profile_report(cli_profile *cp, FILE *f, unsigned top, const char *src, size_t srclen);
+/* The report, `top` rows per table. src (may be NULL) is the text of the
+** file `path`: when the program's line table names that file, lines are
+** shown with their text. */
+void cli_profile_report(cli_profile *cp, FILE *f, unsigned top, const char *path,
+                        const char *src, size_t srclen);
 
 void cli_profile_free(cli_profile *cp);
 

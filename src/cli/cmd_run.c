@@ -80,7 +80,7 @@ int cmd_run(int argc, char **argv) {
   } else if (board_describe(line, sizeof line, &p.prog, &r) > 0) {
     fprintf(stderr, "%s\n", line);
   }
-  if (prof_top) cli_profile_report(&prof, stderr, prof_top, p.src, p.srclen);
+  if (prof_top) cli_profile_report(&prof, stderr, prof_top, in, p.src, p.srclen);
   cli_profile_free(&prof);
   cli_prog_free(&p);
   return rc;
