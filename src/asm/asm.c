@@ -821,6 +821,7 @@ static void finish(st *S) {
            used, gsize);
     dsize = (uint32_t)S->set_datasize;
   }
+  /* the image must hold dsize bytes: rewrite the last one, growing if needed */
   if (dsize > 0) asm_bytes_put(&P->data, dsize - 1, dsize <= P->data.n ? P->data.b[dsize - 1] : 0, 1);
 
   uint32_t rsize = align_up(S->rcur, 4);
@@ -830,7 +831,8 @@ static void finish(st *S) {
            (long long)S->set_rodata, S->rcur);
     rsize = (uint32_t)S->set_rodata;
   }
-  if (rsize > 0) asm_bytes_put(&P->rodata, rsize - 1, rsize <= P->rodata.n ? P->rodata.b[rsize - 1] : 0, 1);
+  if (rsize > 0)   /* likewise */
+    asm_bytes_put(&P->rodata, rsize - 1, rsize <= P->rodata.n ? P->rodata.b[rsize - 1] : 0, 1);
 
   uint32_t depth = S->set_depth != NONE ? (uint32_t)S->set_depth : DEFAULT_DEPTH;
   uint64_t mem = (uint64_t)gsize + DEFAULT_STACK + (uint64_t)depth * CVM_CALL_RECORD;

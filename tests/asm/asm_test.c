@@ -624,8 +624,7 @@ static char *gen_program(void) {
     uint32_t ns = 8 + rnd(8), nins = 1 + rnd(25), nl = 1 + rnd(4), lcur = 0;
     if (f == 0) fprintf(g.f, "\n.func main %u", g.nparams[f]);
     else fprintf(g.f, "\n.func fn%u %u", f, g.nparams[f]);
-    bool explicit_slots = rnd(2);
-    if (explicit_slots) fprintf(g.f, " %u", ns);
+    if (rnd(2)) fprintf(g.f, " %u", ns);   /* else the assembler counts them */
     fprintf(g.f, "\n");
     g.nloc[f] = 1 + rnd(2);
     for (uint32_t k = 0; k < g.nloc[f]; k++) {
@@ -649,7 +648,6 @@ static char *gen_program(void) {
       else gen_insn(&g, f, ns, nl);
     }
     fprintf(g.f, ".end\n");
-    (void)explicit_slots;
   }
   fclose(g.f);
   return buf;
