@@ -1,0 +1,309 @@
+/*
+** link.h -- the programming link: frames, messages and the client engine.
+**
+** Freestanding C11, shared by the device (the bootloader's protocol server
+** in src/boot) and the host (`cockpit flash`); docs/boot-protocol.md is the
+** specification. Three layers:
+**
+**   frames    one message per frame: message || CRC-32 (LE), COBS-encoded,
+**             ended by a 0x00 byte. A receiver resynchronises at every 0x00,
+**             so garbage costs at most the frame it hits.
+**   messages  request  = cmd u8, seq u16, body
+**             response = cmd|0x80 u8, seq u16 (echoed), status u8, body
+**             Every request gets a response: status OK (ACK) with a body of
+**             its own, or an error (NAK) with a u32 detail.
+**   client    requests with timeouts and retries over a byte stream given
+**             as callbacks, a windowed upload resumable at the last
+**             acknowledged offset, and the flash workflow's single steps.
+**
+** All integers are little-endian.
+*/
+#ifndef LINK_H
+#define LINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LINK_PROTO_VERSION 1u
+#define LINK_MAX_CHUNK  1024u     /* DATA bytes per frame, at most */
+#define LINK_REQ_HDR    3u        /* cmd, seq */
+#define LINK_RESP_HDR   4u        /* cmd|0x80, seq, status */
+#define LINK_RESP_BIT   0x80u
+#define LINK_MAX_MSG    (LINK_REQ_HDR + 4u + LINK_MAX_CHUNK)  /* a full DATA */
+#define LINK_CRC_SIZE   4u
+#define LINK_MAX_FRAME  (LINK_MAX_MSG + LINK_CRC_SIZE)        /* decoded */
+/* COBS adds one byte per 254 and one more; then the 0x00 delimiter. */
+#define LINK_WIRE_SIZE(n) ((n) + LINK_CRC_SIZE + ((n) + LINK_CRC_SIZE) / 254u + 2u)
+#define LINK_MAX_WIRE   LINK_WIRE_SIZE(LINK_MAX_MSG)
+#define LINK_NBANKS     2u
+#define LINK_NO_BANK    0xFFu
+#define LINK_DIGEST     32u
+#define LINK_KEYID      8u
+
+/* ---- frames ------------------------------------------------------------- */
+
+/* Encode msg[0..n) as a frame into out (cap bytes; LINK_WIRE_SIZE(n) is
+** always enough). Returns the wire length, 0 if it does not fit. */
+uint32_t link_frame_encode(const uint8_t *msg, uint32_t n, uint8_t *out, uint32_t cap);
+
+typedef enum link_rxev {
+  LINK_RX_NONE,    /* byte taken, no frame ended */
+  LINK_RX_FRAME,   /* a good frame: msg[0..len) */
+  LINK_RX_BAD      /* a frame ended damaged (encoding, CRC, size): dropped */
+} link_rxev;
+
+/* Streaming decoder: decodes COBS as bytes arrive, into its own buffer. */
+typedef struct link_rx {
+  uint8_t msg[LINK_MAX_FRAME];
+  uint32_t len;           /* decoded bytes so far; message length after FRAME */
+  uint8_t left;           /* data bytes left in the current COBS block */
+  uint8_t code;           /* code byte of the current block, 0 before one */
+  bool broken;            /* this frame is already damaged: wait for 0x00 */
+  uint32_t frames, bad;   /* statistics */
+} link_rx;
+
+void link_rx_init(link_rx *r);
+link_rxev link_rx_byte(link_rx *r, uint8_t b);
+
+/* ---- commands and status codes ------------------------------------------ */
+
+/* X(name, code, request body bytes (DATA: the fixed part), description) */
+#define LINK_CMDS(X) \
+  X(HELLO,    0x01,  0, "identify the device: versions, limits, boot id") \
+  X(STATUS,   0x02,  0, "both banks, the running program, the install in progress") \
+  X(BEGIN,    0x03, 46, "start or resume an install into the standby bank") \
+  X(DATA,     0x04,  4, "write artifact bytes at an offset") \
+  X(VERIFY,   0x05,  0, "check the received artifact in place and mark it installed") \
+  X(ACTIVATE, 0x06,  1, "boot an installed bank next, as a trial") \
+  X(CONFIRM,  0x07,  1, "confirm the running trial (raises the counter floor)") \
+  X(REVERT,   0x08,  1, "reject a bank so that the other one boots next") \
+  X(REBOOT,   0x09,  4, "restart the device after answering, if the boot id matches")
+
+typedef enum link_cmd {
+#define X(name, code, size, desc) LINK_##name = code,
+  LINK_CMDS(X)
+#undef X
+  LINK_CMD__MAX
+} link_cmd;
+
+/* Status of a response: OK is an ACK, anything else a NAK whose u32 detail
+** is given with the code. X(name, message) */
+#define LINK_STATUSES(X) \
+  X(OK,            "ok") \
+  X(FRAME,         "frame damaged (encoding, CRC or size)") \
+  X(UNKNOWN_CMD,   "unknown command") \
+  X(LENGTH,        "message has the wrong length for its command") \
+  X(STATE,         "command not valid now (no install in progress, or not complete)") \
+  X(TRIAL,         "a trial is running: confirm or revert it first") \
+  X(TOO_BIG,       "artifact larger than a bank") \
+  X(ROLLBACK,      "security counter below the device's floor (detail: floor)") \
+  X(OFFSET,        "data not at the expected offset (detail: expected offset)") \
+  X(ALIGN,         "chunk offset or length not a multiple of 8 (only the last may be shorter)") \
+  X(RANGE,         "data beyond the announced size") \
+  X(MISMATCH,      "bytes or fields differ from what the device holds or announced") \
+  X(DIGEST,        "received artifact does not match the announced digest") \
+  X(VERIFY,        "artifact refused by the device (detail: cvm1 error)") \
+  X(FLASH,         "flash operation failed (detail: hal error)") \
+  X(BANK,          "no such bank, or it is the running one") \
+  X(NOT_INSTALLED, "bank holds no installed artifact") \
+  X(DAMAGED,       "bank record damaged by a power loss: install again") \
+  X(NOT_TRIAL,     "bank is not the running trial") \
+  X(NO_FALLBACK,   "the other bank cannot boot: nothing to revert to") \
+  X(REJECTED,      "bank was rejected: install again")
+
+typedef enum link_st {
+#define X(name, msg) LINK_ST_##name,
+  LINK_STATUSES(X)
+#undef X
+  LINK_ST__COUNT
+} link_st;
+
+const char *link_st_str(link_st s);
+const char *link_st_name(link_st s);
+const char *link_cmd_name(uint32_t cmd);     /* "?" if unknown */
+int link_cmd_body(uint32_t cmd);             /* request body bytes, -1 unknown */
+
+/* ---- message bodies ------------------------------------------------------ */
+
+/* Device modes (HELLO). */
+enum { LINK_MODE_BOOTLOADER = 0, LINK_MODE_RUNNING = 1 };
+
+typedef struct link_info {      /* HELLO response, LINK_INFO_SIZE bytes */
+  uint16_t proto;
+  uint32_t device_id;
+  uint32_t boot_id;             /* changes at every boot */
+  uint16_t boot_version[3];     /* bootloader */
+  uint16_t hv_version[3];       /* hypervisor */
+  uint16_t max_chunk;           /* DATA bytes per frame the device takes */
+  uint8_t window;               /* DATA frames the client may have in flight */
+  uint8_t nbanks;
+  uint32_t bank_capacity;       /* largest artifact */
+  uint8_t mode;                 /* LINK_MODE_* */
+} link_info;
+#define LINK_INFO_SIZE 31u
+
+/* Bank states (STATUS). X(name, description) */
+#define LINK_BANK_STATES(X) \
+  X(EMPTY,     "empty") \
+  X(WRITING,   "install in progress") \
+  X(INVALID,   "no valid artifact") \
+  X(INSTALLED, "installed, not activated") \
+  X(PENDING,   "activated: boots next as a trial") \
+  X(TRIAL,     "on trial, not confirmed") \
+  X(CONFIRMED, "confirmed") \
+  X(REJECTED,  "rejected")
+
+typedef enum link_bank_state {
+#define X(name, desc) LINK_BANK_##name,
+  LINK_BANK_STATES(X)
+#undef X
+  LINK_BANK__COUNT
+} link_bank_state;
+
+/* Why a bank was rejected. X(name, description) */
+#define LINK_REASONS(X) \
+  X(NONE,       "-") \
+  X(FAULT,      "the program faulted on trial") \
+  X(NO_CONFIRM, "trial ended without confirmation (reset, watchdog, power loss)") \
+  X(MANUAL,     "reverted by command") \
+  X(VERIFY,     "failed verification at boot") \
+  X(UNKNOWN,    "reason record damaged")
+
+typedef enum link_reason {
+#define X(name, desc) LINK_REASON_##name,
+  LINK_REASONS(X)
+#undef X
+  LINK_REASON__COUNT
+} link_reason;
+
+const char *link_bank_state_name(uint32_t s);   /* "trial", ... */
+const char *link_bank_state_str(uint32_t s);
+const char *link_reason_name(uint32_t r);
+const char *link_reason_str(uint32_t r);
+
+typedef struct link_bank {      /* LINK_BANK_SIZE bytes */
+  uint8_t state;                /* link_bank_state */
+  uint8_t reason;               /* link_reason, when REJECTED */
+  uint8_t verdict;              /* cvm1_err of the device's check, 0 = ok */
+  uint8_t flags;                /* LINK_BF_* */
+  uint32_t gen;                 /* activation generation, 0 never */
+  uint32_t size;                /* artifact bytes, 0 unknown */
+  uint16_t version[3];
+  uint32_t counter;             /* security counter */
+  uint8_t keyid[LINK_KEYID];    /* zero if unsigned */
+  uint8_t digest[LINK_DIGEST];  /* the artifact's image digest (CVM1 SHA256) */
+} link_bank;
+#define LINK_BANK_SIZE 62u
+#define LINK_BF_RUNNING 0x01u   /* this bank's program is running */
+#define LINK_BF_SIGNED  0x02u   /* it carries a signature */
+
+typedef struct link_status {    /* STATUS response, LINK_STATUS_SIZE bytes */
+  uint32_t floor;               /* security-counter floor */
+  uint32_t boot_id;
+  uint8_t running;              /* bank, or LINK_NO_BANK */
+  uint8_t ses_bank;             /* install in progress into, or LINK_NO_BANK */
+  uint32_t ses_size, ses_next;  /* its size and next expected offset */
+  link_bank bank[LINK_NBANKS];
+} link_status;
+#define LINK_STATUS_SIZE (18u + LINK_NBANKS * LINK_BANK_SIZE)
+
+typedef struct link_begin {     /* BEGIN request */
+  uint32_t size;
+  uint8_t digest[LINK_DIGEST];  /* SHA-256 of all size bytes (transfer digest) */
+  uint16_t version[3];          /* as in the artifact's header */
+  uint32_t counter;
+} link_begin;
+
+/* Little-endian helpers. */
+static inline void link_put16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static inline void link_put32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+static inline uint32_t link_get16(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
+static inline uint32_t link_get32(const uint8_t *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Body codecs: put writes exactly the *_SIZE bytes; get reads them from a
+** body of len bytes and returns false if len is not that size. */
+void link_info_put(uint8_t *p, const link_info *in);
+bool link_info_get(const uint8_t *p, uint32_t len, link_info *out);
+void link_status_put(uint8_t *p, const link_status *st);
+bool link_status_get(const uint8_t *p, uint32_t len, link_status *out);
+#define LINK_BEGIN_SIZE 46u
+void link_begin_put(uint8_t *p, const link_begin *b);
+bool link_begin_get(const uint8_t *p, uint32_t len, link_begin *out);
+
+/* ---- client engine ------------------------------------------------------- */
+
+/* The byte stream, as callbacks. send: all n bytes or < 0. recv: waits up
+** to timeout_ms for at least one byte; returns bytes read, 0 on timeout,
+** < 0 when the link is gone. now_ms: a monotonic clock. */
+typedef struct link_io {
+  void *ctx;
+  int (*send)(void *ctx, const uint8_t *p, uint32_t n);
+  int (*recv)(void *ctx, uint8_t *p, uint32_t cap, uint32_t timeout_ms);
+  uint64_t (*now_ms)(void *ctx);
+} link_io;
+#define LINK_MAX_WINDOW 8u
+
+typedef enum link_cerr {
+  LINK_C_OK,
+  LINK_C_NAK,        /* the device refused: status and detail say why */
+  LINK_C_TIMEOUT,    /* no answer after every retry */
+  LINK_C_IO,         /* the byte stream failed */
+  LINK_C_PROTO,      /* an answer that makes no sense (wrong body) */
+  LINK_C_ARG         /* bad argument (artifact too large, ...) */
+} link_cerr;
+const char *link_cerr_str(link_cerr e);
+
+typedef void (*link_progress_fn)(void *ctx, uint32_t done, uint32_t total);
+
+typedef struct link_client {
+  link_io io;
+  uint32_t timeout_ms;    /* per answer (default 1000) */
+  uint32_t retries;       /* resends before giving up (default 5) */
+  uint16_t seq;
+  link_st st;             /* last NAK's status and detail */
+  uint32_t detail;
+  uint8_t last_cmd;       /* command of the last NAK */
+  /* statistics */
+  uint32_t sent_frames, resent, timeouts, bad_frames, stale;
+  bool flushed;           /* the 0x00 that ends any earlier garbage was sent */
+  link_rx rx;
+  uint8_t in[256];        /* bytes received, not yet decoded */
+  uint32_t in_pos, in_len;
+  uint8_t tx[LINK_MAX_WIRE];
+  uint8_t msg[LINK_MAX_MSG];
+  uint8_t resp[LINK_MAX_MSG];  /* body of the last matched response */
+  uint32_t resp_len;
+} link_client;
+
+void link_client_init(link_client *c, const link_io *io);
+
+/* One request with retries: body[0..n) out, response body in c->resp. */
+link_cerr link_request(link_client *c, uint8_t cmd, const uint8_t *body, uint32_t n);
+
+link_cerr link_hello(link_client *c, link_info *out);
+link_cerr link_get_status(link_client *c, link_status *out);
+/* BEGIN: *bank and *next (where to resume) from the device. */
+link_cerr link_begin_req(link_client *c, const link_begin *b, uint8_t *bank, uint32_t *next);
+/* DATA from offset `from` to the end of art, `window` frames in flight,
+** `chunk` bytes each (multiple of 8, at most LINK_MAX_CHUNK). Goes back to
+** the device's expected offset on a NAK OFFSET or a timeout. */
+link_cerr link_upload(link_client *c, const uint8_t *art, uint32_t len, uint32_t from,
+                      uint32_t chunk, uint32_t window, link_progress_fn fn, void *ctx);
+link_cerr link_verify(link_client *c, uint8_t *bank);
+link_cerr link_bank_cmd(link_client *c, uint8_t cmd, uint8_t bank);  /* ACTIVATE/CONFIRM/REVERT */
+link_cerr link_reboot(link_client *c, uint32_t boot_id);
+/* HELLO until the device answers with a boot id other than old_id, for up
+** to wait_ms (in timeout_ms steps). */
+link_cerr link_wait_reboot(link_client *c, uint32_t old_id, uint32_t wait_ms, link_info *out);
+
+/* What BEGIN announces for an artifact: size, SHA-256 of all of it, and
+** version and counter from its header (false if it is too short to be a
+** CVM1 header). */
+bool link_begin_for(const uint8_t *art, uint32_t len, link_begin *out);
+
+#endif /* LINK_H */
