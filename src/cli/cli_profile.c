@@ -15,8 +15,13 @@
 #include "cli.h"
 
 #define NOPS ((uint32_t)CVM_OP__COUNT)
+/* Tests build this file with small values to exercise slicing and folds. */
+#ifndef CLI_PROFILE_SLICE
 #define CLI_PROFILE_SLICE (1u << 24)
+#endif
+#ifndef CLI_PROFILE_FOLD
 #define CLI_PROFILE_FOLD  (1ull << 31)
+#endif
 
 int cli_profile_opt(const char *cmd, const char *arg, unsigned *top) {
   static const char opt[] = "--profile";

@@ -85,6 +85,7 @@ typedef struct bench {
   bench_state st[BV__COUNT];
   double best[BV__COUNT];       /* seconds; HUGE_VAL until measured */
   uint64_t ir[2];               /* callgrind: native, VM; 0 if not counted */
+  bench_state cg[2];            /* callgrind runs: native, VM */
   char out[BENCH_OUT];          /* what the native program printed */
   size_t outlen;
 } bench;
@@ -233,6 +234,7 @@ static void build(bench_ctx *c, bench *b) {
     b->st[v] = BS_OK;
     b->best[v] = HUGE_VAL;
   }
+  b->cg[0] = b->cg[1] = BS_NONE;
 
   char *cc[] = { (char *)c->cc, "-O2", "-fwrapv", "-w", "-o", exe, src, NULL };
   if (run(cc, NULL, NULL, NULL) != 0) {
@@ -317,6 +319,9 @@ static void time_one(bench_ctx *c, bench *b, bench_variant v) {
 
 /* ---- callgrind ------------------------------------------------------------ */
 
+/* Has a best time: built, ran, printed what native printed. */
+static bool timed(const bench *b, bench_variant v) { return b->st[v] == BS_OK && b->best[v] < HUGE_VAL; }
+
 typedef struct cg_job { bench *b; bench_variant v; pid_t pid; } cg_job;
 
 static void cg_paths(bench_ctx *c, const cg_job *j, char *out, char *err, size_t n) {
@@ -332,10 +337,10 @@ static void cg_finish(bench_ctx *c, cg_job *j, int status) {
   const char *at = n > 0 ? strstr(text, "Collected : ") : NULL;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !at) {
     cli_error("bench", "%s: %s failed", j->b->name, what);
-    j->b->st[j->v] = BS_FAILED;
+    j->b->cg[j->v] = BS_FAILED;
     return;
   }
-  if ((j->b->st[j->v] = check_output(j->b, j->v, out, what)) != BS_OK) return;
+  if ((j->b->cg[j->v] = check_output(j->b, j->v, out, what)) != BS_OK) return;
   j->b->ir[j->v] = strtoull(at + 12, NULL, 10);
 }
 
@@ -348,7 +353,7 @@ static void callgrind_all(bench_ctx *c) {
   unsigned par = cpus >= 2 ? 2 : 1;
   for (unsigned i = 0; i < c->n; i++)
     for (int v = BV_NATIVE; v <= BV_VM; v++)
-      if (c->b[i].st[v] == BS_OK && c->b[i].st[BV_NATIVE] == BS_OK)
+      if (timed(&c->b[i], (bench_variant)v))
         jobs[nj++] = (cg_job){ &c->b[i], (bench_variant)v, -1 };
   while (next < nj || running > 0) {
     while (running < par && next < nj) {
@@ -362,7 +367,7 @@ static void callgrind_all(bench_ctx *c) {
       if (isatty(2)) fprintf(stderr, "bench: callgrind %s %s\n", j->b->name, bench_variant_names[j->v]);
       if ((j->pid = spawn(argv, out, err)) < 0) {
         cli_error("bench", "%s: cannot start %s", j->b->name, c->valgrind);
-        j->b->st[j->v] = BS_FAILED;
+        j->b->cg[j->v] = BS_FAILED;
         continue;
       }
       running++;
@@ -385,7 +390,6 @@ static void callgrind_all(bench_ctx *c) {
 
 /* ---- results -------------------------------------------------------------- */
 
-static bool timed(const bench *b, bench_variant v) { return b->st[v] == BS_OK && b->best[v] < HUGE_VAL; }
 
 /* Ratio x/y of two variants; NAN when either is missing. */
 static double ratio(const bench *b, bench_variant x, bench_variant y) {
@@ -461,14 +465,14 @@ static void print_table(const bench_ctx *c, const char *date, const char *cpu, l
   for (int k = 0; k < 3; k++) cell_ratio(geomean(c, pair_ratio, ratio_pairs[k]));
   printf("\n");
   if (!c->callgrind) return;
-  printf("\ninstructions (valgrind %s --tool=callgrind, millions)\n", c->valgrind_version);
+  printf("\ninstructions (%s --tool=callgrind, millions)\n", c->valgrind_version);
   printf("%-12s %12s %12s %10s\n", "benchmark", "native", "VM", "VM/native");
   for (unsigned i = 0; i < c->n; i++) {
     const bench *b = &c->b[i];
     printf("%-12s", b->name);
     for (int v = 0; v < 2; v++) {
       if (b->ir[v]) printf(" %12.1f", (double)b->ir[v] / 1e6);
-      else printf(" %12s", bench_state_text[b->st[v] == BS_OK ? BS_NONE : b->st[v]]);
+      else printf(" %12s", b->cg[v] == BS_NONE ? "-" : bench_state_text[b->cg[v]]);
     }
     cell_ratio(ir_ratio(b));
     printf("\n");
@@ -519,8 +523,8 @@ static void print_json(const bench_ctx *c, const char *date, const char *cpu, lo
     for (int k = 0; k < 3; k++)
       cli_json_key(&j, keys[k]), cli_json_num(&j, ratio(b, ratio_pairs[k][0], ratio_pairs[k][1]), 4);
     if (c->callgrind) {
-      cli_json_key(&j, "native_instructions"), cli_json_int(&j, (int64_t)b->ir[0]);
-      cli_json_key(&j, "vm_instructions"), cli_json_int(&j, (int64_t)b->ir[1]);
+      cli_json_key(&j, "native_instructions"), cli_json_num(&j, b->ir[0] ? (double)b->ir[0] : NAN, 0);
+      cli_json_key(&j, "vm_instructions"), cli_json_num(&j, b->ir[1] ? (double)b->ir[1] : NAN, 0);
       cli_json_key(&j, "vm_native_instructions"), cli_json_num(&j, ir_ratio(b), 4);
     }
     cli_json_close(&j, '}');
@@ -629,6 +633,8 @@ int cmd_bench(int argc, char **argv) {
   rc = CLI_EXIT_OK;
   for (unsigned i = 0; i < c->n; i++)
     for (int v = 0; v < BV__COUNT; v++)
-      if (c->b[i].st[v] != BS_OK && c->b[i].st[v] != BS_NONE) rc = CLI_EXIT_ERROR;
+      if ((c->b[i].st[v] != BS_OK && c->b[i].st[v] != BS_NONE) ||
+          (v < 2 && c->b[i].cg[v] != BS_OK && c->b[i].cg[v] != BS_NONE))
+        rc = CLI_EXIT_ERROR;
   return rc;
 }

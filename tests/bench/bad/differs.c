@@ -1,0 +1,7 @@
+/* differs: its Lua version prints something else. */
+#include <stdio.h>
+
+int main(void) {
+  printf("differs 1\n");
+  return 0;
+}

@@ -1,0 +1,2 @@
+-- differs: prints something else than differs.c.
+print("differs 2")
