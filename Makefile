@@ -5,6 +5,8 @@ BUILD     ?= build
 SANBUILD  ?= build-san
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECS ?= 30
+# `make bench` also counts instructions with callgrind (slow); BENCH_FLAGS= skips it
+BENCH_FLAGS ?= --callgrind
 CMAKE_GEN := -G "Unix Makefiles"
 
 .PHONY: all deps build check test san fuzz demo bench clean
@@ -37,7 +39,21 @@ demo: deps build
 	@scripts/demo.sh $(BUILD)
 
 bench: deps build
-	@$(BUILD)/bin/cockpit bench
+	@$(BUILD)/bin/cockpit bench $(BENCH_FLAGS)
 
 clean:
 	rm -rf $(BUILD) $(SANBUILD)
+
+# Firmware: Cortex-M (and RISC-V) images of every board with the cross
+# compilers (src/ports/firmware.mk), into $(BUILD)/firmware; `make sil` runs
+# the software-in-the-loop suite under QEMU (tests/sil, also in `make test`);
+# `make size` prints each image's footprint per module from its map file.
+.PHONY: firmware sil size
+firmware: deps
+	@$(MAKE) --no-print-directory -s -f src/ports/firmware.mk O=$(abspath $(BUILD))/firmware -j $(JOBS)
+
+sil: deps build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L sil
+
+size: firmware
+	@sh src/ports/tools/fw_size.sh $(BUILD)/firmware
