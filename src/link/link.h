@@ -49,7 +49,7 @@ uint32_t link_frame_encode(const uint8_t *msg, uint32_t n, uint8_t *out, uint32_
 
 typedef enum link_rxev {
   LINK_RX_NONE,    /* byte taken, no frame ended */
-  LINK_RX_FRAME,   /* a good frame: msg[0..len) */
+  LINK_RX_FRAME,   /* a good frame: msg[0..len), until the next byte */
   LINK_RX_BAD      /* a frame ended damaged (encoding, CRC, size): dropped */
 } link_rxev;
 
@@ -302,8 +302,43 @@ link_cerr link_reboot(link_client *c, uint32_t boot_id);
 link_cerr link_wait_reboot(link_client *c, uint32_t old_id, uint32_t wait_ms, link_info *out);
 
 /* What BEGIN announces for an artifact: size, SHA-256 of all of it, and
-** version and counter from its header (false if it is too short to be a
-** CVM1 header). */
+** version and counter from its header (false if it is not a well-formed
+** CVM1 artifact). */
 bool link_begin_for(const uint8_t *art, uint32_t len, link_begin *out);
+
+/* ---- the flash workflow (`cockpit flash`) -------------------------------- */
+
+typedef struct link_flash_opts {
+  bool confirm;              /* confirm the trial once it runs */
+  uint32_t reboot_wait_ms;   /* for the device to come back (default 10000) */
+  uint32_t resumes;          /* lost links resumed with BEGIN (default 3) */
+  link_progress_fn progress;
+  void *ctx;
+} link_flash_opts;
+
+/* Where the workflow stopped: a command (link_cmd), or one of these. */
+enum { LINK_STEP_ARTIFACT = 0x20, LINK_STEP_RUN = 0x21 };
+
+typedef struct link_flash_result {
+  uint8_t step;              /* the failing step, 0 on success */
+  uint8_t bank;              /* where the artifact went */
+  bool already;              /* it was running already: nothing sent */
+  bool confirmed;            /* it runs confirmed */
+  uint32_t resumed;          /* uploads resumed after a lost link */
+  link_status st;            /* the device's last STATUS */
+} link_flash_result;
+
+/* Install art (a CVM1 artifact) into the standby bank, verify it there,
+** activate it, reboot the device and check that it runs it as a trial, then
+** confirm if asked. A device already running it (same image digest and key
+** id) is left alone (confirmed if asked and on trial). LINK_C_NAK with
+** c->st when the device refuses, LINK_C_PROTO with step LINK_STEP_RUN when
+** it came back running something else (the trial was reverted). */
+link_cerr link_flash(link_client *c, const uint8_t *art, uint32_t len,
+                     const link_flash_opts *o, link_flash_result *r);
+/* Reject the running bank so that the other one boots, and reboot. */
+link_cerr link_revert_running(link_client *c, uint32_t wait_ms, link_flash_result *r);
+/* Does bank b of st hold art (image digest and key id)? */
+bool link_bank_holds(const link_bank *b, const uint8_t *art, uint32_t len);
 
 #endif /* LINK_H */

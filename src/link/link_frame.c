@@ -93,6 +93,7 @@ link_rxev link_rx_byte(link_rx *r, uint8_t b) {
     return LINK_RX_BAD;
   }
   if (r->broken) return LINK_RX_NONE;
+  if (r->code == 0) r->len = 0;        /* first byte: the last message is gone */
   if (r->left == 0) {                  /* a code byte opens a block */
     if (r->code != 0 && r->code != 0xFF) rx_put(r, 0);
     r->code = b;

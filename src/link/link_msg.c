@@ -2,6 +2,7 @@
 ** link_msg.c -- command and status tables, message body codecs.
 */
 #include "link.h"
+#include "cvm1.h"
 #include "sha256.h"
 
 static const char *const st_msgs[] = {
@@ -170,14 +171,12 @@ bool link_begin_get(const uint8_t *p, uint32_t len, link_begin *out) {
   return true;
 }
 
-/* CVM1 header fields BEGIN repeats (docs/cvm1-format.md): magic at 0,
-** version at 0x34, security counter at 0x3C. */
 bool link_begin_for(const uint8_t *art, uint32_t len, link_begin *out) {
-  if (len < 0x40u || art[0] != 'C' || art[1] != 'V' || art[2] != 'M' || art[3] != '1')
-    return false;
+  cvm1_info info;
+  if (cvm1_open(art, len, 0, &info) != CVM1_ERR_OK) return false;
   out->size = len;
   sha256(art, len, out->digest);
-  get_ver(art + 0x34, out->version);
-  out->counter = link_get32(art + 0x3C);
+  for (int k = 0; k < 3; k++) out->version[k] = info.version[k];
+  out->counter = info.security_counter;
   return true;
 }
