@@ -43,3 +43,17 @@ bench: deps build
 
 clean:
 	rm -rf $(BUILD) $(SANBUILD)
+
+# Firmware: Cortex-M (and RISC-V) images of every board with the cross
+# compilers (src/ports/firmware.mk), into $(BUILD)/firmware; `make sil` runs
+# the software-in-the-loop suite under QEMU (tests/sil, also in `make test`);
+# `make size` prints each image's footprint per module from its map file.
+.PHONY: firmware sil size
+firmware: deps
+	@$(MAKE) --no-print-directory -s -f src/ports/firmware.mk O=$(abspath $(BUILD))/firmware -j $(JOBS)
+
+sil: deps build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L sil
+
+size: firmware
+	@sh src/ports/tools/fw_size.sh $(BUILD)/firmware

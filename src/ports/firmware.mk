@@ -8,7 +8,12 @@
 # (objects every image of B shares), B_IMAGES, and per image I: B_I_SRC,
 # B_I_LD (linker script). Outputs: $(O)/B/I.elf .bin .hex .map. Linker
 # scripts size the regions to the budgets, so a build that would not fit
-# fails. Objects live in $(O)/B/obj/, one set per board.
+# fails. Objects live in $(O)/B/obj/, one set per board. Boards that run
+# under QEMU also set B_SIL, KEY=VALUE words written one a line to
+# $(O)/B/board.txt, which tells `cockpit sil` how to lay out the flash
+# image and start QEMU:
+#   qemu=PROGRAM machine=NAME arg=QEMU-ARGUMENT (repeatable)
+#   image=SIZE part=IMAGE@OFFSET (repeatable) bank=OFFSET+SIZE sil=OFFSET
 
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/../..)
 O ?= $(ROOT)/build/firmware
@@ -30,21 +35,25 @@ FW_CFLAGS := -std=c11 -Os -g -ffreestanding -fno-strict-aliasing -Wall -Wextra -
              -ffunction-sections -fdata-sections -fno-common -DCVM_TINY
 FW_LDFLAGS := -nostdlib -nostartfiles -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 
+# V=1 shows the commands.
+Q := $(if $(V),,@)
+
 FW_BOARDS :=
 include $(wildcard $(ROOT)/src/ports/*/port.mk)
 BOARDS ?= $(FW_BOARDS)
 
 .PHONY: all
-all: $(foreach b,$(BOARDS),$(foreach i,$($(b)_IMAGES),$(O)/$(b)/$(i).elf))
+all: $(foreach b,$(BOARDS),$(foreach i,$($(b)_IMAGES),$(O)/$(b)/$(i).elf) \
+       $(if $($(b)_SIL),$(O)/$(b)/board.txt))
 
 # The ISA and Host ABI hashes of this tree, from the host's tables.
 $(O)/tools/fw_hashes: $(ROOT)/src/ports/tools/fw_hashes.c $(ROOT)/src/vm/cvm_isa.c \
                       $(ROOT)/isa/cvm_opcodes.def $(ROOT)/isa/cvm_hostabi.def $(ROOT)/src/vm/cvm.h
 	@mkdir -p $(@D)
-	$(HOSTCC) -std=c11 -O1 -I$(ROOT)/isa -I$(ROOT)/src/vm -o $@ \
+	$(Q)$(HOSTCC) -std=c11 -O1 -I$(ROOT)/isa -I$(ROOT)/src/vm -o $@ \
 	    $(ROOT)/src/ports/tools/fw_hashes.c $(ROOT)/src/vm/cvm_isa.c
 $(O)/hashes.mk: $(O)/tools/fw_hashes
-	$< > $@
+	$(Q)$< > $@
 include $(O)/hashes.mk
 
 # $(call fw_board,B): objects and images of board B.
@@ -52,21 +61,26 @@ define fw_board
 $(1)_OBJDIR := $(O)/$(1)/obj
 $$($(1)_OBJDIR)/%.o: $(ROOT)/%.c $(O)/hashes.mk
 	@mkdir -p $$(@D)
-	$$($(1)_CC) $$($(1)_CPU) $$(FW_CFLAGS) $$(CVM_HASH_DEFS) $$($(1)_DEFS) $$(FW_INCLUDES) \
+	@$(if $(Q),echo "  CC    $(1)/$$*.o")
+	$(Q)$$($(1)_CC) $$($(1)_CPU) $$(FW_CFLAGS) $$(CVM_HASH_DEFS) $$($(1)_DEFS) $$(FW_INCLUDES) \
 	    -I$(ROOT)/$$($(1)_DIR) -MMD -MP -c $$< -o $$@
 -include $$(shell find $(O)/$(1)/obj -name '*.d' 2>/dev/null)
 $$(foreach i,$$($(1)_IMAGES),$$(eval $$(call fw_image,$(1),$$(i))))
+$(O)/$(1)/board.txt: $(lastword $(MAKEFILE_LIST)) $(wildcard $(ROOT)/src/ports/*/port.mk)
+	@mkdir -p $$(@D)
+	$(Q)printf '%s\n' $$($(1)_SIL) > $$@
 endef
 
 # $(call fw_image,B,I): one linked image and its .bin, .hex and .map.
 define fw_image
 $(1)_$(2)_OBJS := $$(patsubst %.c,$(O)/$(1)/obj/%.o,$$($(1)_SRC) $$($(1)_$(2)_SRC))
 $(O)/$(1)/$(2).elf: $$($(1)_$(2)_OBJS) $(ROOT)/$$($(1)_$(2)_LD)
-	$$($(1)_CC) $$($(1)_CPU) $$(FW_LDFLAGS) -L$(ROOT)/src/ports/cortex-m \
+	@$(if $(Q),echo "  LD    $(1)/$(2).elf")
+	$(Q)$$($(1)_CC) $$($(1)_CPU) $$(FW_LDFLAGS) -L$(ROOT)/src/ports/cortex-m \
 	    -L$(ROOT)/$$($(1)_DIR) -T$(ROOT)/$$($(1)_$(2)_LD) -Wl,-Map=$(O)/$(1)/$(2).map \
 	    -o $$@ $$($(1)_$(2)_OBJS) -lgcc
-	$$(patsubst %gcc,%objcopy,$$($(1)_CC)) -O binary $$@ $(O)/$(1)/$(2).bin
-	$$(patsubst %gcc,%objcopy,$$($(1)_CC)) -O ihex $$@ $(O)/$(1)/$(2).hex
+	$(Q)$$(patsubst %gcc,%objcopy,$$($(1)_CC)) -O binary $$@ $(O)/$(1)/$(2).bin
+	$(Q)$$(patsubst %gcc,%objcopy,$$($(1)_CC)) -O ihex $$@ $(O)/$(1)/$(2).hex
 endef
 
 $(foreach b,$(BOARDS),$(eval $(call fw_board,$(b))))

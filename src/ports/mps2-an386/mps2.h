@@ -25,7 +25,7 @@
 #define MPS2_BANK_SIZE  0x08000u
 /* The SIL harness page: after the part's flash, present only in the
 ** emulation; `cockpit sil` writes the run's settings there. */
-#define MPS2_SIL_OFF    0x20000u
+#define MPS2_SIL_OFF    0x20000u      /* hv_sil.h */
 #define MPS2_IMAGE_SIZE 0x21000u      /* flash + harness page */
 
 #define MPS2_RAM_BASE   0x20000000u
@@ -45,22 +45,5 @@
 #define MPS2_SBCON_READ 0x00u         /* bit 0 SCL, bit 1 SDA */
 #define MPS2_SBCON_SET  0x00u
 #define MPS2_SBCON_CLR  0x04u
-
-/* ---- SIL harness page (little-endian, written by cockpit sil) ---------- */
-
-#define MPS2_SIL_MAGIC   0x4C495343u  /* "CSIL" */
-#define MPS2_SIL_VERSION 1u
-#define MPS2_SIL_KEYS    4u
-#define MPS2_SIL_UNSIGNED_OK 0x1u     /* development: digest suffices */
-
-typedef struct mps2_sil_page {
-  uint32_t magic, version, flags;
-  uint32_t max_steps_lo, max_steps_hi;  /* 0: no limit */
-  uint32_t max_ms;                      /* 0: no limit */
-  uint32_t seed, device_id;
-  uint32_t counter_floor;
-  uint32_t nkeys;
-  uint8_t keys[MPS2_SIL_KEYS][32];      /* trusted Ed25519 public keys */
-} mps2_sil_page;
 
 #endif /* MPS2_H */

@@ -19,8 +19,8 @@ mps2_settings_t mps2_settings = { 0, DEFAULT_DEVICE_ID, DEFAULT_SEED };
 static uint32_t vm_mem[VM_MEM_SIZE / 4u];
 
 void mps2_settings_load(void) {
-  const mps2_sil_page *p = (const mps2_sil_page *)(uintptr_t)(MPS2_FLASH_BASE + MPS2_SIL_OFF);
-  if (p->magic != MPS2_SIL_MAGIC || p->version != MPS2_SIL_VERSION) return;
+  const hv_sil_page *p = (const hv_sil_page *)(uintptr_t)(MPS2_FLASH_BASE + MPS2_SIL_OFF);
+  if (p->magic != HV_SIL_MAGIC || p->version != HV_SIL_VERSION) return;
   mps2_settings.page = p;
   mps2_settings.device_id = p->device_id;
   mps2_settings.seed = p->seed;
@@ -52,12 +52,12 @@ void port_main(void) {
   c.mem = (uint8_t *)vm_mem;
   c.mem_size = VM_MEM_SIZE;
   cvm1_policy_init(&c.policy);
-  const mps2_sil_page *p = mps2_settings.page;
+  const hv_sil_page *p = mps2_settings.page;
   if (p) {
     c.policy.keys = p->keys;
-    c.policy.nkeys = p->nkeys < MPS2_SIL_KEYS ? p->nkeys : MPS2_SIL_KEYS;
+    c.policy.nkeys = p->nkeys < HV_SIL_KEYS ? p->nkeys : HV_SIL_KEYS;
     c.policy.counter_floor = p->counter_floor;
-    if (p->flags & MPS2_SIL_UNSIGNED_OK) c.policy.flags |= CVM1_POL_UNSIGNED_OK;
+    if (p->flags & HV_SIL_UNSIGNED_OK) c.policy.flags |= CVM1_POL_UNSIGNED_OK;
     c.max_steps = (uint64_t)p->max_steps_hi << 32 | p->max_steps_lo;
     c.max_us = (uint64_t)p->max_ms * 1000u;
   }

@@ -6,11 +6,12 @@
 
 #include <stdint.h>
 
+#include "hv_sil.h"
 #include "mps2.h"
 
 /* This run's settings: the SIL harness page, or defaults without one. */
 typedef struct mps2_settings_t {
-  const mps2_sil_page *page;   /* NULL: no harness page */
+  const hv_sil_page *page;   /* NULL: no harness page */
   uint32_t device_id, seed;
 } mps2_settings_t;
 extern mps2_settings_t mps2_settings;
