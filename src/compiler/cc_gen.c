@@ -317,6 +317,8 @@ static void stmt(cc_gen *g, cc_node *n) {
     }
     case S_WHILE: {
       if (is_false(n->a) && !has_label(n->b)) break;
+      cc_loopsave sv;
+      cc_loop_enter(g, n, &sv);
       int ltop = cc_newlabel(g), lcont = cc_newlabel(g), lbrk = cc_newlabel(g);
       if (!is_true(n->a)) cc_cond(g, n->a, false, lbrk);
       cc_label(g, ltop);
@@ -327,9 +329,12 @@ static void stmt(cc_gen *g, cc_node *n) {
       if (is_true(n->a)) cc_jump(g, ltop);
       else cc_cond(g, n->a, true, ltop);
       cc_label(g, lbrk);
+      cc_loop_leave(g, &sv);
       break;
     }
     case S_DO: {
+      cc_loopsave sv;
+      cc_loop_enter(g, n, &sv);
       int ltop = cc_newlabel(g), lcont = cc_newlabel(g), lbrk = cc_newlabel(g);
       cc_label(g, ltop);
       loop_body(g, n->b, lbrk, lcont);
@@ -338,6 +343,7 @@ static void stmt(cc_gen *g, cc_node *n) {
       g->line = n->a->line ? n->a->line : n->line;
       cc_cond(g, n->a, true, ltop);
       cc_label(g, lbrk);
+      cc_loop_leave(g, &sv);
       break;
     }
     case S_FOR: {
@@ -346,11 +352,14 @@ static void stmt(cc_gen *g, cc_node *n) {
       stmt(g, n->a);
       g->freereg = g->nactive;
       if (!(is_false(n->b) && !has_label(n->d))) {
-        int ltop = cc_newlabel(g), lcont = cc_newlabel(g), lbrk = cc_newlabel(g);
+        cc_loopsave sv;
         g->line = n->line;
+        cc_loop_enter(g, n, &sv);
+        int ltop = cc_newlabel(g), lcont = cc_newlabel(g), lbrk = cc_newlabel(g);
         if (!is_true(n->b)) cc_cond(g, n->b, false, lbrk);
         cc_label(g, ltop);
         loop_body(g, n->d, lbrk, lcont);
+        g->nfacts = sv.nfacts;               /* the range holds in the body only */
         cc_label(g, lcont);
         g->freereg = g->nactive;
         g->line = n->line;
@@ -361,6 +370,7 @@ static void stmt(cc_gen *g, cc_node *n) {
         if (is_true(n->b)) cc_jump(g, ltop);
         else cc_cond(g, n->b, true, ltop);
         cc_label(g, lbrk);
+        cc_loop_leave(g, &sv);
       }
       g->freereg = sf;
       g->nactive = sa;

@@ -13,6 +13,7 @@
 #include "cc_int.h"
 
 #define NOREG (-1)
+#define CC_MAX_LOOPFACTS 16
 
 typedef struct cc_gen {
   cc_state *cs;
@@ -26,7 +27,16 @@ typedef struct cc_gen {
   uint32_t arroff, arrmax; /* frame-array bytes in use, and the maximum */
   int brk, cont;           /* labels for break and continue, -1 if none */
   bool too_many;           /* slot overflow already reported */
+  /* loop facts (cc_loop.c): counting variables' ranges, hoisted rows */
+  struct { cc_sym *sym; int64_t lo, hi; } facts[CC_MAX_LOOPFACTS];
+  int nfacts;
+  struct { cc_sym *sym; uint32_t inner; int reg; } rows[CC_MAX_LOOPFACTS];
+  int nrows;
 } cc_gen;
+
+typedef struct cc_loopsave {
+  int freereg, nactive, nrows, nfacts, body_facts;
+} cc_loopsave;
 
 /* emission (cc_gen.c) */
 cc_ins *cc_emit(cc_gen *g, int op, int a, int b, int c);
@@ -43,6 +53,12 @@ void cc_ex_void(cc_gen *g, cc_node *e);          /* for effects only */
 void cc_cond(cc_gen *g, cc_node *e, bool jump_if, int label);
 void cc_load_const(cc_gen *g, int r, int32_t v);
 void cc_desc(cc_gen *g, cc_node *e, int r, bool host);   /* descriptor into r, r+1 */
+
+/* loops (cc_loop.c) */
+void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv);
+void cc_loop_leave(cc_gen *g, const cc_loopsave *sv);
+bool cc_known_range(cc_gen *g, const cc_node *e, int64_t lo, int64_t hi);
+int cc_hoisted_row(cc_gen *g, const cc_sym *s, uint32_t inner);
 
 /* array storage of a variable (cc_gen.c) */
 int cc_var_entry(cc_gen *g, cc_sym *s);          /* array table entry id */

@@ -166,25 +166,39 @@ static int elem_index(cc_gen *g, cc_node *e, abase *b) {
   cc_node *arr = e->a->a, *row = e->a->b, *col = e->b;
   array_base(g, arr, b);
   uint32_t inner = arr->ty.dim[1];
-  bool colok = col->k == E_NUM && (uint32_t)col->val < inner;
+  bool colconst = col->k == E_NUM && (uint32_t)col->val < inner;
+  bool colok = colconst || cc_known_range(g, col, 0, (int64_t)inner - 1);
+  int hrow = row->k == E_VAR ? cc_hoisted_row(g, row->sym, inner) : -1;
+  if (hrow >= 0) {                       /* row * inner computed before the loop */
+    int t = cc_alloc_reg(g);
+    if (colconst) {
+      add_const(g, t, hrow, col->val);
+    } else {
+      int rc = cc_ex(g, col, NOREG);
+      if (!colok && inner <= 0xFFFF) check_inner(g, rc, inner);
+      cc_emit(g, CVM_OP_ADD, t, hrow, rc);
+      if (rc != t) cc_free_reg(g, rc);
+    }
+    return t;
+  }
   int t = cc_alloc_reg(g);
-  if (row->k == E_NUM && colok) {
+  if (row->k == E_NUM && colconst) {
     cc_load_const(g, t, (int32_t)((uint32_t)row->val * inner + (uint32_t)col->val));
     return t;
   }
   int rc = NOREG;
-  if (!colok) {
+  if (!colconst) {
     rc = cc_ex(g, col, NOREG);
-    if (inner <= 0xFFFF) check_inner(g, rc, inner);
+    if (!colok && inner <= 0xFFFF) check_inner(g, rc, inner);
   }
   if (row->k == E_NUM) {
     int32_t base = (int32_t)((uint32_t)row->val * inner);
-    if (colok) cc_load_const(g, t, base + col->val);
+    if (colconst) cc_load_const(g, t, base + col->val);
     else add_const(g, t, rc, base);
   } else {
     int rr = cc_ex(g, row, NOREG);
     mul_const(g, t, rr, (int32_t)inner);
-    if (colok) add_const(g, t, t, col->val);
+    if (colconst) add_const(g, t, t, col->val);
     else cc_emit(g, CVM_OP_ADD, t, t, rc);
     if (rr != t) cc_free_reg(g, rr);
   }
@@ -230,7 +244,9 @@ void cc_desc(cc_gen *g, cc_node *e, int r, bool host) {
         cc_load_const(g, t, (int32_t)((uint32_t)e->b->val * inner * es));
       } else {
         int ri = cc_ex(g, e->b, NOREG);
-        if (known && rows <= 0xFFFF) {
+        if (known && cc_known_range(g, e->b, 0, (int64_t)rows - 1)) {
+          /* in range by the loop's bounds */
+        } else if (known && rows <= 0xFFFF) {
           check_inner(g, ri, rows);
         } else {
           /* row start must be inside the array: a checked dummy load */
@@ -594,6 +610,10 @@ int cc_ex(cc_gen *g, cc_node *e, int dst) {
       r = target(g, dst);
       cc_load_const(g, r, e->val);
       return r;
+    case E_REG:
+      if (dst == NOREG) return e->val;
+      if (dst != e->val) cc_emit(g, CVM_OP_MOV, dst, e->val, 0);
+      return dst;
     case E_VAR: {
       cc_sym *s = e->sym;
       if (s->stor == ST_LOCAL || s->stor == ST_PARAM) {
@@ -696,7 +716,7 @@ int cc_ex(cc_gen *g, cc_node *e, int dst) {
 void cc_ex_void(cc_gen *g, cc_node *e) {
   int r;
   switch (e->k) {
-    case E_NUM: case E_VAR: case E_STR: return;
+    case E_NUM: case E_VAR: case E_STR: case E_REG: return;
     case E_ASSIGN: assign(g, e, NOREG, false); return;
     case E_OPASSIGN: opassign(g, e, NOREG, false); return;
     case E_PREINC: case E_PREDEC: case E_POSTINC: case E_POSTDEC:

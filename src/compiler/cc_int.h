@@ -160,6 +160,7 @@ typedef enum cc_nk {
   E_EQ, E_NE, E_LT, E_LE, E_GT, E_GE,
   E_LAND, E_LOR, E_COND, E_COMMA, E_ASSIGN, E_OPASSIGN,
   E_PREINC, E_PREDEC, E_POSTINC, E_POSTDEC,
+  E_REG,                   /* code generation: a value already in register val */
   /* statements */
   S_EXPR, S_DECL, S_BLOCK, S_IF, S_WHILE, S_DO, S_FOR, S_SWITCH, S_CASE,
   S_DEFAULT, S_BREAK, S_CONTINUE, S_RETURN, S_EMPTY,

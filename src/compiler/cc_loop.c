@@ -1,0 +1,250 @@
+/*
+** cc_loop.c -- loop optimisations: values a loop does not change are
+** computed once, before it, into registers reserved for the loop.
+**
+**  - operands of the loop condition that do not change in the loop (and
+**    constants too large for an immediate): `i < n - 1` tests against a
+**    register, one compare-and-branch per iteration;
+**  - row offsets of two-dimensional accesses whose row variable does not
+**    change in the loop: m[i][k] computes i * inner once;
+**  - the range of a counting loop's variable (for (k = c; k < C; k++)
+**    with k unchanged in the body): inner indexes it cannot exceed need
+**    no bounds check.
+** Only side-effect-free arithmetic on locals and parameters is moved, and
+** never a division (which may trap).
+*/
+#include <string.h>
+
+#include "cc_gen.h"
+
+#define MAX_HOIST 4          /* registers one loop may reserve */
+#define HOIST_LIMIT 200      /* no hoisting once the frame is this full */
+
+/* ---- what a loop modifies ---------------------------------------------- */
+
+typedef struct modset {
+  cc_sym *s[64];
+  int n;
+  bool overflow;             /* too many: treat every local as modified */
+} modset;
+
+static void mod_add(modset *m, cc_sym *s) {
+  for (int i = 0; i < m->n; i++)
+    if (m->s[i] == s) return;
+  if (m->n == 64) m->overflow = true;
+  else m->s[m->n++] = s;
+}
+
+static void mod_walk(modset *m, const cc_node *n) {
+  if (!n) return;
+  switch (n->k) {
+    case E_ASSIGN: case E_OPASSIGN: case E_PREINC: case E_PREDEC: case E_POSTINC:
+    case E_POSTDEC:
+      if (n->a->k == E_VAR) mod_add(m, n->a->sym);
+      break;
+    case S_DECL:
+      mod_add(m, n->sym);      /* re-initialised each iteration */
+      if (n->sym->inode)
+        for (uint32_t i = 0; i < n->sym->ninit; i++) mod_walk(m, n->sym->inode[i]);
+      break;
+    default:
+      break;
+  }
+  mod_walk(m, n->a);
+  mod_walk(m, n->b);
+  mod_walk(m, n->c);
+  mod_walk(m, n->d);
+  for (uint32_t i = 0; i < n->nlist; i++) mod_walk(m, n->list[i]);
+}
+
+static bool modified(const modset *m, const cc_sym *s) {
+  if (m->overflow) return true;
+  for (int i = 0; i < m->n; i++)
+    if (m->s[i] == s) return true;
+  return false;
+}
+
+static bool is_reg_var(const cc_node *e) {
+  return e->k == E_VAR && e->ty.ndim == 0 &&
+         (e->sym->stor == ST_LOCAL || e->sym->stor == ST_PARAM);
+}
+
+/* Can e be computed before the loop with the same value? */
+static bool invariant(const modset *m, const cc_node *e, int depth) {
+  if (depth > 8) return false;
+  switch (e->k) {
+    case E_NUM: case E_REG: return true;
+    case E_VAR: return is_reg_var(e) && !modified(m, e->sym);
+    case E_CAST: case E_NEG: case E_NOT:
+      return e->ty.k != TY_VOID && invariant(m, e->a, depth + 1);
+    case E_ADD: case E_SUB: case E_MUL: case E_SHL: case E_SHR: case E_AND: case E_OR:
+    case E_XOR:
+      return invariant(m, e->a, depth + 1) && invariant(m, e->b, depth + 1);
+    default:
+      return false;
+  }
+}
+
+/* ---- the loop state ---------------------------------------------------- */
+
+static int reserve(cc_gen *g, cc_node *e) {
+  int r = cc_alloc_reg(g);
+  cc_ex(g, e, r);
+  g->freereg = r + 1;
+  g->nactive = g->freereg;
+  return r;
+}
+
+static cc_node *reg_node(cc_gen *g, const cc_node *like, int r) {
+  cc_node *n = cc_alloc(g->cs, sizeof *n);
+  n->k = E_REG;
+  n->val = r;
+  n->ty = like->ty;
+  n->line = like->line;
+  n->col = like->col;
+  return n;
+}
+
+/* Does comparison operand e need a register of its own each time? */
+static bool worth(const cc_node *cmp, const cc_node *e) {
+  if (e->k == E_VAR || e->k == E_REG) return false;
+  if (e->k != E_NUM) return true;
+  int32_t v = e->val;
+  if (v == 0) return false;
+  bool eq = cmp->k == E_EQ || cmp->k == E_NE;
+  return !(v >= -128 && v <= 127 && (eq || !cmp->uns));
+}
+
+static void hoist_cmp(cc_gen *g, const modset *m, cc_node *cmp, int *budget) {
+  if (cmp->k < E_EQ || cmp->k > E_GE) return;
+  cc_node **ops[2] = { &cmp->a, &cmp->b };
+  for (int i = 0; i < 2 && *budget > 0; i++) {
+    cc_node *e = *ops[i];
+    if (!worth(cmp, e) || !invariant(m, e, 0)) continue;
+    /* a small constant on the other side stays an immediate */
+    *ops[i] = reg_node(g, e, reserve(g, e));
+    (*budget)--;
+  }
+}
+
+/* Rows of 2-D accesses in n with invariant row variables. */
+static void hoist_rows(cc_gen *g, const modset *m, const cc_node *n, int *budget) {
+  if (!n || *budget <= 0) return;
+  if (n->k == E_INDEX && n->a->k == E_INDEX && n->a->a->ty.ndim == 2 && is_reg_var(n->a->b) &&
+      !modified(m, n->a->b->sym) && n->ty.ndim == 0) {
+    cc_sym *row = n->a->b->sym;
+    uint32_t inner = n->a->a->ty.dim[1];
+    if (cc_hoisted_row(g, row, inner) < 0 && g->nrows < CC_MAX_LOOPFACTS) {
+      int r = cc_alloc_reg(g);
+      cc_node tmp = { 0 };
+      tmp.k = E_MUL;
+      tmp.a = n->a->b;
+      cc_node k = { 0 };
+      k.k = E_NUM;
+      k.val = (int32_t)inner;
+      k.ty = cc_ty_scalar(TY_INT);
+      tmp.b = &k;
+      tmp.ty = cc_ty_scalar(TY_INT);
+      cc_ex(g, &tmp, r);
+      g->freereg = r + 1;
+      g->nactive = g->freereg;
+      g->rows[g->nrows].sym = row;
+      g->rows[g->nrows].inner = inner;
+      g->rows[g->nrows].reg = r;
+      g->nrows++;
+      (*budget)--;
+    }
+  }
+  hoist_rows(g, m, n->a, budget);
+  hoist_rows(g, m, n->b, budget);
+  hoist_rows(g, m, n->c, budget);
+  hoist_rows(g, m, n->d, budget);
+  if (n->k == S_BLOCK || n->k == E_CALL || n->k == E_SYS)
+    for (uint32_t i = 0; i < n->nlist; i++) hoist_rows(g, m, n->list[i], budget);
+}
+
+int cc_hoisted_row(cc_gen *g, const cc_sym *s, uint32_t inner) {
+  for (int i = g->nrows - 1; i >= 0; i--)
+    if (g->rows[i].sym == s && g->rows[i].inner == inner) return g->rows[i].reg;
+  return -1;
+}
+
+bool cc_known_range(cc_gen *g, const cc_node *e, int64_t lo, int64_t hi) {
+  if (e->k == E_NUM) return e->val >= lo && e->val <= hi;
+  if (e->k != E_VAR) return false;
+  for (int i = g->nfacts - 1; i >= 0; i--)
+    if (g->facts[i].sym == e->sym) return g->facts[i].lo >= lo && g->facts[i].hi <= hi;
+  return false;
+}
+
+/* The counting variable of for (k = c0; k < C; k++) and its range. */
+static void induction(cc_gen *g, const cc_node *loop, const modset *body) {
+  const cc_node *init = loop->a, *cond = loop->b, *step = loop->c;
+  if (!init || !cond || !step || g->nfacts >= CC_MAX_LOOPFACTS) return;
+  cc_sym *k = NULL;
+  int64_t c0 = 0;
+  if (init->k == S_BLOCK && init->nlist == 1 && init->list[0]->k == S_DECL &&
+      init->list[0]->a && init->list[0]->a->k == E_NUM) {
+    k = init->list[0]->sym;
+    c0 = init->list[0]->a->val;
+  } else if (init->k == S_EXPR && init->a->k == E_ASSIGN && init->a->a->k == E_VAR &&
+             init->a->b->k == E_NUM) {
+    k = init->a->a->sym;
+    c0 = init->a->b->val;
+  }
+  if (!k || k->ty.ndim || (k->ty.k != TY_INT && k->ty.k != TY_UINT) ||
+      (k->stor != ST_LOCAL && k->stor != ST_PARAM) || modified(body, k))
+    return;
+  if (k->ty.k == TY_UINT) c0 = (uint32_t)c0;
+  if (!((cond->k == E_LT || cond->k == E_LE) && cond->a->k == E_VAR && cond->a->sym == k &&
+        cond->b->k == E_NUM))
+    return;
+  int64_t bound = cond->uns ? (int64_t)(uint32_t)cond->b->val : (int64_t)cond->b->val;
+  int64_t hi = cond->k == E_LT ? bound - 1 : bound;
+  bool up = (step->k == E_POSTINC || step->k == E_PREINC) ||
+            (step->k == E_OPASSIGN && step->op == E_ADD && step->b->k == E_NUM && step->b->val > 0);
+  if (!up || step->a->k != E_VAR || step->a->sym != k || hi < c0 || c0 < 0) return;
+  if (cond->k == E_LE && bound >= (k->ty.k == TY_INT ? INT32_MAX : (int64_t)UINT32_MAX)) return;
+  g->facts[g->nfacts].sym = k;
+  g->facts[g->nfacts].lo = c0;
+  g->facts[g->nfacts].hi = hi;
+  g->nfacts++;
+}
+
+void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
+  sv->freereg = g->freereg;
+  sv->nactive = g->nactive;
+  sv->nrows = g->nrows;
+  sv->nfacts = g->nfacts;
+  if (!g->cs->opt.optimize || g->freereg > HOIST_LIMIT) return;
+  cc_node *cond = loop->k == S_FOR ? loop->b : loop->a;
+  cc_node *body = loop->k == S_FOR ? loop->d : loop->b;
+  modset m;
+  m.n = 0;
+  m.overflow = false;
+  mod_walk(&m, body);
+  if (loop->k == S_FOR) mod_walk(&m, loop->c);
+  mod_walk(&m, cond);
+  int budget = MAX_HOIST;
+  if (cond) {
+    cc_node *c = cond;
+    while (c->k == E_LAND || c->k == E_LOR) c = c->a;   /* always evaluated */
+    hoist_cmp(g, &m, c, &budget);
+  }
+  hoist_rows(g, &m, body, &budget);
+  if (loop->k == S_FOR) {
+    modset mb;
+    mb.n = 0;
+    mb.overflow = false;
+    mod_walk(&mb, body);
+    induction(g, loop, &mb);
+  }
+  sv->body_facts = g->nfacts;
+}
+
+void cc_loop_leave(cc_gen *g, const cc_loopsave *sv) {
+  g->freereg = sv->freereg;
+  g->nactive = sv->nactive;
+  g->nrows = sv->nrows;
+  g->nfacts = sv->nfacts;
+}
