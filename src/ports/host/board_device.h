@@ -34,6 +34,7 @@ typedef struct board_device_opts {
   uint32_t health_ms;          /* trial runs this long without a fault: confirm; 0 never */
   uint32_t trial_ms;           /* no confirmation by then: reset; 0 never */
   uint64_t max_ms;             /* stop the device after this long; 0 never */
+  uint16_t hv_version[3];      /* what HELLO reports for the hypervisor */
   board_opts board;            /* the guest's board (caps, trace, ...) */
   FILE *log;                   /* NULL: stderr */
 } board_device_opts;
