@@ -10,7 +10,7 @@
 #include "ed25519.h"
 #include "sha512.h"
 
-typedef uint32_t fe[8];
+typedef uint32_t fe[8];                 /* also holds scalars (S, k, L) */
 typedef struct { fe x, y, z, t; } pt;
 
 static const fe P = { 0xffffffed, 0xffffffff, 0xffffffff, 0xffffffff,
@@ -259,7 +259,8 @@ bool ed25519_verify(const uint8_t sig[64], const uint8_t pub[32],
   fe_copy(r.z, ONE);
   fe_copy(r.t, ZERO);
   for (int i = 252; i >= 0; i--) {
-    int j = (int)(s[i >> 5] >> (i & 31) & 1) | (int)(k[i >> 5] >> (i & 31) & 1) << 1;
+    uint32_t sb = s[i >> 5] >> (i & 31) & 1, kb = k[i >> 5] >> (i & 31) & 1;
+    int j = (int)(sb | kb << 1);
     pt_add(&r, &r, &r);
     if (j)
       pt_add(&r, &r, &tab[j - 1]);
