@@ -32,10 +32,12 @@ typedef struct cc_gen {
   int nfacts;
   struct { cc_sym *sym; uint32_t inner; int reg; } rows[CC_MAX_LOOPFACTS];
   int nrows;
+  struct { int32_t val; int reg; } consts[CC_MAX_LOOPFACTS];
+  int nconsts;
 } cc_gen;
 
 typedef struct cc_loopsave {
-  int freereg, nactive, nrows, nfacts, body_facts;
+  int freereg, nactive, nrows, nfacts, nconsts, body_facts;
 } cc_loopsave;
 
 /* emission (cc_gen.c) */
@@ -59,6 +61,8 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv);
 void cc_loop_leave(cc_gen *g, const cc_loopsave *sv);
 bool cc_known_range(cc_gen *g, const cc_node *e, int64_t lo, int64_t hi);
 int cc_hoisted_row(cc_gen *g, const cc_sym *s, uint32_t inner);
+int cc_cached_const(cc_gen *g, int32_t v);        /* register, or -1 */
+int cc_imm_op(int op, bool uns, int32_t v, int32_t *imm);   /* cc_genx.c */
 
 /* array storage of a variable (cc_gen.c) */
 int cc_var_entry(cc_gen *g, cc_sym *s);          /* array table entry id */

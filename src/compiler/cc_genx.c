@@ -156,11 +156,6 @@ static int elem_index(cc_gen *g, cc_node *e, abase *b) {
   if (e->line) g->line = e->line;
   if (e->a->k != E_INDEX) {
     array_base(g, e->a, b);
-    if (e->b->k == E_NUM) {
-      int t = cc_alloc_reg(g);
-      cc_load_const(g, t, e->b->val);
-      return t;
-    }
     return cc_ex(g, e->b, NOREG);
   }
   cc_node *arr = e->a->a, *row = e->a->b, *col = e->b;
@@ -365,7 +360,7 @@ static int log2_exact(uint32_t v) {
 }
 
 /* Immediate form of `x op v`, or -1. */
-static int imm_op(int op, bool uns, int32_t v, int32_t *imm) {
+int cc_imm_op(int op, bool uns, int32_t v, int32_t *imm) {
   switch (op) {
     case E_ADD: if (IS_I8(v)) { *imm = v; return CVM_OP_ADDI; } return -1;
     case E_SUB: if (v != INT32_MIN && IS_I8(-v)) { *imm = -v; return CVM_OP_ADDI; } return -1;
@@ -398,7 +393,7 @@ static int imm_op(int op, bool uns, int32_t v, int32_t *imm) {
 ** is dst. */
 static int binop(cc_gen *g, int op, bool uns, int dst, int ra, cc_node *b) {
   int32_t imm;
-  int iop = b->k == E_NUM ? imm_op(op, uns, b->val, &imm) : -1;
+  int iop = b->k == E_NUM ? cc_imm_op(op, uns, b->val, &imm) : -1;
   if (iop >= 0) {
     if (ra != dst) cc_free_reg(g, ra);
     int r = target(g, dst);
@@ -607,6 +602,7 @@ int cc_ex(cc_gen *g, cc_node *e, int dst) {
   int r;
   switch (e->k) {
     case E_NUM:
+      if (dst == NOREG && (r = cc_cached_const(g, e->val)) >= 0) return r;
       r = target(g, dst);
       cc_load_const(g, r, e->val);
       return r;

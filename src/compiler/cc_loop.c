@@ -115,13 +115,20 @@ static bool worth(const cc_node *cmp, const cc_node *e) {
   return !(v >= -128 && v <= 127 && (eq || !cmp->uns));
 }
 
+static void want_const(cc_gen *g, const cc_node *e, int *budget);
+
 static void hoist_cmp(cc_gen *g, const modset *m, cc_node *cmp, int *budget) {
   if (cmp->k < E_EQ || cmp->k > E_GE) return;
   cc_node **ops[2] = { &cmp->a, &cmp->b };
   for (int i = 0; i < 2 && *budget > 0; i++) {
     cc_node *e = *ops[i];
     if (!worth(cmp, e) || !invariant(m, e, 0)) continue;
-    /* a small constant on the other side stays an immediate */
+    if (e->k == E_NUM) {                 /* shared with the body's constants */
+      want_const(g, e, budget);
+      int r = cc_cached_const(g, e->val);
+      if (r >= 0) *ops[i] = reg_node(g, e, r);
+      continue;
+    }
     *ops[i] = reg_node(g, e, reserve(g, e));
     (*budget)--;
   }
@@ -161,6 +168,64 @@ static void hoist_rows(cc_gen *g, const modset *m, const cc_node *n, int *budget
   hoist_rows(g, m, n->d, budget);
   if (n->k == S_BLOCK || n->k == E_CALL || n->k == E_SYS)
     for (uint32_t i = 0; i < n->nlist; i++) hoist_rows(g, m, n->list[i], budget);
+}
+
+/* Constants the loop would load into a register each time: stored
+** values, operands with no immediate form, constant indexes. */
+static void want_const(cc_gen *g, const cc_node *e, int *budget) {
+  if (!e || e->k != E_NUM || *budget <= 0 || cc_cached_const(g, e->val) >= 0 ||
+      g->nconsts >= CC_MAX_LOOPFACTS)
+    return;
+  int r = cc_alloc_reg(g);
+  cc_load_const(g, r, e->val);
+  g->freereg = r + 1;
+  g->nactive = g->freereg;
+  g->consts[g->nconsts].val = e->val;
+  g->consts[g->nconsts].reg = r;
+  g->nconsts++;
+  (*budget)--;
+}
+
+static void hoist_consts(cc_gen *g, const cc_node *n, int *budget) {
+  if (!n || *budget <= 0) return;
+  int32_t imm;
+  switch (n->k) {
+    case E_ASSIGN:
+      if (n->a->k == E_INDEX || (n->a->k == E_VAR && n->a->sym->stor != ST_LOCAL &&
+                                 n->a->sym->stor != ST_PARAM))
+        want_const(g, n->b, budget);
+      break;
+    case E_INDEX:
+      if (n->a->k != E_INDEX && n->ty.ndim == 0) want_const(g, n->b, budget);
+      break;
+    case E_ADD: case E_SUB: case E_MUL: case E_DIV: case E_MOD: case E_AND: case E_OR:
+    case E_XOR:
+      if (n->a->k == E_NUM && n->b->k != E_NUM &&
+          !(n->k == E_ADD || n->k == E_MUL || n->k == E_AND || n->k == E_OR || n->k == E_XOR))
+        want_const(g, n->a, budget);
+      if (n->b->k == E_NUM && cc_imm_op(n->k, n->uns, n->b->val, &imm) < 0)
+        want_const(g, n->b, budget);
+      break;
+    case E_EQ: case E_NE: case E_LT: case E_LE: case E_GT: case E_GE: {
+      const cc_node *c = n->b->k == E_NUM ? n->b : n->a->k == E_NUM ? n->a : NULL;
+      if (c && worth(n, c)) want_const(g, c, budget);
+      break;
+    }
+    default:
+      break;
+  }
+  hoist_consts(g, n->a, budget);
+  hoist_consts(g, n->b, budget);
+  hoist_consts(g, n->c, budget);
+  hoist_consts(g, n->d, budget);
+  if (n->k == S_BLOCK || n->k == E_CALL || n->k == E_SYS)
+    for (uint32_t i = 0; i < n->nlist; i++) hoist_consts(g, n->list[i], budget);
+}
+
+int cc_cached_const(cc_gen *g, int32_t v) {
+  for (int i = g->nconsts - 1; i >= 0; i--)
+    if (g->consts[i].val == v) return g->consts[i].reg;
+  return -1;
 }
 
 int cc_hoisted_row(cc_gen *g, const cc_sym *s, uint32_t inner) {
@@ -216,6 +281,7 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
   sv->nactive = g->nactive;
   sv->nrows = g->nrows;
   sv->nfacts = g->nfacts;
+  sv->nconsts = g->nconsts;
   if (!g->cs->opt.optimize || g->freereg > HOIST_LIMIT) return;
   cc_node *cond = loop->k == S_FOR ? loop->b : loop->a;
   cc_node *body = loop->k == S_FOR ? loop->d : loop->b;
@@ -232,6 +298,9 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
     hoist_cmp(g, &m, c, &budget);
   }
   hoist_rows(g, &m, body, &budget);
+  int cbudget = MAX_HOIST;
+  hoist_consts(g, body, &cbudget);
+  if (loop->k == S_FOR) hoist_consts(g, loop->c, &cbudget);
   if (loop->k == S_FOR) {
     modset mb;
     mb.n = 0;
@@ -247,4 +316,5 @@ void cc_loop_leave(cc_gen *g, const cc_loopsave *sv) {
   g->nactive = sv->nactive;
   g->nrows = sv->nrows;
   g->nfacts = sv->nfacts;
+  g->nconsts = sv->nconsts;
 }
