@@ -229,6 +229,35 @@ static void generated(void) {
   if (!p || n != 0) fail("api", "-O0 compile failed");
   if (p && cc_image(p)->mem_size == 0) fail("api", "no memory size");
   cc_free(p);
+  /* memory: exact for a call chain, a reservation for recursion */
+  static const char chain[] =
+      "int f(int x) { int a[10]; a[x] = x; return a[x]; }\n"
+      "int main(void) { return f(1); }\n";
+  p = cc_compile("x.c", chain, sizeof chain - 1, NULL, NULL, &n);
+  if (!p) fail("api", "chain did not compile");
+  else {
+    const cvm1_image *im = cc_image(p);
+    /* main's frame (window at slot A) + f's slots and 40 bytes of arrays */
+    if (im->max_depth != 1 || im->mem_size < 40 + 12 || im->mem_size > 40 + 12 + 64)
+      fail("api", "chain: depth %u, memory %u", (unsigned)im->max_depth, (unsigned)im->mem_size);
+    cc_free(p);
+  }
+  static const char rec[] = "int f(int x) { return x ? f(x - 1) : 0; }\n"
+                            "int main(void) { return f(3); }\n";
+  cc_options so = { 1, 1024 };
+  p = cc_compile("x.c", rec, sizeof rec - 1, &so, NULL, &n);
+  if (!p) fail("api", "recursive program did not compile");
+  else {
+    const cvm1_image *im = cc_image(p);
+    if (im->max_depth != 64 || im->mem_size != 1024 + 64 * 12)
+      fail("api", "recursion with 1024 bytes: depth %u, memory %u", (unsigned)im->max_depth,
+           (unsigned)im->mem_size);
+    cc_free(p);
+  }
+  p = cc_compile("x.c", rec, sizeof rec - 1, NULL, NULL, &n);
+  if (!p || cc_image(p)->max_depth != 256 || cc_image(p)->mem_size != 8192 + 256 * 12)
+    fail("api", "recursion default reservation");
+  cc_free(p);
   /* leak check across a failed compile */
   p = cc_compile("x.c", "int main(void) { return y; }", 28, NULL, NULL, &n);
   if (p || n != 1) fail("api", "undeclared: %d errors", n);
