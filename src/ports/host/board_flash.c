@@ -124,7 +124,8 @@ int hal_flash_erase_page(uint32_t page) {
   F.st.erases++;
   F.st.busy_ns += BOARD_FLASH_ERASE_NS;
   if (cutting()) {                     /* some zero bits come back */
-    for (uint32_t i = 0; i < HAL_FLASH_PAGE; i++) p[i] |= (uint8_t)rnd();
+    uint32_t how = rnd() % 4u;         /* 0: not started, 1: done, else partly */
+    for (uint32_t i = 0; i < HAL_FLASH_PAGE && how; i++) p[i] |= how == 1 ? 0xFF : (uint8_t)rnd();
     return power_cut();
   }
   memset(p, 0xFF, HAL_FLASH_PAGE);
@@ -152,7 +153,8 @@ int hal_flash_program(uint32_t offset, const void *data, uint32_t len) {
     F.st.dwords++;
     F.st.busy_ns += BOARD_FLASH_DWORD_NS;
     if (k == torn) {                   /* only some of its zero bits */
-      for (int i = 0; i < 8; i++) p[i] = (uint8_t)(p[i] & (d[i] | (uint8_t)rnd()));
+      uint32_t how = rnd() % 4u;       /* 0: not started, 1: done, else partly */
+      for (int i = 0; i < 8 && how; i++) p[i] = (uint8_t)(p[i] & (d[i] | (how == 1 ? 0 : (uint8_t)rnd())));
       return power_cut();
     }
     memcpy(p, d, 8);

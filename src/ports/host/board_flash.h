@@ -6,10 +6,11 @@
 ** to 0xFF, double-word programming into erased double-words only. Each
 ** erase and each program call is one operation, counted from
 ** board_flash_open(). A power cut can be armed at operation N: that
-** operation is interrupted part-way -- a program writes the double-words
-** before a randomly chosen one, programs only some of that one's zero bits
-** (a torn double-word) and none after it; an erase sets only some of the
-** page's zero bits -- and then the cut handler runs: by default the process
+** operation is interrupted -- a program writes the double-words before a
+** randomly chosen one, then leaves that one unwritten, written, or (half
+** the time) torn: only some of its zero bits programmed; none after it. An
+** erase likewise leaves the page as it was, erased, or with only some of
+** its zero bits set -- and then the cut handler runs: by default the process
 ** exits at once with BOARD_FLASH_CUT_STATUS, leaving the file as a power
 ** loss would (the file is mapped shared, so what was written is in it).
 **
