@@ -638,7 +638,7 @@ static bool after_cut(bsim *s, const uint8_t *old, size_t lo, const uint8_t *nw,
   /* (a faulting new program may be running: on trial, about to be rejected) */
   bool ok = runs_bytes(s, old, lo) || runs_bytes(s, nw, ln);
   CHECKF(ok, "after a cut the device runs bank %d, neither old nor new", s->dev.running);
-  if (fault_new && runs_bytes(s, nw, ln)) CHECK(s->dev.trial && s->reboot_at != UINT64_MAX);
+  if (fault_new && runs_bytes(s, nw, ln)) CHECK(s->reboot_at != UINT64_MAX);
   bsim_run(s, 1000000u);                 /* ... which it is at once */
   if (fault_new) CHECK(runs_bytes(s, old, lo));
   s->trial_fault = false;
