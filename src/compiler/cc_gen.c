@@ -367,6 +367,7 @@ static void stmt(cc_gen *g, cc_node *n) {
           cc_ex_void(g, n->c);
           g->freereg = g->nactive;
         }
+        cc_loop_step(g, &sv);
         if (is_true(n->b)) cc_jump(g, ltop);
         else cc_cond(g, n->b, true, ltop);
         cc_label(g, lbrk);

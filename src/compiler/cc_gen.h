@@ -34,10 +34,18 @@ typedef struct cc_gen {
   int nrows;
   struct { int32_t val; int reg; } consts[CC_MAX_LOOPFACTS];
   int nconsts;
+  /* derived induction variables: reg = k * inner + col, stepped with k */
+  struct {
+    cc_sym *k, *colsym;
+    int32_t colval, inc;
+    uint32_t inner;
+    int reg;
+  } divs[CC_MAX_LOOPFACTS];
+  int ndivs;
 } cc_gen;
 
 typedef struct cc_loopsave {
-  int freereg, nactive, nrows, nfacts, nconsts, body_facts;
+  int freereg, nactive, nrows, nfacts, nconsts, ndivs, body_facts;
 } cc_loopsave;
 
 /* emission (cc_gen.c) */
@@ -59,10 +67,13 @@ void cc_desc(cc_gen *g, cc_node *e, int r, bool host);   /* descriptor into r, r
 /* loops (cc_loop.c) */
 void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv);
 void cc_loop_leave(cc_gen *g, const cc_loopsave *sv);
+void cc_loop_step(cc_gen *g, const cc_loopsave *sv);   /* after a for's step */
+int cc_derived_index(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t inner);
 bool cc_known_range(cc_gen *g, const cc_node *e, int64_t lo, int64_t hi);
 int cc_hoisted_row(cc_gen *g, const cc_sym *s, uint32_t inner);
 int cc_cached_const(cc_gen *g, int32_t v);        /* register, or -1 */
 int cc_imm_op(int op, bool uns, int32_t v, int32_t *imm);   /* cc_genx.c */
+void cc_add_const(cc_gen *g, int r, int x, int32_t c);      /* r = x + c */
 
 /* array storage of a variable (cc_gen.c) */
 int cc_var_entry(cc_gen *g, cc_sym *s);          /* array table entry id */

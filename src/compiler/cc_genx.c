@@ -131,7 +131,7 @@ static void mul_const(cc_gen *g, int r, int x, int32_t c) {
 }
 
 /* r = x + c */
-static void add_const(cc_gen *g, int r, int x, int32_t c) {
+void cc_add_const(cc_gen *g, int r, int x, int32_t c) {
   if (c == 0) {
     if (r != x) cc_emit(g, CVM_OP_MOV, r, x, 0);
   } else if (IS_I8(c)) {
@@ -163,11 +163,20 @@ static int elem_index(cc_gen *g, cc_node *e, abase *b) {
   uint32_t inner = arr->ty.dim[1];
   bool colconst = col->k == E_NUM && (uint32_t)col->val < inner;
   bool colok = colconst || cc_known_range(g, col, 0, (int64_t)inner - 1);
+  int dv = cc_derived_index(g, row, col, inner);
+  if (dv >= 0) {                         /* row * inner + col, kept by the loop */
+    if (!colok && inner <= 0xFFFF) {
+      int rc = cc_ex(g, col, NOREG);
+      check_inner(g, rc, inner);
+      cc_free_reg(g, rc);
+    }
+    return dv;
+  }
   int hrow = row->k == E_VAR ? cc_hoisted_row(g, row->sym, inner) : -1;
   if (hrow >= 0) {                       /* row * inner computed before the loop */
     int t = cc_alloc_reg(g);
     if (colconst) {
-      add_const(g, t, hrow, col->val);
+      cc_add_const(g, t, hrow, col->val);
     } else {
       int rc = cc_ex(g, col, NOREG);
       if (!colok && inner <= 0xFFFF) check_inner(g, rc, inner);
@@ -189,11 +198,11 @@ static int elem_index(cc_gen *g, cc_node *e, abase *b) {
   if (row->k == E_NUM) {
     int32_t base = (int32_t)((uint32_t)row->val * inner);
     if (colconst) cc_load_const(g, t, base + col->val);
-    else add_const(g, t, rc, base);
+    else cc_add_const(g, t, rc, base);
   } else {
     int rr = cc_ex(g, row, NOREG);
     mul_const(g, t, rr, (int32_t)inner);
-    if (colconst) add_const(g, t, t, col->val);
+    if (colconst) cc_add_const(g, t, t, col->val);
     else cc_emit(g, CVM_OP_ADD, t, t, rc);
     if (rr != t) cc_free_reg(g, rr);
   }

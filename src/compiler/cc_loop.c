@@ -276,12 +276,63 @@ static void induction(cc_gen *g, const cc_node *loop, const modset *body) {
   g->nfacts++;
 }
 
+int cc_derived_index(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t inner) {
+  if (row->k != E_VAR) return -1;
+  for (int i = g->ndivs - 1; i >= 0; i--) {
+    if (g->divs[i].k != row->sym || g->divs[i].inner != inner) continue;
+    if (g->divs[i].colsym ? (col->k == E_VAR && col->sym == g->divs[i].colsym)
+                          : (col->k == E_NUM && col->val == g->divs[i].colval))
+      return g->divs[i].reg;
+  }
+  return -1;
+}
+
+/* For a counting variable k stepping by d: accesses m[k][c] with c
+** invariant get reg = k * inner + c, advanced by d * inner per step. */
+static void derive(cc_gen *g, const modset *m, cc_sym *k, int64_t c0, int32_t d,
+                   const cc_node *n, int *budget) {
+  if (!n || *budget <= 0) return;
+  if (n->k == E_INDEX && n->ty.ndim == 0 && n->a->k == E_INDEX && n->a->a->ty.ndim == 2 &&
+      n->a->b->k == E_VAR && n->a->b->sym == k && g->ndivs < CC_MAX_LOOPFACTS &&
+      (n->b->k == E_NUM || (is_reg_var(n->b) && !modified(m, n->b->sym)))) {
+    uint32_t inner = n->a->a->ty.dim[1];
+    if (cc_derived_index(g, n->a->b, n->b, inner) < 0) {
+      int r = cc_alloc_reg(g);
+      int32_t base = (int32_t)((uint32_t)c0 * inner);     /* k is c0 here */
+      if (n->b->k == E_NUM) cc_load_const(g, r, (int32_t)((uint32_t)base + (uint32_t)n->b->val));
+      else cc_add_const(g, r, n->b->sym->reg, base);
+      g->freereg = r + 1;
+      g->nactive = g->freereg;
+      g->divs[g->ndivs].k = k;
+      g->divs[g->ndivs].colsym = n->b->k == E_VAR ? n->b->sym : NULL;
+      g->divs[g->ndivs].colval = n->b->k == E_NUM ? n->b->val : 0;
+      g->divs[g->ndivs].inner = inner;
+      g->divs[g->ndivs].inc = (int32_t)((uint32_t)d * inner);
+      g->divs[g->ndivs].reg = r;
+      g->ndivs++;
+      (*budget)--;
+    }
+  }
+  derive(g, m, k, c0, d, n->a, budget);
+  derive(g, m, k, c0, d, n->b, budget);
+  derive(g, m, k, c0, d, n->c, budget);
+  derive(g, m, k, c0, d, n->d, budget);
+  if (n->k == S_BLOCK || n->k == E_CALL || n->k == E_SYS)
+    for (uint32_t i = 0; i < n->nlist; i++) derive(g, m, k, c0, d, n->list[i], budget);
+}
+
+void cc_loop_step(cc_gen *g, const cc_loopsave *sv) {
+  for (int i = sv->ndivs; i < g->ndivs; i++)
+    cc_add_const(g, g->divs[i].reg, g->divs[i].reg, g->divs[i].inc);
+}
+
 void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
   sv->freereg = g->freereg;
   sv->nactive = g->nactive;
   sv->nrows = g->nrows;
   sv->nfacts = g->nfacts;
   sv->nconsts = g->nconsts;
+  sv->ndivs = g->ndivs;
   if (!g->cs->opt.optimize || g->freereg > HOIST_LIMIT) return;
   cc_node *cond = loop->k == S_FOR ? loop->b : loop->a;
   cc_node *body = loop->k == S_FOR ? loop->d : loop->b;
@@ -306,7 +357,14 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
     mb.n = 0;
     mb.overflow = false;
     mod_walk(&mb, body);
+    int nf = g->nfacts;
     induction(g, loop, &mb);
+    if (g->nfacts > nf) {
+      const cc_node *step = loop->c;
+      int32_t d = step->k == E_OPASSIGN ? step->b->val : 1;
+      int dbudget = MAX_HOIST;
+      derive(g, &m, g->facts[nf].sym, g->facts[nf].lo, d, body, &dbudget);
+    }
   }
   sv->body_facts = g->nfacts;
 }
@@ -317,4 +375,5 @@ void cc_loop_leave(cc_gen *g, const cc_loopsave *sv) {
   g->nrows = sv->nrows;
   g->nfacts = sv->nfacts;
   g->nconsts = sv->nconsts;
+  g->ndivs = sv->ndivs;
 }

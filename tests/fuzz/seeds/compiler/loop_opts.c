@@ -3,8 +3,22 @@
 ** makes inner bounds checks unnecessary -- and loops where none of that
 ** is allowed because the values change inside. */
 #include <stdio.h>
+#include <stdint.h>
 
 int m[4][5];
+int16_t w[6][3];
+uint8_t q[8][2];
+
+/* m[k][c] with k counting: the index k * 5 + c is kept in a register */
+int columns(int c, int step) {
+  int s = 0;
+  for (int k = 0; k < 4; k += step) s += m[k][c] * (k + 1);
+  for (int k = 1; k < 4; k++) {
+    if (k == 2) continue;
+    s += m[k][2] + m[k][c];
+  }
+  return s;
+}
 
 int bounded(int n) {
   int s = 0;
@@ -66,5 +80,15 @@ int main(void) {
     d++;
   } while (d < lim + 2);
   printf("d %d\n", d);
+  printf("cols %d %d %d\n", columns(0, 1), columns(4, 2), columns(3, 3));
+  for (int k = 0; k < 6; k++)
+    for (int j = 0; j < 3; j++) w[k][j] = (int16_t)(k * 100 - j * 7);
+  for (int k = 0; k < 8; k++) {
+    q[k][0] = (uint8_t)(k * 40);
+    q[k][1] = (uint8_t)(w[k % 6][2] + k);
+  }
+  int acc = 0;
+  for (int k = 2; k <= 5; k++) acc += w[k][1] - q[k][1] + q[k + 2][0] + w[5 - k][2];
+  printf("acc %d\n", acc);
   return 0;
 }
