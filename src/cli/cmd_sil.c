@@ -38,7 +38,8 @@ static const char usage_head[] =
   "Needs `make firmware` (or the sil.firmware test) and qemu-system-arm.\n\n"
   "options:\n"
   "  --board B             mps2-an386 (Cortex-M4, default), mps2-an385 (M3),\n"
-  "                        mps2-an500 (M7), or another board in the firmware\n"
+  "                        mps2-an500 (M7), mps2-an505 (M33), microbit (M0),\n"
+  "                        or another board the firmware build made\n"
   "  --firmware DIR        where the firmware build put the boards\n"
   "  --timeout S           host time limit in seconds (default 60)\n"
   "  --trust FILE          provision this public key: the device then runs\n"
@@ -61,6 +62,7 @@ typedef struct sil_board {
   struct { char name[32]; uint32_t off; } part[SIL_MAX_PARTS];
   unsigned nparts;
   uint32_t bank_off, bank_size, sil_off;
+  uint32_t load;       /* where QEMU loads the image; 0: -kernel (at 0) */
 } sil_board;
 
 static void board_free(sil_board *b) {
@@ -118,6 +120,8 @@ static int board_load(const char *path, sil_board *b) {
       }
     } else if (!strcmp(ln, "sil")) {
       ok = parse_u32(v, &b->sil_off);
+    } else if (!strcmp(ln, "load")) {
+      ok = parse_u32(v, &b->load);
     }
     if (!ok) rc = cli_error("sil", "%s: bad line '%s=%s'", path, ln, v);
   }
@@ -465,8 +469,16 @@ int cmd_sil(int argc, char **argv) {
   qargv[n++] = "-icount";
   qargv[n++] = "shift=3,sleep=off";
   for (unsigned i = 0; i < b.nargs; i++) qargv[n++] = b.args[i];
-  qargv[n++] = "-kernel";
-  qargv[n++] = (char *)imgpath;
+  char loader[4200];
+  if (b.load) {           /* boards that boot elsewhere than 0 (AN505) */
+    snprintf(loader, sizeof loader, "loader,file=%s,addr=0x%x,force-raw=on", imgpath,
+             (unsigned)b.load);
+    qargv[n++] = "-device";
+    qargv[n++] = loader;
+  } else {
+    qargv[n++] = "-kernel";
+    qargv[n++] = (char *)imgpath;
+  }
   qargv[n] = NULL;
 
   sil_report rep = {0};

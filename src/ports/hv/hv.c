@@ -54,6 +54,18 @@ static void line_kv(hv_line *l, const char *key, uint64_t v) {
   hv_line_u64(l, v);
 }
 
+void hv_report_event(const char *name, uint32_t name_len, int32_t value) {
+  hv_line l;
+  line_start(&l, "event ");
+  for (uint32_t i = 0; i < name_len && i < 32u; i++) {
+    char ch = name[i] > 0x20 && name[i] < 0x7F ? name[i] : '?';
+    hv_line_mem(&l, &ch, 1);
+  }
+  hv_line_str(&l, " ");
+  hv_line_i32(&l, value);
+  hv_line_end(&l);
+}
+
 /* ---- running --------------------------------------------------------------- */
 
 typedef enum { STOP_NONE, STOP_EXIT, STOP_FAULT, STOP_STEPS, STOP_TIME } hv_stop;

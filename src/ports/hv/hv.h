@@ -50,6 +50,23 @@ typedef struct hv_config {
 ** Returns the exit status; the report line says why. */
 int hv_run(const hv_config *c);
 
+/* The event line for hal_event (ports' telemetry over the report channel). */
+void hv_report_event(const char *name, uint32_t name_len, int32_t value);
+
+/* ---- emulated boards (hv_sil.c): the run's settings come from the SIL
+** harness page (hv_sil.h) that `cockpit sil` writes beside the flash ---- */
+
+typedef struct hv_sil_state {
+  bool page;                  /* a valid harness page was found */
+  uint32_t device_id, seed;   /* the page's, else the simulated board's defaults */
+} hv_sil_state;
+extern hv_sil_state hv_sil;
+
+/* Read the page at `page` (may hold anything), fill c's policy and limits
+** from it, and run. Without a page the device trusts no key and runs
+** nothing but reports why. */
+int hv_sil_run(hv_config *c, const void *page);
+
 /* ---- supplied by the port ------------------------------------------------ */
 
 /* The diagnostic channel: semihosting stderr under QEMU, the console on a

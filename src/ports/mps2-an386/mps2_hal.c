@@ -9,7 +9,6 @@
 #include "hal.h"
 #include "hv.h"
 #include "mps2.h"
-#include "mps2_int.h"
 
 #define PINS       32u
 #define LED_PIN    13u
@@ -110,17 +109,9 @@ int hal_uart_read(void) {
 
 /* ---- identity and telemetry ----------------------------------------------- */
 
-uint32_t hal_device_id(void) { return mps2_settings.device_id; }
-uint32_t hal_random_seed(void) { return mps2_settings.seed; }
+uint32_t hal_device_id(void) { return hv_sil.device_id; }
+uint32_t hal_random_seed(void) { return hv_sil.seed; }
 
 void hal_event(const char *name, uint32_t name_len, int32_t value) {
-  hv_line l = { .n = 0 };
-  hv_line_str(&l, "cockpit-hv: event ");
-  for (uint32_t i = 0; i < name_len && i < 32u; i++) {
-    char c = name[i] > 0x20 && name[i] < 0x7F ? name[i] : '?';
-    hv_line_mem(&l, &c, 1);
-  }
-  hv_line_str(&l, " ");
-  hv_line_i32(&l, value);
-  hv_line_end(&l);
+  hv_report_event(name, name_len, value);
 }

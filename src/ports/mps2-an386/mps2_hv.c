@@ -1,30 +1,17 @@
 /*
-** mps2_hv.c -- the hypervisor image on the MPS2: console, tick, then the
-** guest in bank A (or B) under hv_run, with the settings `cockpit sil`
-** left in the harness page; the run's exit status leaves QEMU through
+** mps2_hv.c -- the hypervisor image on the MPS2 boards: console, tick, then
+** the guest in bank A (or B) under hv_run with the settings `cockpit sil`
+** left in the harness page; the exit status leaves QEMU through
 ** semihosting, the report line through semihosting stderr.
 */
 #include "cm.h"
 #include "hal.h"
 #include "hv.h"
-#include "mps2_int.h"
-
-#define DEFAULT_DEVICE_ID 0xC0C0C0C0u   /* as the simulated board */
-#define DEFAULT_SEED      1u
-
-mps2_settings_t mps2_settings = { 0, DEFAULT_DEVICE_ID, DEFAULT_SEED };
+#include "mps2.h"
 
 /* The VM's memory: 24 KB, static (ARCHITECTURE.md budget). */
 #define VM_MEM_SIZE (24u * 1024u)
 static uint32_t vm_mem[VM_MEM_SIZE / 4u];
-
-void mps2_settings_load(void) {
-  const hv_sil_page *p = (const hv_sil_page *)(uintptr_t)(MPS2_FLASH_BASE + MPS2_SIL_OFF);
-  if (p->magic != HV_SIL_MAGIC || p->version != HV_SIL_VERSION) return;
-  mps2_settings.page = p;
-  mps2_settings.device_id = p->device_id;
-  mps2_settings.seed = p->seed;
-}
 
 void hv_port_report(const char *s, uint32_t n) { cm_semi_write(CM_SEMI_STDERR, s, n); }
 void hv_port_wait_until(uint64_t us) { cm_tick_wait_until(us); }
@@ -43,23 +30,11 @@ void port_crash(uint32_t pc, uint32_t exc) {
 void port_main(void) {
   mps2_console_init();
   cm_tick_start(MPS2_SYSCLK);
-  mps2_settings_load();
-
   static hv_config c;
   c.bank[0] = hal_flash_map(MPS2_BANK_A_OFF);
   c.bank[1] = hal_flash_map(MPS2_BANK_B_OFF);
   c.bank_size = MPS2_BANK_SIZE;
   c.mem = (uint8_t *)vm_mem;
   c.mem_size = VM_MEM_SIZE;
-  cvm1_policy_init(&c.policy);
-  const hv_sil_page *p = mps2_settings.page;
-  if (p) {
-    c.policy.keys = p->keys;
-    c.policy.nkeys = p->nkeys < HV_SIL_KEYS ? p->nkeys : HV_SIL_KEYS;
-    c.policy.counter_floor = p->counter_floor;
-    if (p->flags & HV_SIL_UNSIGNED_OK) c.policy.flags |= CVM1_POL_UNSIGNED_OK;
-    c.max_steps = (uint64_t)p->max_steps_hi << 32 | p->max_steps_lo;
-    c.max_us = (uint64_t)p->max_ms * 1000u;
-  }
-  cm_semi_exit(hv_run(&c));
+  cm_semi_exit(hv_sil_run(&c, (const void *)(uintptr_t)(MPS2_FLASH_BASE + MPS2_SIL_OFF)));
 }

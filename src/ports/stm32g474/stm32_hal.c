@@ -28,13 +28,5 @@ uint32_t hal_device_id(void) { return uid_hash(0x811C9DC5u); }
 uint32_t hal_random_seed(void) { return uid_hash(0x2545F491u) ^ (uint32_t)cm_tick_us(); }
 
 void hal_event(const char *name, uint32_t name_len, int32_t value) {
-  hv_line l = { .n = 0 };
-  hv_line_str(&l, "cockpit-hv: event ");
-  for (uint32_t i = 0; i < name_len && i < 32u; i++) {
-    char c = name[i] > 0x20 && name[i] < 0x7F ? name[i] : '?';
-    hv_line_mem(&l, &c, 1);
-  }
-  hv_line_str(&l, " ");
-  hv_line_i32(&l, value);
-  hv_line_end(&l);
+  hv_report_event(name, name_len, value);
 }
