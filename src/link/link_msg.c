@@ -1,74 +1,21 @@
 /*
-** link_msg.c -- command and status tables, message body codecs.
+** link_msg.c -- request body sizes and the message body codecs.
 */
 #include "link.h"
 #include "cvm1.h"
 #include "sha256.h"
 
-static const char *const st_msgs[] = {
-#define X(name, msg) msg,
-  LINK_STATUSES(X)
-#undef X
-};
-static const char *const st_names[] = {
-#define X(name, msg) #name,
-  LINK_STATUSES(X)
-#undef X
-};
-
-const char *link_st_str(link_st s) {
-  return (unsigned)s < LINK_ST__COUNT ? st_msgs[s] : "unknown status";
-}
-const char *link_st_name(link_st s) {
-  return (unsigned)s < LINK_ST__COUNT ? st_names[s] : "?";
-}
-
-typedef struct cmd_row { uint8_t code, body; const char *name; } cmd_row;
-static const cmd_row cmds[] = {
-#define X(name, code, size, desc) { code, size, #name },
+static const struct { uint8_t code, body; } cmd_bodies[] = {
+#define X(name, code, size, desc) { code, size },
   LINK_CMDS(X)
 #undef X
 };
-#define NCMDS (sizeof cmds / sizeof cmds[0])
 
-static const cmd_row *cmd_find(uint32_t cmd) {
-  for (unsigned i = 0; i < NCMDS; i++)
-    if (cmds[i].code == cmd) return &cmds[i];
-  return 0;
-}
-const char *link_cmd_name(uint32_t cmd) {
-  const cmd_row *r = cmd_find(cmd);
-  return r ? r->name : "?";
-}
 int link_cmd_body(uint32_t cmd) {
-  const cmd_row *r = cmd_find(cmd);
-  return r ? r->body : -1;
+  for (unsigned i = 0; i < sizeof cmd_bodies / sizeof cmd_bodies[0]; i++)
+    if (cmd_bodies[i].code == cmd) return cmd_bodies[i].body;
+  return -1;
 }
-
-static const char *const bank_names[] = {
-#define X(name, desc) #name,
-  LINK_BANK_STATES(X)
-#undef X
-};
-static const char *const bank_descs[] = {
-#define X(name, desc) desc,
-  LINK_BANK_STATES(X)
-#undef X
-};
-static const char *const reason_names[] = {
-#define X(name, desc) #name,
-  LINK_REASONS(X)
-#undef X
-};
-static const char *const reason_descs[] = {
-#define X(name, desc) desc,
-  LINK_REASONS(X)
-#undef X
-};
-const char *link_bank_state_name(uint32_t s) { return s < LINK_BANK__COUNT ? bank_names[s] : "?"; }
-const char *link_bank_state_str(uint32_t s) { return s < LINK_BANK__COUNT ? bank_descs[s] : "?"; }
-const char *link_reason_name(uint32_t r) { return r < LINK_REASON__COUNT ? reason_names[r] : "?"; }
-const char *link_reason_str(uint32_t r) { return r < LINK_REASON__COUNT ? reason_descs[r] : "?"; }
 
 /* ---- bodies: one field list per struct, written and read in order -------- */
 

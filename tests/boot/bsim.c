@@ -299,10 +299,21 @@ uint8_t *tart_build(const char *tag, uint32_t size, const char *version, uint32_
 
 static char keydir[256];
 
+static void keys_remove(void) {
+  static const char *const names[] = { "dev.key", "dev.pub", "other.key", "other.pub" };
+  char path[320];
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+    snprintf(path, sizeof path, "%s/%s", keydir, names[i]);
+    unlink(path);
+  }
+  rmdir(keydir);
+}
+
 const char *tart_keys(void) {
   if (keydir[0]) return keydir;
   snprintf(keydir, sizeof keydir, "/tmp/bootkeys.XXXXXX");
   if (!mkdtemp(keydir)) return NULL;
+  atexit(keys_remove);
   char name[300];
   snprintf(name, sizeof name, "%s/dev", keydir);
   if (cvm1_keygen(name) != CVM1_ERR_OK) return NULL;
