@@ -46,6 +46,8 @@ static const char usage_head[] =
   "                        only artifacts it signed (default: unsigned ok)\n"
   "  --counter-floor N     the device's anti-rollback floor\n"
   "  --image FILE          keep the flash image that was run\n"
+  "  --hv FILE.bin         put this image in the hypervisor's place (e.g. the\n"
+  "                        measuring firmware cockpit-bench.bin)\n"
   "  --events              show the guest's events (event_emit) on stderr\n"
   "board options (as cockpit run; time is the emulated board's):\n"
   "  --max-steps N  --max-ms N  --seed N  --device-id N  --uart-in FILE\n";
@@ -154,6 +156,7 @@ typedef struct sil_opts {
   const board_opts *bo;
   const char *trust;
   uint32_t counter_floor;
+  const char *hv;          /* replaces the cockpit-hv part, or NULL */
 } sil_opts;
 
 static void put32(uint8_t *p, uint32_t v) {
@@ -168,6 +171,7 @@ static int make_image(const char *dir, const sil_board *b, const cli_prog *p,
   for (unsigned i = 0; i < b->nparts; i++) {
     char path[4200];
     snprintf(path, sizeof path, "%.4000s/%s.bin", dir, b->part[i].name);
+    if (so->hv && !strcmp(b->part[i].name, "cockpit-hv")) snprintf(path, sizeof path, "%s", so->hv);
     int rc = place_file(path, img, b->image_size, b->part[i].off);
     if (rc) { free(img); return rc; }
   }
@@ -386,6 +390,8 @@ static int parse_args(int argc, char **argv, board_opts *o, sil_opts *so, const 
       if (r < 0) return CLI_EXIT_USAGE;
     } else if ((r = cli_opt(argc, argv, &i, "--image", image)) != 0) {
       if (r < 0) return CLI_EXIT_USAGE;
+    } else if ((r = cli_opt(argc, argv, &i, "--hv", &so->hv)) != 0) {
+      if (r < 0) return CLI_EXIT_USAGE;
     } else if ((r = cli_opt(argc, argv, &i, "--counter-floor", &v)) != 0) {
       if (r < 0) return CLI_EXIT_USAGE;
       if (!cli_parse_u32(v, &so->counter_floor))
@@ -417,7 +423,7 @@ int cmd_sil(int argc, char **argv) {
   if (cli_help(argc, argv, usage_head)) return CLI_EXIT_OK;
   board_opts o;
   board_opts_init(&o);
-  sil_opts so = { &o, NULL, 0 };
+  sil_opts so = { &o, NULL, 0, NULL };
   const char *in = NULL, *bname = "mps2-an386", *fwopt = NULL, *keep = NULL;
   double timeout = 60;
   bool events = false;
