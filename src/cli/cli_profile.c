@@ -67,7 +67,7 @@ void cli_profile_free(cli_profile *cp) {
 }
 
 /* Move the 32-bit counts into the totals. */
-static void fold(cli_profile *cp) {
+void cli_profile_finish(cli_profile *cp) {
   for (uint32_t k = 0; k < cp->prog->ncode; k++) {
     cp->pc_total[k] += cp->prof.pc_counts[k];
     cp->prof.pc_counts[k] = 0;
@@ -92,7 +92,7 @@ cvm_status cli_profile_run(cvm_vm *vm, uint32_t budget, void *ctx) {
     cp->started = true;
   }
   cp->pending += vm->steps - before;
-  if (cp->pending >= CLI_PROFILE_FOLD) fold(cp);
+  if (cp->pending >= CLI_PROFILE_FOLD) cli_profile_finish(cp);
   return st;
 }
 
@@ -152,7 +152,7 @@ void cli_profile_report(cli_profile *cp, FILE *f, unsigned top, const char *path
                         const char *src, size_t srclen) {
   const cvm_prog *p = cp->prog;
   if (!p || !cp->pc_total) return;
-  fold(cp);
+  cli_profile_finish(cp);
   uint32_t nc = p->ncode, nf = p->nfuncs, nl = p->nlines;
   size_t cap = nc > NOPS * NOPS ? nc : NOPS * NOPS;
   uint64_t *agg = calloc(cap, sizeof *agg);

@@ -43,6 +43,9 @@ void cli_profile_report(cli_profile *cp, FILE *f, unsigned top, const char *path
 
 void cli_profile_free(cli_profile *cp);
 
+/* Fold the VM's counters into pc_total and pair_total (the report does). */
+void cli_profile_finish(cli_profile *cp);
+
 /* The board's run hook (o->run) with a cli_profile as its context. */
 cvm_status cli_profile_run(cvm_vm *vm, uint32_t budget, void *cp);
 

@@ -23,7 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "board.h"
 #include "cli.h"
+#include "cli_profile.h"
 
 extern char **environ;
 
@@ -34,10 +36,11 @@ extern char **environ;
 #define BENCH_MAX     64      /* benchmarks in one directory */
 #define BENCH_NAME    48
 #define BENCH_OUT     256     /* checksum output kept for comparison */
+#define NOPS          ((uint32_t)CVM_OP__COUNT)
 
 static const char usage[] =
   "usage: cockpit bench [--runs N] [--only NAME[,NAME...]] [--callgrind] [--json]\n"
-  "                     [--dir DIR] [--cc CC] [--lua LUA]\n\n"
+  "                     [--profile[=N]] [--dir DIR] [--cc CC] [--lua LUA]\n\n"
   "Build and run the benchmark suite: each DIR/NAME.c natively (CC -O2 -fwrapv),\n"
   "on the VM (built into an artifact first, then `cockpit run ART` is timed) and\n"
   "DIR/NAME.lua under Lua. Times are the best of N runs of the child's CPU time\n"
@@ -51,6 +54,9 @@ static const char usage[] =
   "  --callgrind        also count instructions with valgrind --tool=callgrind\n"
   "                     (native and VM; deterministic, but about 50x slower)\n"
   "  --json             print the results as JSON instead of a table\n"
+  "  --profile[=N]      also profile each benchmark on the VM (as run --profile)\n"
+  "                     and show the suite's N (10) hottest opcodes and opcode\n"
+  "                     pairs, each benchmark weighted equally\n"
   "  --dir DIR          benchmark sources (default: the source tree's bench/)\n"
   "  --cc CC            native compiler (default gcc)\n"
   "  --lua LUA          Lua 5.4 interpreter (default lua5.4; if absent, no Lua column)\n";
@@ -85,6 +91,7 @@ typedef struct bench {
   bench_state st[BV__COUNT];
   double best[BV__COUNT];       /* seconds; HUGE_VAL until measured */
   uint64_t ir[2];               /* callgrind: native, VM; 0 if not counted */
+  uint64_t vm_instr;            /* --profile: VM instructions executed, 0 if not */
   bench_state cg[2];            /* callgrind runs: native, VM */
   char out[BENCH_OUT];          /* what the native program printed */
   size_t outlen;
@@ -98,6 +105,10 @@ typedef struct bench_ctx {
   char cc_version[64], lua_version[64], valgrind_version[64];
   unsigned runs;
   bool callgrind, json;
+  unsigned prof_top;            /* --profile rows, 0: no profile */
+  unsigned nprof;               /* benchmarks profiled */
+  double op_sum[NOPS], op_max[NOPS];                /* shares of instructions */
+  double pair_sum[NOPS * NOPS], pair_max[NOPS * NOPS];
   bench b[BENCH_MAX];
   unsigned n;
 } bench_ctx;
@@ -388,6 +399,125 @@ static void callgrind_all(bench_ctx *c) {
   }
 }
 
+/* ---- suite profile ---------------------------------------------------------- */
+
+/* Run b's artifact in this process under the profiler; add its shares. */
+static void profile_one(bench_ctx *c, bench *b) {
+  char art[512];
+  path_of(art, sizeof art, c->work, b->name, ".cvm1");
+  cli_prog lp;
+  if (cli_load("bench", art, NULL, true, &lp) != CLI_EXIT_OK) return;
+  FILE *null = fopen("/dev/null", "w");
+  board_opts o;
+  board_opts_init(&o);
+  o.console = null;
+  cli_profile cp;
+  board_result r;
+  if (!null || !cli_profile_start(&cp, &lp.prog, &o)) {
+    cli_error("bench", "%s: out of memory for the profile", b->name);
+  } else {
+    if (board_run(&lp.prog, NULL, &o, &r) != 0 || r.stop != BOARD_STOP_EXIT) {
+      cli_error("bench", "%s: profile run failed", b->name);
+    } else {
+      cli_profile_finish(&cp);
+      uint64_t total = 0;
+      for (uint32_t k = 0; k < lp.prog.ncode; k++) total += cp.pc_total[k];
+      if (total) {
+        double op[NOPS] = { 0 };
+        for (uint32_t k = 0; k < lp.prog.ncode; k++)
+          op[CVM_I_OP(lp.prog.code[k]) % NOPS] += (double)cp.pc_total[k] / (double)total;
+        for (uint32_t k = 0; k < NOPS; k++) {
+          c->op_sum[k] += op[k];
+          if (op[k] > c->op_max[k]) c->op_max[k] = op[k];
+        }
+        for (uint32_t k = 0; k < NOPS * NOPS; k++) {
+          double s = (double)cp.pair_total[k] / (double)total;
+          c->pair_sum[k] += s;
+          if (s > c->pair_max[k]) c->pair_max[k] = s;
+        }
+        b->vm_instr = total;
+        c->nprof++;
+      }
+    }
+    cli_profile_free(&cp);
+  }
+  if (null) fclose(null);
+  cli_prog_free(&lp);
+}
+
+typedef struct srow { double v; uint32_t key; } srow;
+
+static int srow_cmp(const void *a, const void *b) {
+  const srow *x = a, *y = b;
+  if (x->v != y->v) return x->v > y->v ? -1 : 1;
+  return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* Nonzero entries of v[0..n), largest first, into out; returns how many. */
+static uint32_t srows(const double *v, uint32_t n, srow *out) {
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < n; i++)
+    if (v[i] > 0) out[k++] = (srow){ v[i], i };
+  qsort(out, k, sizeof *out, srow_cmp);
+  return k;
+}
+
+static const char *op_name(uint32_t op) { return cvm_opinfo_table[op % NOPS].name; }
+
+static void print_profile(const bench_ctx *c) {
+  static srow rows[NOPS * NOPS];
+  printf("\nVM profile (each benchmark weighted equally; shares of executed instructions)\n");
+  printf("%-12s %14s\n", "benchmark", "instructions");
+  for (unsigned i = 0; i < c->n; i++)
+    if (c->b[i].vm_instr) printf("%-12s %14llu\n", c->b[i].name, (unsigned long long)c->b[i].vm_instr);
+  if (c->nprof == 0) return;
+  for (int t = 0; t < 2; t++) {
+    uint32_t n = t == 0 ? srows(c->op_sum, NOPS, rows) : srows(c->pair_sum, NOPS * NOPS, rows);
+    uint32_t shown = n < c->prof_top ? n : c->prof_top;
+    const char *title = t == 0 ? "opcodes" : "opcode pairs, superinstruction candidates";
+    if (shown < n) printf("\n%s (top %u of %u):\n", title, (unsigned)shown, (unsigned)n);
+    else printf("\n%s:\n", title);
+    printf("  %10s  %10s  %s\n", "mean share", "max share", t == 0 ? "opcode" : "first -> next");
+    for (uint32_t k = 0; k < shown; k++) {
+      uint32_t key = rows[k].key;
+      double max = t == 0 ? c->op_max[key] : c->pair_max[key];
+      printf("  %9.1f%%  %9.1f%%  ", 100.0 * rows[k].v / c->nprof, 100.0 * max);
+      if (t == 0) printf("%s\n", op_name(key));
+      else printf("%s -> %s\n", op_name(key / NOPS), op_name(key % NOPS));
+    }
+  }
+}
+
+static void json_profile(cli_json *j, const bench_ctx *c) {
+  static srow rows[NOPS * NOPS];
+  cli_json_key(j, "profile"), cli_json_open(j, '{');
+  cli_json_key(j, "instructions"), cli_json_open(j, '{');
+  for (unsigned i = 0; i < c->n; i++)
+    if (c->b[i].vm_instr) cli_json_key(j, c->b[i].name), cli_json_int(j, (int64_t)c->b[i].vm_instr);
+  cli_json_close(j, '}');
+  for (int t = 0; t < 2; t++) {
+    uint32_t n = c->nprof == 0 ? 0
+               : t == 0 ? srows(c->op_sum, NOPS, rows) : srows(c->pair_sum, NOPS * NOPS, rows);
+    if (n > c->prof_top) n = c->prof_top;
+    cli_json_key(j, t == 0 ? "opcodes" : "pairs"), cli_json_open(j, '[');
+    for (uint32_t k = 0; k < n; k++) {
+      uint32_t key = rows[k].key;
+      cli_json_open(j, '{');
+      if (t == 0) {
+        cli_json_key(j, "op"), cli_json_str(j, op_name(key));
+      } else {
+        cli_json_key(j, "first"), cli_json_str(j, op_name(key / NOPS));
+        cli_json_key(j, "next"), cli_json_str(j, op_name(key % NOPS));
+      }
+      cli_json_key(j, "mean_share"), cli_json_num(j, rows[k].v / c->nprof, 5);
+      cli_json_key(j, "max_share"), cli_json_num(j, t == 0 ? c->op_max[key] : c->pair_max[key], 5);
+      cli_json_close(j, '}');
+    }
+    cli_json_close(j, ']');
+  }
+  cli_json_close(j, '}');
+}
+
 /* ---- results -------------------------------------------------------------- */
 
 
@@ -482,6 +612,11 @@ static void print_table(const bench_ctx *c, const char *date, const char *cpu, l
   printf("\n");
 }
 
+static void print_results(const bench_ctx *c, const char *date, const char *cpu, long ncpu) {
+  print_table(c, date, cpu, ncpu);
+  if (c->prof_top) print_profile(c);
+}
+
 static void json_ms(cli_json *j, const char *key, const bench *b, bench_variant v) {
   cli_json_key(j, key);
   cli_json_num(j, timed(b, v) ? b->best[v] * 1e3 : NAN, 3);
@@ -536,6 +671,7 @@ static void print_json(const bench_ctx *c, const char *date, const char *cpu, lo
   if (c->callgrind)
     cli_json_key(&j, "vm_native_instructions"), cli_json_num(&j, geomean(c, ir_ratio_of, NULL), 4);
   cli_json_close(&j, '}');
+  if (c->prof_top) json_profile(&j, c);
   cli_json_close(&j, '}');
   cli_json_end(&j);
 }
@@ -567,6 +703,8 @@ int cmd_bench(int argc, char **argv) {
     int r;
     if (!strcmp(argv[i], "--callgrind")) { c->callgrind = true; i++; continue; }
     if (!strcmp(argv[i], "--json")) { c->json = true; i++; continue; }
+    if ((r = cli_profile_opt("bench", argv[i], &c->prof_top)) < 0) return CLI_EXIT_USAGE;
+    if (r > 0 && ++i) continue;
     if ((r = cli_opt(argc, argv, &i, "--runs", &v)) < 0) return CLI_EXIT_USAGE;
     if (r > 0) {
       uint32_t n;
@@ -618,6 +756,9 @@ int cmd_bench(int argc, char **argv) {
       for (int v = 0; v < BV__COUNT; v++) time_one(c, &c->b[i], (bench_variant)v);
     }
   if (c->callgrind) callgrind_all(c);
+  if (c->prof_top)
+    for (unsigned i = 0; i < c->n; i++)
+      if (timed(&c->b[i], BV_VM)) profile_one(c, &c->b[i]);
 
   char date[32], cpu[128];
   long ncpu;
@@ -626,7 +767,7 @@ int cmd_bench(int argc, char **argv) {
   strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", gmtime_r(&now, &tm));
   machine(cpu, sizeof cpu, &ncpu);
   if (c->json) print_json(c, date, cpu, ncpu);
-  else print_table(c, date, cpu, ncpu);
+  else print_results(c, date, cpu, ncpu);
   fflush(stdout);
   clean(c);
 

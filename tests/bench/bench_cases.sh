@@ -46,8 +46,24 @@ only)
   want "$tmp/out" "^beta "
   wantnot "$tmp/out" "^alpha "
   ;;
+profile)
+  run --dir "$here/suite" --runs 1 --profile=3
+  status 0 $rc
+  want "$tmp/out" "^VM profile \(each benchmark weighted equally; shares of executed instructions\)$"
+  want "$tmp/out" "^alpha +[0-9]{6,}$"
+  want "$tmp/out" "^beta +[0-9]{4,}$"
+  want "$tmp/out" "^opcodes \(top 3 of [0-9]+\):$"
+  want "$tmp/out" "^opcode pairs, superinstruction candidates \(top 3 of [0-9]+\):$"
+  want "$tmp/out" "^ +[0-9]+\.[0-9]% +[0-9]+\.[0-9]%  [A-Z0-9]+ -> [A-Z0-9]+$"
+  [ "$(grep -c '%  [A-Z0-9]* -> ' "$tmp/out")" -eq 3 ] || { echo "not 3 pair rows"; fail=1; }
+  # a benchmark that fails on the VM is not profiled
+  run --dir "$here/bad" --runs 1 --only deep --profile
+  status 1 $rc
+  wantnot "$tmp/out" "^deep +[0-9]+$"
+  want "$tmp/out" "^VM profile"
+  ;;
 json)
-  run --dir "$here/suite" --runs 1 --json
+  run --dir "$here/suite" --runs 1 --json --profile=2
   status 0 $rc
   cmake -DFILE="$tmp/out" -P "$here/check_json.cmake" || fail=1
   ;;
