@@ -196,7 +196,7 @@ static void sc_answer(script *s, uint8_t cmd, uint16_t seq, uint8_t st, const ui
   m[0] = cmd | LINK_RESP_BIT;
   link_put16(m + 1, seq);
   m[3] = st;
-  memcpy(m + 4, b, n);
+  if (n) memcpy(m + 4, b, n);
   s->outn[s->nout] = link_frame_encode(m, 4 + n, s->out[s->nout], 64);
   s->nout++;
 }
