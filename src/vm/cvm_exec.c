@@ -59,7 +59,7 @@ static inline void st32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
 #endif
 
 /* Array element address helpers. Entry e of the array table. */
-#define AENT(k)       (P->arrays + (k) * CVM_ARRAY_SIZE)
+#define AENT(k)       (arrays + (k) * CVM_ARRAY_SIZE)
 #define ACHK(e, idx)  do { if ((idx) >= cvm_rd32((e) + 4)) FAULT(OOB); } while (0)
 
 /* Descriptor access: index < count, then address inside [0, lim). */
@@ -85,6 +85,11 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   uint32_t *const G = (uint32_t *)(void *)mem;
   const uint8_t *const K = P->rodata;
   const uint32_t lim = vm->data_top;
+  const uint8_t *const arrays = P->arrays, *const funcs = P->funcs;
+  /* call records: rec is the next free one */
+  uint32_t *const rec_base = (uint32_t *)(void *)(mem + lim);
+  uint32_t *const rec_end = rec_base + vm->max_depth * 3u;
+  uint32_t *rec = rec_base + vm->depth * 3u;
   uint32_t *R = (uint32_t *)(void *)(mem + vm->fp);
   uint32_t ap = vm->ap;
   int32_t left = budget > 0x7FFFFFFFu ? 0x7FFFFFFF : (int32_t)budget;
@@ -202,15 +207,14 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
     NEXT;
   }
   VMCASE(CALL) {
-    const uint8_t *fe = P->funcs + BX * CVM_FUNC_SIZE;
+    const uint8_t *fe = funcs + BX * CVM_FUNC_SIZE;
     uint32_t fp = (uint32_t)((uint8_t *)R - mem), nfp = fp + A * 4u;
     uint32_t arr = cvm_rd16(fe + 6);
-    if (vm->depth >= vm->max_depth || ap - nfp < fe[5] * 4u + arr) FAULT(STACK);
-    uint32_t *rec = (uint32_t *)(void *)(mem + lim + vm->depth * CVM_CALL_RECORD);
+    if (rec == rec_end || ap - nfp < fe[5] * 4u + arr) FAULT(STACK);
     rec[0] = (uint32_t)(pc - code);
     rec[1] = fp;
     rec[2] = ap;
-    vm->depth++;
+    rec += 3;
     ap -= arr;
     R = (uint32_t *)(void *)(mem + nfp);
     JUMP(code + cvm_rd32(fe));
@@ -218,15 +222,15 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   }
   VMCASE(RET) {
     uint32_t v = R[A];
-    if (vm->depth == 0) { vm->result = S32(v); goto done; }
+    if (rec == rec_base) { vm->result = S32(v); goto done; }
     R[0] = v;
     goto ret;
   }
   VMCASE(RET0) {
-    if (vm->depth == 0) { vm->result = 0; goto done; }
+    if (rec == rec_base) { vm->result = 0; goto done; }
     R[0] = 0;
   ret: {
-      const uint32_t *rec = (const uint32_t *)(const void *)(mem + lim + --vm->depth * CVM_CALL_RECORD);
+      rec -= 3;
       R = (uint32_t *)(void *)(mem + rec[1]);
       ap = rec[2];
       JUMP(code + rec[0]);
@@ -351,6 +355,7 @@ done:
 faulted:
   /* every faulting instruction is one word long: it is at pc - 1 */
   CHARGE();
+  vm->depth = (uint32_t)(rec - rec_base) / 3u;
   vm->steps += (uint64_t)(int64_t)(start - left);
   vm->fault = (uint8_t)fault;
   vm->fault_pc = (uint32_t)(pc - 1 - code);
@@ -358,6 +363,7 @@ faulted:
   return CVM_FAULTED;
 
 stop:
+  vm->depth = (uint32_t)(rec - rec_base) / 3u;
   vm->steps += (uint64_t)(int64_t)(start - left);
   vm->pc = (uint32_t)(pc - code);
   vm->fp = (uint32_t)((uint8_t *)R - mem);
