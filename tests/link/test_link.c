@@ -417,16 +417,53 @@ static void t_throughput(void) {
   free(art);
 }
 
+/* ---- docs/boot-protocol.md names every command, status, state and reason ---- */
+
+static const char *docs_root;
+
+static void t_docs(void) {
+  char path[512], row[128];
+  snprintf(path, sizeof path, "%s/docs/boot-protocol.md", docs_root);
+  FILE *f = fopen(path, "rb");
+  REQUIRE(f);
+  static char doc[1 << 16];
+  size_t n = fread(doc, 1, sizeof doc - 1, f);
+  fclose(f);
+  doc[n] = 0;
+  for (uint32_t c = 0; c < 256; c++) {
+    if (link_cmd_body(c) < 0) continue;
+    snprintf(row, sizeof row, "| 0x%02x | `%s` |", (unsigned)c, link_cmd_name(c));
+    CHECKF(strstr(doc, row), "%s", row);
+  }
+  for (uint32_t s = 0; s < LINK_ST__COUNT; s++) {
+    snprintf(row, sizeof row, "| %u | `%s` |", (unsigned)s, link_st_name((link_st)s));
+    CHECKF(strstr(doc, row), "%s", row);
+  }
+  for (uint32_t s = 0; s < LINK_BANK__COUNT; s++) {
+    snprintf(row, sizeof row, "`%s` (%u", link_bank_state_name(s), (unsigned)s);
+    CHECKF(strstr(doc, row), "%s", row);
+  }
+  for (uint32_t r = 0; r < LINK_REASON__COUNT; r++) {
+    snprintf(row, sizeof row, "`%s` (%u", link_reason_name(r), (unsigned)r);
+    CHECKF(strstr(doc, row), "%s", row);
+  }
+  snprintf(row, sizeof row, "status (%u bytes", (unsigned)LINK_STATUS_SIZE);
+  CHECKF(strstr(doc, row), "%s", row);
+  snprintf(row, sizeof row, "device info (%u bytes", (unsigned)LINK_INFO_SIZE);
+  CHECKF(strstr(doc, row), "%s", row);
+}
+
 typedef struct test { const char *name; void (*fn)(void); } test;
 static const test tests[] = {
   { "frame", t_frame }, { "msg", t_msg }, { "client", t_client },
   { "faults.flips", t_flips }, { "faults.drop", t_drop }, { "faults.dup", t_dup },
   { "faults.reorder", t_reorder }, { "faults.garbage", t_garbage }, { "faults.mixed", t_mixed },
-  { "faults.lost", t_lost }, { "throughput", t_throughput },
+  { "faults.lost", t_lost }, { "throughput", t_throughput }, { "docs", t_docs },
 };
 
 int main(int argc, char **argv) {
   int ran = 0;
+  docs_root = argc > 2 ? argv[2] : ".";
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
     if (argc < 2 || strcmp(argv[1], tests[i].name) == 0) {
       tests[i].fn();
