@@ -432,6 +432,15 @@ static bool commutes(int op) {
 
 /* ---- assignments ------------------------------------------------------- */
 
+/* A store of esize bytes keeps only the low bytes of its value, so
+** conversions that preserve those bytes need not run. */
+static cc_node *strip_for_store(cc_node *v, uint32_t esize) {
+  while (v->k == E_CAST && v->ty.k != TY_BOOL && v->ty.k != TY_VOID &&
+         cc_ty_size(v->ty.k) >= esize)
+    v = v->a;
+  return v;
+}
+
 static int assign(cc_gen *g, cc_node *e, int dst, bool want) {
   lval lv;
   lv_get(g, e->a, &lv);
@@ -448,7 +457,7 @@ static int assign(cc_gen *g, cc_node *e, int dst, bool want) {
       if (!want) { cc_free_reg(g, r); return NOREG; }
       return r;
     default:
-      r = cc_ex(g, e->b, NOREG);
+      r = cc_ex(g, want ? e->b : strip_for_store(e->b, cc_ty_size(lv.k)), NOREG);
       lv_store(g, &lv, r);
       if (!want) {
         cc_free_reg(g, r);
@@ -484,7 +493,7 @@ static int opassign(cc_gen *g, cc_node *e, int dst, bool want) {
   }
   int t = lv_load(g, &lv, NOREG);
   binop(g, e->op, uns, t, t, e->b);
-  normalise(g, t, e->opk, lv.k);
+  if (want || lv.kind != LV_ELEM || lv.k == TY_BOOL) normalise(g, t, e->opk, lv.k);
   lv_store(g, &lv, t);
   if (!want) {
     cc_free_reg(g, t);
@@ -527,7 +536,7 @@ static int incdec(cc_gen *g, cc_node *e, int dst, bool want) {
     cc_free_reg(g, n);
   } else {
     cc_emit(g, CVM_OP_ADDI, t, t, d);
-    normalise(g, t, TY_INT, lv.k);
+    if (want || lv.kind != LV_ELEM || lv.k == TY_BOOL) normalise(g, t, TY_INT, lv.k);
     lv_store(g, &lv, t);
   }
   if (!want) {

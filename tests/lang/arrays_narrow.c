@@ -40,5 +40,20 @@ int main(void) {
   int total = 0;
   for (int i = 0; i < 3; i++) total += flags[i];
   printf("%d\n", total);
+  /* stores keep the low bytes; conversions that change more still run */
+  int big = 0x12345;
+  u8[0] = (uint8_t)big;
+  u8[1] = (uint16_t)big;
+  u8[2] = (bool)(big & 0x100);
+  s16[0] = (int8_t)big;
+  u16[0] = (uint8_t)big;
+  u16[1] = (int)big;
+  int y = u8[3] = (uint8_t)300;
+  int z = (s8[0] = (int8_t)(big >> 4));
+  printf("%d %d %d %d %d %d %d %d %d\n", u8[0], u8[1], u8[2], s16[0], u16[0], u16[1], y, z, s8[0]);
+  s8[2] += 200;
+  u16[2] -= 3;
+  uint8_t w8 = (u8[1] += 250);
+  printf("%d %d %d %d\n", s8[2], u16[2], w8, u8[1]);
   return 0;
 }
