@@ -31,7 +31,8 @@ static const char usage_head[] =
   "  --cut-power-after N     power fails during flash operation N (counted from\n"
   "                          the start): the operation is left torn, exit 99\n"
   "  --cut-seed N            where in that operation power fails (0)\n"
-  "  --baud N                speed of a real serial device (115200)\n"
+  "  --baud N                speed of a real serial device (115200); on the pty,\n"
+  "                          receive no faster than N baud would deliver (8N1)\n"
   "  --max-ms N              stop after N ms of wall-clock time\n"
   "board options (for the guest):\n";
 

@@ -97,14 +97,14 @@ typedef enum link_cmd {
   X(STATE,         "command not valid now (no install in progress, or not complete)") \
   X(TRIAL,         "a trial is running: confirm or revert it first") \
   X(TOO_BIG,       "artifact larger than a bank") \
-  X(ROLLBACK,      "security counter below the device's floor (detail: floor)") \
-  X(OFFSET,        "data not at the expected offset (detail: expected offset)") \
+  X(ROLLBACK,      "security counter below the device's floor") \
+  X(OFFSET,        "data not at the expected offset") \
   X(ALIGN,         "chunk offset or length not a multiple of 8 (only the last may be shorter)") \
   X(RANGE,         "data beyond the announced size") \
   X(MISMATCH,      "bytes or fields differ from what the device holds or announced") \
   X(DIGEST,        "received artifact does not match the announced digest") \
-  X(VERIFY,        "artifact refused by the device (detail: cvm1 error)") \
-  X(FLASH,         "flash operation failed (detail: hal error)") \
+  X(VERIFY,        "artifact refused by the device") \
+  X(FLASH,         "flash operation failed") \
   X(BANK,          "no such bank, or it is the running one") \
   X(NOT_INSTALLED, "bank holds no installed artifact") \
   X(DAMAGED,       "bank record damaged by a power loss: install again") \

@@ -35,6 +35,9 @@ typedef struct dev {
   void *mem;
   gphase phase;
   bool board_open;
+  bool throttle;             /* a pty limited to o->baud */
+  uint64_t tok_us;           /* token bucket: bytes it may take now */
+  uint32_t tokens;
 } dev;
 
 static volatile sig_atomic_t stop_flag;
@@ -45,7 +48,7 @@ static void on_signal(int sig) {
 
 void board_device_opts_init(board_device_opts *o) {
   memset(o, 0, sizeof *o);
-  o->baud = 115200;
+  o->baud = 0;
   o->health_ms = 1000;
   o->trial_ms = 10000;
   board_opts_init(&o->board);
@@ -243,13 +246,40 @@ static int wait_ms(const dev *d, bool busy) {
   return (int)(w > 100 ? 100 : w);
 }
 
+/* How many bytes the port may deliver now: all it has, or on a throttled
+** pty what baud/10 bytes a second allow (with a burst of 64). */
+static uint64_t now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static uint32_t rx_budget(dev *d, uint32_t cap) {
+  if (!d->throttle) return cap;
+  uint64_t now = now_us(), rate = d->o->baud / 10u;
+  uint64_t add = (now - d->tok_us) * rate / 1000000u;
+  if (add) {
+    d->tokens = (uint32_t)(d->tokens + add > 64u ? 64u : d->tokens + add);
+    d->tok_us += add * 1000000u / rate;
+    if (d->tokens == 64u) d->tok_us = now;
+  }
+  return d->tokens < cap ? d->tokens : cap;
+}
+
 static runst dev_loop(dev *d) {
   uint8_t buf[512];
   for (;;) {
     bool busy = guest_step(d);
     runst rs = supervise(d);
     if (rs != RUN_ON) return rs;
-    int n = board_serial_get(&d->ser, buf, sizeof buf, wait_ms(d, busy));
+    uint32_t cap = rx_budget(d, sizeof buf);
+    int w = wait_ms(d, busy);
+    int n = cap ? board_serial_get(&d->ser, buf, cap, w) : 0;
+    if (!cap && w) {                     /* throttled: wait for the line */
+      struct timespec ts = { 0, 1000000 };
+      nanosleep(&ts, NULL);
+    }
+    if (d->throttle && n > 0) d->tokens -= (uint32_t)n;
     if (n < 0) {
       dlog(d, "serial port failed");
       return RUN_ERROR;
@@ -289,19 +319,23 @@ int board_device_run(const board_device_opts *o) {
     return 1;
   }
   char msg[300];
-  if (board_serial_serve(&d->ser, o->uart, o->baud, msg, sizeof msg) < 0) {
+  if (board_serial_serve(&d->ser, o->uart, o->baud ? o->baud : 115200u, msg, sizeof msg) < 0) {
     dlog(d, "%s", msg);
     board_flash_close();
     return 1;
   }
   if (o->cut_after) board_flash_cut_at(o->cut_after, o->cut_seed, NULL, NULL);
+  d->throttle = o->baud && d->ser.keep >= 0;
+  d->tok_us = now_us();
   stop_flag = 0;
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
-  dlog(d, "flash %s, serial port %s%s", o->flash, o->uart,
+  char rate[48] = "";
+  if (d->throttle) snprintf(rate, sizeof rate, " at %u baud", (unsigned)o->baud);
+  dlog(d, "flash %s, serial port %s%s%s", o->flash, o->uart, rate,
        o->nkeys ? "" : " (no --trust: unsigned artifacts accepted)");
   runst rs;
   do {

@@ -26,7 +26,8 @@
 typedef struct board_device_opts {
   const char *flash;           /* flash image file (created erased) */
   const char *uart;            /* pty link to make, or a serial device */
-  uint32_t baud;               /* for a real serial device */
+  uint32_t baud;               /* a serial device's speed (0: 115200); on a
+                               ** pty, 0 or a rate limit on what it receives */
   const cvm1_pubkey *keys;     /* trust store; nkeys 0: unsigned accepted */
   uint32_t nkeys;
   uint64_t cut_after;          /* power cut at this flash operation; 0 never */
