@@ -441,10 +441,47 @@ static cc_node *strip_for_store(cc_node *v, uint32_t esize) {
   return v;
 }
 
+/* Does e read or write variable s? */
+static bool refs(const cc_node *e, const cc_sym *s) {
+  if (!e) return false;
+  if (e->k == E_VAR) return e->sym == s;
+  if (refs(e->a, s) || refs(e->b, s) || refs(e->c, s)) return true;
+  for (uint32_t i = 0; i < e->nlist; i++)
+    if (refs(e->list[i], s)) return true;
+  return false;
+}
+
+/* a[i++] with i a local: the element is a[i], and i steps afterwards
+** (no copy of the old i), when nothing else in the statement uses i. */
+static cc_sym *post_index(const cc_node *elem) {
+  if (elem->k != E_INDEX || elem->a->k == E_INDEX) return NULL;
+  const cc_node *ix = elem->b;
+  if ((ix->k != E_POSTINC && ix->k != E_POSTDEC) || ix->a->k != E_VAR) return NULL;
+  cc_sym *s = ix->a->sym;
+  if ((s->stor != ST_LOCAL && s->stor != ST_PARAM) || s->ty.ndim ||
+      (s->ty.k != TY_INT && s->ty.k != TY_UINT))
+    return NULL;
+  return s;
+}
+
+static void post_step(cc_gen *g, const cc_node *elem, cc_sym *s) {
+  cc_emit(g, CVM_OP_ADDI, s->reg, s->reg, elem->b->k == E_POSTINC ? 1 : -1);
+}
+
 static int assign(cc_gen *g, cc_node *e, int dst, bool want) {
   lval lv;
-  lv_get(g, e->a, &lv);
   int r;
+  cc_sym *pi = post_index(e->a);
+  if (pi && !want && !refs(e->b, pi) && !refs(e->a->a, pi)) {
+    abase b;
+    array_base(g, e->a->a, &b);
+    r = cc_ex(g, strip_for_store(e->b, cc_ty_size(e->a->ty.k)), NOREG);
+    elem_op(g, st_op(&b), &b, r, pi->reg);
+    post_step(g, e->a, pi);
+    cc_free_reg(g, r);
+    return NOREG;
+  }
+  lv_get(g, e->a, &lv);
   switch (lv.kind) {
     case LV_REG:
       cc_ex(g, e->b, lv.reg);
@@ -641,6 +678,14 @@ int cc_ex(cc_gen *g, cc_node *e, int dst) {
     }
     case E_INDEX: {
       abase b;
+      cc_sym *pi = post_index(e);
+      if (pi && dst != pi->reg && !refs(e->a, pi)) {
+        array_base(g, e->a, &b);
+        r = target(g, dst);
+        elem_op(g, ld_op(&b), &b, r, pi->reg);
+        post_step(g, e, pi);
+        return r;
+      }
       int idx = elem_index(g, e, &b);
       if (idx != dst) cc_free_reg(g, idx);
       r = target(g, dst);

@@ -56,5 +56,19 @@ int main(void) {
   int m = 3;
   while (m--) printf("m%d ", m);
   printf("%d\n", m);
+  /* a[i++] as a store target and as a value */
+  uint8_t buf[8];
+  int len = 0;
+  for (int k = 0; k < 5; k++) buf[len++] = (uint8_t)(k * 60);
+  int pos = 0, sum = 0;
+  while (pos < len) sum += buf[pos++];
+  int back = len;
+  int last = buf[--back];
+  int prev = buf[back--];
+  printf("%d %d %d %d %d %d\n", len, pos, sum, last, prev, back);
+  unsigned ui = 2;
+  a[ui++] = 77;
+  a[ui--] = 88;
+  printf("%d %d %u\n", a[2], a[3], ui);
   return 0;
 }
