@@ -23,11 +23,15 @@
 #include <unistd.h>
 
 #include "board.h"
+#include "board_serial.h"
+#include "boot.h"
 #include "cli.h"
+#include "link.h"
 #include "../ports/hv/hv_sil.h"
 
 static const char usage_head[] =
-  "usage: cockpit sil FILE [--board B] [options]\n\n"
+  "usage: cockpit sil FILE [--board B] [options]\n"
+  "       cockpit sil --empty --link PATH [--board B] [options]\n\n"
   "Run an artifact, or a .c or .s file built in memory, on emulated hardware:\n"
   "the board's bootloader and hypervisor firmware with the program in flash\n"
   "bank A, under QEMU. The device checks the artifact (digest, Host ABI, ISA,\n"
@@ -49,8 +53,16 @@ static const char usage_head[] =
   "  --hv FILE.bin         put this image in the hypervisor's place (e.g. the\n"
   "                        measuring firmware cockpit-bench.bin)\n"
   "  --events              show the guest's events (event_emit) on stderr\n"
+  "  --empty               no program: the banks stay erased and the device\n"
+  "                        waits for an install on its link\n"
+  "  --link PATH           the device's link (UART1) on a pty symlinked at PATH,\n"
+  "                        for `cockpit flash --uart PATH`\n"
+  "  --health-ms N         the hypervisor confirms a trial after N ms without a\n"
+  "                        fault (default 0: only a CONFIRM command does)\n"
   "board options (as cockpit run; time is the emulated board's):\n"
-  "  --max-steps N  --max-ms N  --seed N  --device-id N  --uart-in FILE\n";
+  "  --max-steps N  --max-ms N  --seed N  --device-id N  --uart-in FILE\n"
+  "  --realtime            the emulated clock follows the host's (default: it\n"
+  "                        counts instructions, 8 ns each, and skips idle time)\n";
 
 #define SIL_MAX_PARTS 4
 #define SIL_MAX_ARGS 16
@@ -157,10 +169,19 @@ typedef struct sil_opts {
   const char *trust;
   uint32_t counter_floor;
   const char *hv;          /* replaces the cockpit-hv part, or NULL */
+  uint32_t health_ms;
+  const char *link;        /* pty symlink for UART1, or NULL */
+  bool empty, events;
 } sil_opts;
 
 static void put32(uint8_t *p, uint32_t v) {
   for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A slot or floor record: v, ~v (src/boot/boot.h). */
+static void put_record(uint8_t *img, uint32_t off, uint32_t v) {
+  put32(img + off, v);
+  put32(img + off + 4, ~v);
 }
 
 static int make_image(const char *dir, const sil_board *b, const cli_prog *p,
@@ -175,12 +196,23 @@ static int make_image(const char *dir, const sil_board *b, const cli_prog *p,
     int rc = place_file(path, img, b->image_size, b->part[i].off);
     if (rc) { free(img); return rc; }
   }
-  if (p->len > b->bank_size) {
+  if (b->bank_off != BOOT_BANK_OFF(0) || b->bank_size != BOOT_BANK_SIZE ||
+      b->image_size < BOOT_FLASH_SIZE) {
     free(img);
-    return cli_error("sil", "the artifact (%zu bytes) does not fit the %u-byte bank",
-                     p->len, (unsigned)b->bank_size);
+    return cli_error("sil", "the board's layout is not the product's (src/boot/boot.h)");
   }
-  memcpy(img + b->bank_off, p->art, p->len);
+  if (!so->empty) {
+    if (p->len > BOOT_ART_MAX) {
+      free(img);
+      return cli_error("sil", "the artifact (%zu bytes) does not fit a bank (%u bytes)",
+                       p->len, (unsigned)BOOT_ART_MAX);
+    }
+    /* Installed and activated, as the programming protocol leaves it. */
+    memcpy(img + b->bank_off, p->art, p->len);
+    put_record(img, BOOT_REC_OFF(0, BOOT_REC_IMAGE), (uint32_t)p->len);
+    put_record(img, BOOT_REC_OFF(0, BOOT_REC_ACTIVE), 1);
+  }
+  if (so->counter_floor) put_record(img, BOOT_FLOOR_OFF, so->counter_floor);
 
   uint8_t *pg = img + b->sil_off;
   memset(pg, 0, sizeof(hv_sil_page));
@@ -192,6 +224,7 @@ static int make_image(const char *dir, const sil_board *b, const cli_prog *p,
     so->bo->seed, so->bo->device_id, so->counter_floor, so->trust ? 1u : 0u
   };
   for (int i = 0; i < 10; i++) put32(pg + 4 * i, words[i]);
+  put32(pg + offsetof(hv_sil_page, health_ms), so->health_ms);
   if (so->trust) {
     cvm1_err e = cvm1_load_pub(so->trust, pg + offsetof(hv_sil_page, keys));
     if (e) {
@@ -210,7 +243,28 @@ typedef struct sil_report {
   board_result r;
   const char *why;     /* the device refused or crashed: message */
   char msg[256];
+  bool waiting;        /* the bootloader waits for an install */
 } sil_report;
+
+/* "cockpit-boot: ..." lines: refusals and the wait for an install. */
+static void parse_boot(const char *line, sil_report *rep) {
+  char bank;
+  unsigned st, err, why;
+  if (sscanf(line, "bank %c state %u err %u reason %u", &bank, &st, &err, &why) == 4) {
+    if (err)
+      snprintf(rep->msg, sizeof rep->msg, "refused by the device (bank %c): %s", bank,
+               cvm1_err_str((cvm1_err)err));
+    else
+      snprintf(rep->msg, sizeof rep->msg, "the device will not run bank %c: %s (%s)", bank,
+               link_bank_state_str(st), link_reason_str(why));
+    rep->why = rep->msg;
+  } else if (strstr(line, "waiting for an install")) {
+    rep->waiting = true;
+  } else if (sscanf(line, "crash exception %u", &st) == 1) {
+    snprintf(rep->msg, sizeof rep->msg, "the bootloader crashed: %s", line);
+    rep->why = rep->msg;
+  }
+}
 
 /* The number after the last " KEY " of the line (the verb may hold KEY). */
 static uint64_t field(const char *line, const char *key) {
@@ -272,24 +326,33 @@ static double now_s(void) {
 
 typedef struct sil_run {
   int status;          /* QEMU's exit status, -1 if killed */
-  bool timed_out, exec_failed;
+  bool timed_out, exec_failed, stopped;
 } sil_run;
 
-static void handle_line(char *line, const cli_prog *p, bool events, sil_report *rep) {
+#define SIL_BOOT "cockpit-boot: "
+
+/* One line of stderr; true when the run is over for us. */
+static bool handle_line(char *line, const cli_prog *p, const sil_opts *so, sil_report *rep) {
+  if (!strncmp(line, SIL_BOOT, strlen(SIL_BOOT))) {
+    if (so->link || so->events) fprintf(stderr, "%s\n", line);
+    parse_boot(line + strlen(SIL_BOOT), rep);
+    return rep->waiting && !so->link;       /* nothing will ever run */
+  }
   if (strncmp(line, SIL_REPORT, strlen(SIL_REPORT))) {
     fprintf(stderr, "%s\n", line);           /* QEMU's own messages */
-    return;
+    return false;
   }
   const char *rest = line + strlen(SIL_REPORT);
-  if (!strncmp(rest, "event ", 6)) {
-    if (events) fprintf(stderr, "%s\n", line);
-    return;
+  if (!strncmp(rest, "event ", 6) || !strncmp(rest, "trial ", 6)) {
+    if (so->events || so->link) fprintf(stderr, "%s\n", line);
+    return false;
   }
   parse_report(rest, p, rep);
+  return false;
 }
 
-static int run_qemu(char *const argv[], const char *uart_in, double timeout,
-                    const cli_prog *p, bool events, sil_report *rep, sil_run *run) {
+static int run_qemu(char *const argv[], const char *uart_in, int link_fd, double timeout,
+                    const cli_prog *p, const sil_opts *so, sil_report *rep, sil_run *run) {
   int pipefd[2];
   if (pipe(pipefd) < 0) return cli_error("sil", "pipe: %s", strerror(errno));
   int in = open(uart_in ? uart_in : "/dev/null", O_RDONLY | O_CLOEXEC);
@@ -305,6 +368,7 @@ static int run_qemu(char *const argv[], const char *uart_in, double timeout,
     dup2(in, 0);
     dup2(pipefd[1], 2);
     close(pipefd[0]);
+    if (link_fd >= 0) fcntl(link_fd, F_SETFD, 0);   /* QEMU's -add-fd */
     execvp(argv[0], argv);
     fprintf(stderr, "cockpit sil: cannot run %s: %s\n", argv[0], strerror(errno));
     _exit(127);
@@ -333,26 +397,30 @@ static int run_qemu(char *const argv[], const char *uart_in, double timeout,
     char *start = buf, *nl;
     while ((nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
       *nl = '\0';
-      handle_line(start, p, events, rep);
+      if (handle_line(start, p, so, rep) && !run->stopped) {
+        kill(pid, SIGKILL);
+        run->stopped = true;
+      }
       start = nl + 1;
     }
     have -= (size_t)(start - buf);
     memmove(buf, start, have);
     if (have == sizeof buf - 1) {             /* an overlong line: pass it on */
       buf[have] = '\0';
-      handle_line(buf, p, events, rep);
+      handle_line(buf, p, so, rep);
       have = 0;
     }
   }
   if (have) {
     buf[have] = '\0';
-    handle_line(buf, p, events, rep);
+    handle_line(buf, p, so, rep);
   }
   close(pipefd[0]);
   int st;
   while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
   run->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
   run->exec_failed = WIFEXITED(st) && WEXITSTATUS(st) == 127 && !rep->seen;
+  if (run->stopped) run->status = -1;
   return CLI_EXIT_OK;
 }
 
@@ -375,7 +443,7 @@ static char *firmware_dir(const char *opt) {
 
 static int parse_args(int argc, char **argv, board_opts *o, sil_opts *so, const char **in,
                       const char **board, const char **fwdir, double *timeout,
-                      const char **image, bool *events) {
+                      const char **image) {
   for (int i = 1; i < argc;) {
     char msg[256];
     const char *v;
@@ -402,9 +470,18 @@ static int parse_args(int argc, char **argv, board_opts *o, sil_opts *so, const 
       if (!cli_parse_u32(v, &t) || t == 0 || t > 86400)
         return cli_usage_error("sil", "bad --timeout value '%s' (seconds, 1..86400)", v);
       *timeout = t;
+    } else if ((r = cli_opt(argc, argv, &i, "--health-ms", &v)) != 0) {
+      if (r < 0) return CLI_EXIT_USAGE;
+      if (!cli_parse_u32(v, &so->health_ms))
+        return cli_usage_error("sil", "bad --health-ms value '%s'", v);
     } else if (!strcmp(argv[i], "--events")) {
-      *events = true;
+      so->events = true;
       i++;
+    } else if (!strcmp(argv[i], "--empty")) {
+      so->empty = true;
+      i++;
+    } else if ((r = cli_opt(argc, argv, &i, "--link", &so->link)) != 0) {
+      if (r < 0) return CLI_EXIT_USAGE;
     } else if (argv[i][0] == '-' && argv[i][1]) {
       return cli_usage_error("sil", "unknown option '%s'", argv[i]);
     } else {
@@ -412,9 +489,10 @@ static int parse_args(int argc, char **argv, board_opts *o, sil_opts *so, const 
       *in = argv[i++];
     }
   }
-  if (!*in) return cli_usage_error("sil", "no program to run");
-  if (o->trace || o->realtime || o->step_ns || o->nbutton)
-    return cli_usage_error("sil", "--trace, --realtime, --step-ns and --button are "
+  if (!*in && !so->empty) return cli_usage_error("sil", "no program to run");
+  if (*in && so->empty) return cli_usage_error("sil", "--empty takes no program");
+  if (o->trace || o->step_ns || o->nbutton)
+    return cli_usage_error("sil", "--trace, --step-ns and --button are "
                            "simulated-board options (use cockpit run)");
   return CLI_EXIT_OK;
 }
@@ -423,11 +501,10 @@ int cmd_sil(int argc, char **argv) {
   if (cli_help(argc, argv, usage_head)) return CLI_EXIT_OK;
   board_opts o;
   board_opts_init(&o);
-  sil_opts so = { &o, NULL, 0, NULL };
+  sil_opts so = { .bo = &o };
   const char *in = NULL, *bname = "mps2-an386", *fwopt = NULL, *keep = NULL;
   double timeout = 60;
-  bool events = false;
-  int rc = parse_args(argc, argv, &o, &so, &in, &bname, &fwopt, &timeout, &keep, &events);
+  int rc = parse_args(argc, argv, &o, &so, &in, &bname, &fwopt, &timeout, &keep);
   if (rc) return rc;
   if (strchr(bname, '/') || !*bname) return cli_usage_error("sil", "bad board name '%s'", bname);
 
@@ -443,8 +520,9 @@ int cmd_sil(int argc, char **argv) {
   sil_board b;
   if ((rc = board_load(path, &b))) return rc;
 
-  cli_prog p;
-  if ((rc = cli_load("sil", in, NULL, false, &p))) { board_free(&b); return rc; }
+  cli_prog p = {0};
+  if (in && (rc = cli_load("sil", in, NULL, false, &p))) { board_free(&b); return rc; }
+  if (!in) in = "(empty)";
   uint8_t *img = NULL;
   if ((rc = make_image(dir, &b, &p, &so, &img))) goto done;
 
@@ -470,10 +548,29 @@ int cmd_sil(int argc, char **argv) {
   qargv[n++] = "none";
   qargv[n++] = "-serial";
   qargv[n++] = "stdio";
+  board_serial ser = { .fd = -1, .keep = -1 };
+  char addfd[32];
+  if (so.link) {             /* UART1, the link, on our pty */
+    char msg[300];
+    if (board_serial_serve(&ser, so.link, 115200, msg, sizeof msg) < 0) {
+      rc = cli_error("sil", "%s", msg);
+      if (!keep) unlink(tmp);
+      goto done;
+    }
+    snprintf(addfd, sizeof addfd, "fd=%d,set=1", ser.fd);
+    qargv[n++] = "-add-fd";
+    qargv[n++] = addfd;
+    qargv[n++] = "-chardev";
+    qargv[n++] = "serial,id=link,path=/dev/fdset/1";
+    qargv[n++] = "-serial";
+    qargv[n++] = "chardev:link";
+  }
   /* Virtual time from the instruction count, 8 ns each (a 125 MHz core):
   ** deterministic, and idle time (delay) passes at once. */
-  qargv[n++] = "-icount";
-  qargv[n++] = "shift=3,sleep=off";
+  if (!o.realtime) {
+    qargv[n++] = "-icount";
+    qargv[n++] = "shift=3,sleep=off";
+  }
   for (unsigned i = 0; i < b.nargs; i++) qargv[n++] = b.args[i];
   char loader[4200];
   if (b.load) {           /* boards that boot elsewhere than 0 (AN505) */
@@ -489,8 +586,9 @@ int cmd_sil(int argc, char **argv) {
 
   sil_report rep = {0};
   sil_run run = {0};
-  rc = run_qemu(qargv, o.uart_in, timeout, &p, events, &rep, &run);
+  rc = run_qemu(qargv, o.uart_in, ser.fd, timeout, &p, &so, &rep, &run);
   fflush(stdout);
+  if (so.link) board_serial_close(&ser);
   if (!keep) unlink(tmp);
   if (rc) goto done;
   if (run.exec_failed) {
@@ -500,11 +598,16 @@ int cmd_sil(int argc, char **argv) {
     rc = BOARD_STATUS_LIMIT;
   } else if (rep.why) {
     rc = cli_error("sil", "%s: %s", in, rep.why);
+  } else if (rep.waiting && !rep.seen) {
+    rc = cli_error("sil", "%s: the device has nothing it may run: its bootloader waits for an "
+                   "install", in);
   } else if (!rep.seen) {
     rc = cli_error("sil", "%s: QEMU ended (status %d) without a report from the hypervisor",
                    in, run.status);
   } else {
     char line[512];
+    if (so.empty)             /* the installed program is not known here */
+      rep.r.main = !(rep.r.stop == BOARD_STOP_TIME && run.status == 0);
     if (board_describe(line, sizeof line, &p.prog, &rep.r) > 0) fprintf(stderr, "%s\n", line);
     rc = board_exit_status(&rep.r);
     if (run.status != (rc & 0xFF))

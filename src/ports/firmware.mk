@@ -25,12 +25,17 @@ FW_HOSTCALL := src/vm/cvm_host.c src/vm/cvm_printf.c
 FW_ART    := src/artifact/cvm1_err.c src/artifact/cvm1_open.c src/artifact/cvm1_check.c
 FW_CRYPTO := src/common/sha256.c src/common/sha512.c src/common/sha2_tab.c src/common/ed25519.c
 FW_CORE   := src/ports/hv/hv_mem.c
+FW_LINK   := src/link/link_frame.c src/link/link_msg.c src/link/link_names.c src/common/crc32.c
+FW_BOOT   := $(wildcard src/boot/boot_*.c)
 FW_HV     := src/ports/hv/hv.c $(FW_VM) $(FW_HOSTCALL) $(FW_ART) $(FW_CRYPTO)
+# The bootloader's and the hypervisor's device duties (src/boot, src/link).
+FW_DEV    := src/ports/hv/hv_boot.c $(FW_BOOT) $(FW_LINK)
 FW_CM     := src/ports/cortex-m/cm_start.c src/ports/cortex-m/cm_tick.c \
              src/ports/cortex-m/cm_semi.c
 
 FW_INCLUDES := -I$(ROOT)/isa -I$(ROOT)/src/vm -I$(ROOT)/src/hal -I$(ROOT)/src/common \
-               -I$(ROOT)/src/artifact -I$(ROOT)/src/ports/hv -I$(ROOT)/src/ports/cortex-m
+               -I$(ROOT)/src/artifact -I$(ROOT)/src/boot -I$(ROOT)/src/link \
+               -I$(ROOT)/src/ports/hv -I$(ROOT)/src/ports/cortex-m
 FW_CFLAGS := -std=c11 -Os -g -ffreestanding -fno-strict-aliasing -Wall -Wextra -Werror \
              -ffunction-sections -fdata-sections -fno-common -DCVM_TINY
 FW_LDFLAGS := -nostdlib -nostartfiles -Wl,--gc-sections -Wl,--no-warn-rwx-segments

@@ -59,13 +59,44 @@ void hv_report_event(const char *name, uint32_t name_len, int32_t value);
 typedef struct hv_sil_state {
   bool page;                  /* a valid harness page was found */
   uint32_t device_id, seed;   /* the page's, else the simulated board's defaults */
+  uint32_t health_ms;
 } hv_sil_state;
 extern hv_sil_state hv_sil;
 
-/* Read the page at `page` (may hold anything), fill c's policy and limits
-** from it, and run. Without a page the device trusts no key and runs
-** nothing but reports why. */
-int hv_sil_run(hv_config *c, const void *page);
+/* Read the page at `page` (may hold anything) into hv_sil and pol (trust
+** store, floor, unsigned artifacts) and, if c is not NULL, c's limits.
+** Without a page the policy trusts no key. */
+void hv_sil_config(const void *page, cvm1_policy *pol, hv_config *c);
+
+/* ---- bootloader and device duties (hv_boot.c, on src/boot) ---------------
+** Both images keep one hv_handoff in RAM that survives a soft reset (the
+** .noinit section, first in RAM at the same address in both): the boot
+** count, and the bootloader's choice for the hypervisor. */
+
+#define HV_HANDOFF_MAGIC 0x48564F42u   /* "BOVH" */
+typedef struct hv_handoff {
+  uint32_t magic;
+  uint32_t boots;          /* resets since power-on */
+  uint32_t boot_id;        /* HELLO's boot id: new at every boot */
+  int32_t bank;            /* what the bootloader chose, -1 none */
+  uint32_t trial;          /* it runs on trial */
+} hv_handoff;
+extern hv_handoff hv_handoff_area;
+
+/* The bootloader: boot_select, then hand the chosen bank to the hypervisor
+** (hv_port_start_hv), or, with nothing to run, serve the programming
+** protocol on the link until a REBOOT (hv_port_reboot). Never returns. */
+void hv_boot_main(const cvm1_policy *pol, uint32_t device_id) __attribute__((noreturn));
+
+/* The hypervisor's side: if the bootloader handed over a bank, take the
+** device state (floor, banks) and serve the link between guest slices.
+** Returns the bank to run, or -1 when started without a handoff. */
+int hv_dev_init(cvm1_policy *pol, uint32_t device_id, uint32_t health_ms);
+/* Between slices: link requests (install into the standby bank, status,
+** confirm, reboot), and confirming a trial healthy for health_ms. */
+void hv_dev_service(void);
+/* The guest stopped: a fault on trial rejects the bank. */
+void hv_dev_stopped(bool faulted);
 
 /* ---- supplied by the port ------------------------------------------------ */
 
@@ -76,6 +107,13 @@ void hv_port_report(const char *s, uint32_t n);
 void hv_port_wait_until(uint64_t us);
 /* Called between slices: feed the watchdog, serve the host's duties. */
 void hv_port_service(void);
+/* The link (programming port): a received byte or -1; send bytes. */
+int hv_port_link_get(void);
+void hv_port_link_put(const uint8_t *p, uint32_t n);
+/* Restart at the bootloader keeping RAM (the handoff); jump to the
+** hypervisor image. */
+void hv_port_reboot(void) __attribute__((noreturn));
+void hv_port_start_hv(void) __attribute__((noreturn));
 
 /* ---- line building (no stdio) -------------------------------------------- */
 

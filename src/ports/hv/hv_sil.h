@@ -23,8 +23,9 @@ typedef struct hv_sil_page {
   uint32_t counter_floor;               /* anti-rollback floor */
   uint32_t nkeys;
   uint8_t keys[HV_SIL_KEYS][32];        /* trusted Ed25519 public keys */
+  uint32_t health_ms;                   /* confirm a trial after this long; 0 never */
 } hv_sil_page;
 
-_Static_assert(sizeof(hv_sil_page) == 40 + HV_SIL_KEYS * 32, "hv_sil_page has no padding");
+_Static_assert(sizeof(hv_sil_page) == 44 + HV_SIL_KEYS * 32, "hv_sil_page has no padding");
 
 #endif /* HV_SIL_H */

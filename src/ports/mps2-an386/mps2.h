@@ -20,6 +20,7 @@
 #define MPS2_FLASH_BASE 0x10000000u
 #define MPS2_RAM_BASE   0x38000000u
 #define MPS2_UART0      0x50200000u
+#define MPS2_UART1      0x50201000u
 #define MPS2_FPGAIO     0x50302000u
 #define MPS2_SBCON      0x50207000u   /* not used: no I2C on the AN505 image */
 #else
@@ -27,6 +28,7 @@
 #define MPS2_FLASH_BASE 0x00000000u
 #define MPS2_RAM_BASE   0x20000000u
 #define MPS2_UART0      0x40004000u   /* CMSDK APB UART0: console, QEMU serial 0 */
+#define MPS2_UART1      0x40005000u   /* UART1: the link, QEMU serial 1 */
 #define MPS2_FPGAIO     0x40028000u
 #define MPS2_SBCON      0x40029000u   /* SBCon two-wire interface, shield bus 0 */
 #endif
@@ -58,6 +60,6 @@
 #define MPS2_SBCON_SET  0x00u
 #define MPS2_SBCON_CLR  0x04u
 
-void mps2_console_init(void);
+void mps2_console_init(void);   /* UART0 and UART1 */
 
 #endif /* MPS2_H */

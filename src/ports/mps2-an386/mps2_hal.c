@@ -21,8 +21,25 @@ static bool uart_open;
 static uint32_t uart_reg(uint32_t off) { return CM_REG(MPS2_UART0 + off); }
 
 void mps2_console_init(void) {
-  CM_REG(MPS2_UART0 + MPS2_UART_BAUDDIV) = MPS2_SYSCLK / 115200u;
-  CM_REG(MPS2_UART0 + MPS2_UART_CTRL) = 3u;   /* TX and RX enabled */
+  static const uint32_t uarts[] = { MPS2_UART0, MPS2_UART1 };
+  for (uint32_t i = 0; i < 2; i++) {
+    CM_REG(uarts[i] + MPS2_UART_BAUDDIV) = MPS2_SYSCLK / 115200u;
+    CM_REG(uarts[i] + MPS2_UART_CTRL) = 3u;   /* TX and RX enabled */
+  }
+}
+
+/* ---- the link: UART1 ------------------------------------------------------- */
+
+int hv_port_link_get(void) {
+  if (!(CM_REG(MPS2_UART1 + MPS2_UART_STATE) & 2u)) return -1;
+  return (int)(CM_REG(MPS2_UART1 + MPS2_UART_DATA) & 0xFFu);
+}
+
+void hv_port_link_put(const uint8_t *p, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) {
+    while (CM_REG(MPS2_UART1 + MPS2_UART_STATE) & 1u) {}
+    CM_REG(MPS2_UART1 + MPS2_UART_DATA) = p[i];
+  }
 }
 
 static void uart_tx(uint8_t b) {

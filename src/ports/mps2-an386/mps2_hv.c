@@ -1,9 +1,11 @@
 /*
-** mps2_hv.c -- the hypervisor image on the MPS2 boards: console, tick, then
-** the guest in bank A (or B) under hv_run with the settings `cockpit sil`
-** left in the harness page; the exit status leaves QEMU through
-** semihosting, the report line through semihosting stderr.
+** mps2_hv.c -- the hypervisor image on the MPS2 boards: the bank the
+** bootloader chose (or, started alone, bank A then B) under hv_run with
+** the settings `cockpit sil` left in the harness page, the link served
+** between slices; the exit status leaves QEMU through semihosting, the
+** report line through semihosting stderr.
 */
+#include "boot.h"
 #include "cm.h"
 #include "hal.h"
 #include "hv.h"
@@ -14,8 +16,16 @@
 static uint32_t vm_mem[VM_MEM_SIZE / 4u];
 
 void hv_port_report(const char *s, uint32_t n) { cm_semi_write(CM_SEMI_STDERR, s, n); }
-void hv_port_wait_until(uint64_t us) { cm_tick_wait_until(us); }
-void hv_port_service(void) {}
+void hv_port_service(void) { hv_dev_service(); }
+void hv_port_start_hv(void) { cm_jump(MPS2_FLASH_BASE + MPS2_HV_OFF); }
+void hv_port_reboot(void) { cm_jump(MPS2_FLASH_BASE + MPS2_BOOT_OFF); }
+
+void hv_port_wait_until(uint64_t us) {
+  while (cm_tick_us() < us) {
+    hv_dev_service();
+    cm_wfi();
+  }
+}
 
 void port_crash(uint32_t pc, uint32_t exc) {
   hv_line l = { .n = 0 };
@@ -31,10 +41,18 @@ void port_main(void) {
   mps2_console_init();
   cm_tick_start(MPS2_SYSCLK);
   static hv_config c;
-  c.bank[0] = hal_flash_map(MPS2_BANK_A_OFF);
-  c.bank[1] = hal_flash_map(MPS2_BANK_B_OFF);
+  hv_sil_config((const void *)(uintptr_t)(MPS2_FLASH_BASE + MPS2_SIL_OFF), &c.policy, &c);
+  int bank = hv_dev_init(&c.policy, hv_sil.device_id, hv_sil.health_ms);
+  if (bank >= 0) {
+    c.bank[0] = hal_flash_map(BOOT_BANK_OFF(bank));
+  } else {
+    c.bank[0] = hal_flash_map(MPS2_BANK_A_OFF);
+    c.bank[1] = hal_flash_map(MPS2_BANK_B_OFF);
+  }
   c.bank_size = MPS2_BANK_SIZE;
   c.mem = (uint8_t *)vm_mem;
   c.mem_size = VM_MEM_SIZE;
-  cm_semi_exit(hv_sil_run(&c, (const void *)(uintptr_t)(MPS2_FLASH_BASE + MPS2_SIL_OFF)));
+  int status = hv_run(&c);
+  hv_dev_stopped(status == HV_STATUS_FAULT);
+  cm_semi_exit(status);
 }

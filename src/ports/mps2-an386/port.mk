@@ -18,9 +18,10 @@ $(1)_DEFS := $(3)
 $(1)_DIR := src/ports/mps2-an386
 $(1)_SRC := $$(MPS2_SRC)
 $(1)_IMAGES := cockpit-boot cockpit-hv
-$(1)_cockpit-boot_SRC := src/ports/mps2-an386/mps2_boot.c
+$(1)_cockpit-boot_SRC := src/ports/mps2-an386/mps2_boot.c src/ports/hv/hv.c $$(FW_DEV) \
+    $$(FW_ART) $$(FW_CRYPTO) src/vm/cvm_isa.c
 $(1)_cockpit-boot_LD := src/ports/mps2-an386/$(4)boot.ld
-$(1)_cockpit-hv_SRC := src/ports/mps2-an386/mps2_hv.c $$(FW_HV)
+$(1)_cockpit-hv_SRC := src/ports/mps2-an386/mps2_hv.c $$(FW_HV) $$(FW_DEV)
 $(1)_cockpit-hv_LD := src/ports/mps2-an386/$(4)hv.ld
 $(1)_SIL := machine=$(1) $$(MPS2_SIL) $(5)
 endef

@@ -29,7 +29,7 @@ for b in $boards; do
         if (path ~ /src\/artifact\//) return "artifact reader, policy"
         if (path ~ /src\/common\/(sha|ed25519)/) return "crypto (SHA-2, Ed25519)"
         if (path ~ /src\/boot\//) return "bootloader core"
-        if (path ~ /src\/link\//) return "protocol (link)"
+        if (path ~ /src\/link\// || path ~ /src\/common\/crc32/) return "protocol (link)"
         if (path ~ /src\/services\//) return "host services"
         if (path ~ /src\/ports\/hv\//) return "hypervisor core"
         if (path ~ /src\/ports\//) return "HAL, start-up"
