@@ -77,7 +77,9 @@ int cmd_run(int argc, char **argv) {
   char line[512];
   if (r.stop == BOARD_STOP_ERROR) {
     cli_error("run", "%s: %s", in, board_err_str(r.err));
-  } else if (board_describe(line, sizeof line, &p.prog, &r) > 0) {
+  } else if ((!o.trace || (o.trace_out && o.trace_out != stderr)) &&
+             board_describe(line, sizeof line, &p.prog, &r) > 0) {
+    /* (with --trace on stderr the board has already said it, timestamped) */
     fprintf(stderr, "%s\n", line);
   }
   if (prof_top) cli_profile_report(&prof, stderr, prof_top, in, p.src, p.srclen);
