@@ -467,9 +467,15 @@ static const char *op_name(uint32_t op) { return cvm_opinfo_table[op % NOPS].nam
 static void print_profile(const bench_ctx *c) {
   static srow rows[NOPS * NOPS];
   printf("\nVM profile (each benchmark weighted equally; shares of executed instructions)\n");
-  printf("%-12s %14s\n", "benchmark", "instructions");
-  for (unsigned i = 0; i < c->n; i++)
-    if (c->b[i].vm_instr) printf("%-12s %14llu\n", c->b[i].name, (unsigned long long)c->b[i].vm_instr);
+  /* with callgrind: host instructions per VM instruction (process start included) */
+  printf("%-12s %14s%s\n", "benchmark", "instructions", c->callgrind ? "  host per VM" : "");
+  for (unsigned i = 0; i < c->n; i++) {
+    const bench *b = &c->b[i];
+    if (!b->vm_instr) continue;
+    printf("%-12s %14llu", b->name, (unsigned long long)b->vm_instr);
+    if (c->callgrind && b->ir[1]) printf("  %11.1f", (double)b->ir[1] / (double)b->vm_instr);
+    printf("\n");
+  }
   if (c->nprof == 0) return;
   for (int t = 0; t < 2; t++) {
     uint32_t n = t == 0 ? srows(c->op_sum, NOPS, rows) : srows(c->pair_sum, NOPS * NOPS, rows);

@@ -121,6 +121,11 @@ bad_callgrind)
   PATH="$tmp/bin:$PATH" run --dir "$here/suite" --runs 1 --callgrind
   status 0 $rc
   want "$tmp/out" "^alpha +1\.2 +1\.2 +1\.00$"
+  # with --profile: host instructions per VM instruction
+  PATH="$tmp/bin:$PATH" run --dir "$here/suite" --runs 1 --callgrind --profile --only alpha
+  status 0 $rc
+  want "$tmp/out" "^benchmark +instructions  host per VM$"
+  want "$tmp/out" "^alpha +[0-9]+ +[0-9]+\.[0-9]$"
   ;;
 empty_dir)
   mkdir "$tmp/empty"
