@@ -3,14 +3,20 @@
 # processes, talking over the device's pty.
 #   cli  usage errors, install/confirm/status/revert, the device refusing
 #        unsigned, foreign-key and rolled-back artifacts, JSON status
+#   serial  the device on a serial device it did not make (two ptys wired
+#        back to back by nullmodem, the client on the other end)
 #   cut  power cuts in the real device process (--cut-power-after) during an
 #        install: after a restart it runs the old or the new program, and a
 #        retried install completes
 set -u
-case_=$1 ck=$2 root=$3
+case_=$1 ck=$2 root=$3 nm=${4:-}
 d=$(mktemp -d /tmp/cockpit-device.XXXXXX)
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$d"; }
+pid= nmpid=
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  [ -n "$nmpid" ] && kill "$nmpid" 2>/dev/null
+  rm -rf "$d"
+}
 trap cleanup EXIT
 cd "$d" || exit 1
 fail() { echo "FAIL: $*"; echo "--- device log"; cat dev.err 2>/dev/null; exit 1; }
@@ -77,6 +83,22 @@ cli)
   grep -q "rejected: reverted by command" dev.err || fail "revert not logged"
   grep -q "gpio\|device: boot" dev.err || fail "no boot lines"
   echo "device cli: ok"
+  ;;
+serial)
+  "$nm" ttyA ttyB 60 & nmpid=$!
+  i=0
+  while [ ! -e ttyB ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "no null modem"; sleep 0.05; done
+  "$ck" device --flash img --uart ttyA --trust k.pub --health-ms 200 >>dev.out 2>>dev.err &
+  pid=$!
+  sleep 0.3
+  grep -q "serial port ttyA" dev.err || fail "device did not open ttyA"
+  [ -L ttyA ] || fail "the device replaced the serial device's link"
+  "$ck" flash --uart ttyB --quiet --timeout-ms 400 old.cvm1 --confirm > out || fail "install over ttyB: $(cat out)"
+  grep -q "installed in bank A; running, confirmed" out || fail "serial: $(cat out)"
+  "$ck" flash --uart ttyB --status | grep -q '^A\*    confirmed  1.0.0' || fail "serial status"
+  stop
+  kill "$nmpid" 2>/dev/null
+  echo "device serial: ok"
   ;;
 cut)
   # flash operations of installing old, and of old then new
