@@ -81,8 +81,9 @@ void hal_event(const char *name, uint32_t name_len, int32_t value);
 
 uint32_t hal_flash_size(void);                            /* bytes */
 int hal_flash_erase_page(uint32_t page);                   /* page index */
+/* data and buf may have any alignment (a protocol frame's payload). */
 int hal_flash_program(uint32_t offset, const void *data, uint32_t len);
-int hal_flash_read(uint32_t offset, void *buf, uint32_t len);   /* any alignment */
+int hal_flash_read(uint32_t offset, void *buf, uint32_t len);   /* any offset, length */
 /* Execute-in-place view of [offset, hal_flash_size()), NULL if outside. */
 const uint8_t *hal_flash_map(uint32_t offset);
 
