@@ -70,8 +70,8 @@ static void test_fault(void) {
   bp_names(&B, "blink.c\0main", 13);
   p = bp_done(&B);
   run(p);
-  CHECK(strcmp(describe(p), "blink.c:7: fault: division by zero (pc 2)") == 0, "with lines: %s", describe(p));
-  CHECK(strstr(bcap_text(&trace), "] blink.c:7: fault: division by zero (pc 2)\n") != NULL, "fault traced");
+  CHECK(strcmp(describe(p), "blink.c:7: fault: division by zero in 'main' (pc 2)") == 0, "with lines: %s", describe(p));
+  CHECK(strstr(bcap_text(&trace), "] blink.c:7: fault: division by zero in 'main' (pc 2)\n") != NULL, "fault traced");
 
   /* a host call with a bad argument faults at the SYS */
   fresh_opts();

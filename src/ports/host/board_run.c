@@ -167,10 +167,14 @@ size_t board_describe(char *buf, size_t n, const cvm_prog *p, const board_result
   case BOARD_STOP_EXIT:
     if (n) buf[0] = '\0';
     return 0;
-  case BOARD_STOP_FAULT:
-    if (w) k = snprintf(buf, n, "%sfault: %s (pc %u)", at, cvm_fault_str(r->fault), (unsigned)r->pc);
-    else k = snprintf(buf, n, "fault: %s at pc %u", cvm_fault_str(r->fault), (unsigned)r->pc);
+  case BOARD_STOP_FAULT: {
+    const char *fn = p ? cvm_func_name(p, cvm_func_of_pc(p, r->pc)) : NULL;
+    char in[80] = "";
+    if (fn) snprintf(in, sizeof in, " in '%.60s'", fn);
+    if (w) k = snprintf(buf, n, "%sfault: %s%s (pc %u)", at, cvm_fault_str(r->fault), in, (unsigned)r->pc);
+    else k = snprintf(buf, n, "fault: %s%s at pc %u", cvm_fault_str(r->fault), in, (unsigned)r->pc);
     break;
+  }
   case BOARD_STOP_STEPS:
     k = snprintf(buf, n, "%sstopped: step limit reached after %llu instructions (pc %u)", at,
                  (unsigned long long)r->steps, (unsigned)r->pc);
