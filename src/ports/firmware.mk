@@ -26,7 +26,7 @@ FW_ART    := src/artifact/cvm1_err.c src/artifact/cvm1_open.c src/artifact/cvm1_
 FW_CRYPTO := src/common/sha256.c src/common/sha512.c src/common/sha2_tab.c src/common/ed25519.c
 FW_CORE   := src/ports/hv/hv_mem.c
 FW_LINK   := src/link/link_frame.c src/link/link_msg.c src/link/link_names.c src/common/crc32.c
-FW_BOOT   := $(wildcard src/boot/boot_*.c)
+FW_BOOT   := $(patsubst $(ROOT)/%,%,$(wildcard $(ROOT)/src/boot/boot_*.c))
 FW_HV     := src/ports/hv/hv.c $(FW_VM) $(FW_HOSTCALL) $(FW_ART) $(FW_CRYPTO)
 # The bootloader's and the hypervisor's device duties (src/boot, src/link).
 FW_DEV    := src/ports/hv/hv_boot.c $(FW_BOOT) $(FW_LINK)

@@ -1,6 +1,8 @@
 /*
-** mb_boot.c -- the image at the micro:bit's reset vector: checks that the
-** hypervisor's vector table is plausible and jumps to it.
+** mb_boot.c -- the image at the micro:bit's reset vector. The smoke test
+** keeps the minimal start: it checks that the hypervisor's vector table is
+** plausible and jumps to it (the bootloader proper, src/boot, runs on the
+** MPS2 boards and the STM32G474).
 */
 #include "cm.h"
 #include "mb.h"

@@ -33,5 +33,6 @@ void port_main(void) {
   c.bank_size = MB_BANK_SIZE;
   c.mem = (uint8_t *)vm_mem;
   c.mem_size = VM_MEM_SIZE;
-  cm_semi_exit(hv_sil_run(&c, (const void *)(uintptr_t)(MB_FLASH_BASE + MB_SIL_OFF)));
+  hv_sil_config((const void *)(uintptr_t)(MB_FLASH_BASE + MB_SIL_OFF), &c.policy, &c);
+  cm_semi_exit(hv_run(&c));
 }

@@ -8,7 +8,8 @@ stm32g474_DIR := src/ports/stm32g474
 stm32g474_SRC := $(FW_CM) $(FW_CORE) $(addprefix src/ports/stm32g474/,stm32_clock.c \
                  stm32_gpio.c stm32_usart.c stm32_i2c.c stm32_flash.c stm32_iwdg.c stm32_hal.c)
 stm32g474_IMAGES := cockpit-boot cockpit-hv
-stm32g474_cockpit-boot_SRC := src/ports/stm32g474/stm32_boot.c
+stm32g474_cockpit-boot_SRC := src/ports/stm32g474/stm32_boot.c src/ports/hv/hv.c $(FW_DEV) \
+    $(FW_ART) $(FW_CRYPTO) src/vm/cvm_isa.c
 stm32g474_cockpit-boot_LD := src/ports/stm32g474/boot.ld
-stm32g474_cockpit-hv_SRC := src/ports/stm32g474/stm32_hv.c $(FW_HV)
+stm32g474_cockpit-hv_SRC := src/ports/stm32g474/stm32_hv.c $(FW_HV) $(FW_DEV)
 stm32g474_cockpit-hv_LD := src/ports/stm32g474/hv.ld

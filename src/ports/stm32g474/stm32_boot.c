@@ -1,12 +1,26 @@
 /*
-** stm32_boot.c -- the image at the STM32G474's reset vector. Until the
-** bootloader core (src/boot) is linked in, it checks that the
-** hypervisor's vector table is plausible and jumps to it; without one it
-** blinks the LED fast.
+** stm32_boot.c -- the bootloader image at the STM32G474's reset vector:
+** clocks, console (USART2) for its messages, the link (USART1) for
+** installs, then src/boot's decision (hv_boot_main). The trust store is
+** empty in this build, so unsigned artifacts are accepted (development
+** policy, docs/hardware.md); a product build provisions its keys here.
 */
+#include "hal.h"
+#include "hv.h"
 #include "stm32.h"
 
 #define HV_VECTORS (STM32_FLASH_BASE + 0x4000u)
+
+void hv_port_report(const char *s, uint32_t n) { hal_console_write(s, n); }
+void hv_port_wait_until(uint64_t us) { cm_tick_wait_until(us); }
+void hv_port_service(void) {}
+void hv_port_start_hv(void) { cm_jump(HV_VECTORS); }
+void hv_port_reboot(void) { cm_reset(); }
+int hv_port_link_get(void) { return stm32_usart_get(USART1_BASE); }
+
+void hv_port_link_put(const uint8_t *p, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) stm32_usart_put(USART1_BASE, p[i]);
+}
 
 void port_crash(uint32_t pc, uint32_t exc) {
   (void)pc;
@@ -15,14 +29,13 @@ void port_crash(uint32_t pc, uint32_t exc) {
 }
 
 void port_main(void) {
-  const uint32_t *v = (const uint32_t *)(uintptr_t)HV_VECTORS;
-  uint32_t sp = v[0], pc = v[1] & ~1u;
-  if (sp > 0x20000000u && sp <= 0x20008000u && pc >= HV_VECTORS &&
-      pc < STM32_FLASH_BASE + 0xE000u)
-    cm_jump(HV_VECTORS);
+  stm32_clock_init();
   stm32_gpio_init();
-  for (uint32_t n = 0;; n++) {
-    CM_REG(GPIOC_BASE + GPIO_BSRR) = n & 1u ? 1u << 6 : 1u << 22;
-    for (volatile uint32_t i = 0; i < 200000u; i++) {}
-  }
+  stm32_usart_init(USART2_BASE, 115200u);
+  stm32_usart_init(USART1_BASE, 115200u);
+  cm_tick_start(stm32_sysclk());
+  cvm1_policy pol;
+  cvm1_policy_init(&pol);
+  pol.flags |= CVM1_POL_UNSIGNED_OK;
+  hv_boot_main(&pol, hal_device_id());
 }

@@ -1,9 +1,11 @@
 /*
 ** stm32_hv.c -- the hypervisor image on the STM32G474: clocks, console,
-** link UART, I2C, watchdog, then the guest in bank A (or B) under hv_run.
-** Its report goes to the console; when the guest ends the hypervisor
-** keeps serving the watchdog (a device does not exit).
+** link UART, I2C, watchdog, then the bank the bootloader chose under
+** hv_run, the link served and the trial supervised between slices. Its
+** report goes to the console; when the guest ends the hypervisor keeps
+** serving the link and the watchdog (a device does not exit).
 */
+#include "boot.h"
 #include "hal.h"
 #include "hv.h"
 #include "stm32.h"
@@ -13,15 +15,28 @@
 #define BANK_B_OFF  0x18000u
 #define BANK_SIZE   0x08000u
 #define WATCHDOG_MS 2000u
+#define HEALTH_MS   1000u                    /* trial confirmed after this */
 
 static uint32_t vm_mem[VM_MEM_SIZE / 4u];
 
 void hv_port_report(const char *s, uint32_t n) { hal_console_write(s, n); }
-void hv_port_service(void) { stm32_iwdg_refresh(); }
+void hv_port_start_hv(void) { cm_reset(); }
+void hv_port_reboot(void) { cm_reset(); }
+int hv_port_link_get(void) { return stm32_usart_get(USART1_BASE); }
 
+void hv_port_link_put(const uint8_t *p, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) stm32_usart_put(USART1_BASE, p[i]);
+}
+
+void hv_port_service(void) {
+  stm32_iwdg_refresh();
+  hv_dev_service();
+}
+
+/* Sleep in SysTick periods, serving the link and the watchdog. */
 void hv_port_wait_until(uint64_t us) {
   while (cm_tick_us() < us) {
-    stm32_iwdg_refresh();
+    hv_port_service();
     cm_wfi();
   }
 }
@@ -51,8 +66,15 @@ void port_main(void) {
   c.bank_size = BANK_SIZE;
   c.mem = (uint8_t *)vm_mem;
   c.mem_size = VM_MEM_SIZE;
-  cvm1_policy_init(&c.policy);              /* no keys yet: the bootloader's */
-  c.policy.flags |= CVM1_POL_UNSIGNED_OK;   /* trust store is not wired in */
-  hv_run(&c);
+  cvm1_policy_init(&c.policy);              /* as the bootloader's (stm32_boot.c) */
+  c.policy.flags |= CVM1_POL_UNSIGNED_OK;
+  int bank = hv_dev_init(&c.policy, hal_device_id(), HEALTH_MS);
+  if (bank >= 0) {
+    c.bank[0] = hal_flash_map(BOOT_BANK_OFF(bank));
+    c.bank[1] = 0;
+  }
+  int status = hv_run(&c);
+  hv_dev_stopped(status == HV_STATUS_FAULT);
+  if (status == HV_STATUS_FAULT && bank >= 0) cm_reset();   /* the bootloader decides */
   for (;;) hv_port_wait_until(cm_tick_us() + 1000u);
 }
