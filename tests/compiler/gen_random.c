@@ -68,7 +68,8 @@ static void lvalue_name(void) {
 }
 
 static void element(int d) {
-  switch (rnd(5)) {
+  switch (rnd(6)) {
+    case 5: printf("la["); index_of(16, d); printf("]"); break;
     case 0: printf("a0["); index_of(8, d); printf("]"); break;
     case 1: printf("a1["); index_of(16, d); printf("]"); break;
     case 2: printf("a2["); index_of(8, d); printf("]"); break;
@@ -121,11 +122,27 @@ static void expr(int d) {
       printf(")");
       break;
     case 7:
-      printf("f%u(", rnd(2));
-      expr(d - 2);
-      printf(", ");
-      expr(d - 2);
-      printf(rnd(2) ? ", a0)" : ", b0)");
+      switch (rnd(4)) {
+        case 0: case 1:
+          printf("f%u(", rnd(2));
+          expr(d - 2);
+          printf(", ");
+          expr(d - 2);
+          printf(rnd(2) ? ", a0)" : ", b0)");
+          break;
+        case 2:
+          printf("f2(");
+          expr(d - 2);
+          printf(", ");
+          expr(d - 2);
+          printf(")");
+          break;
+        default:
+          printf("f3(m0, ");
+          expr(d - 2);
+          printf(rnd(2) ? ", la)" : ", a1)");
+          break;
+      }
       break;
     default:
       printf("(");
@@ -315,12 +332,18 @@ int main(int argc, char **argv) {
     printf("  for (int i = 0; i < 8; i++) r = r * 3 + arr[i];\n");
     printf("  return r %s arr[(unsigned)p & 7u];\n}\n\n", f ? "-" : "+");
   }
+  printf("int8_t f2(uint8_t p, int16_t q) { return (int8_t)(p * 3 + q); }\n");
+  printf("unsigned f3(int m[][8], int r, uint8_t v[]) {\n"
+         "  unsigned s = 0;\n"
+         "  for (int k = 0; k < 8; k++) s = s * 7u + (unsigned)m[r & 3][k] + v[k];\n"
+         "  return s;\n}\n\n");
   printf("int main(void) {\n");
+  printf("  uint8_t la[16] = { 3, (uint8_t)g0, 250 };\n");
   nlocals = 0;
   int n = 12 + (int)rnd(12);
   for (int i = 0; i < n; i++) stmt();
   printf("  for (int i = 0; i < 8; i++) mix(a0[i] + a2[i] + b0[i]);\n");
-  printf("  for (int i = 0; i < 16; i++) mix(a1[i]);\n");
+  printf("  for (int i = 0; i < 16; i++) mix(a1[i] + la[i]);\n");
   printf("  for (int i = 0; i < 4; i++) for (int j = 0; j < 8; j++) mix(m0[i][j] + m1[j][i]);\n");
   for (int i = 0; i < nglobals; i++) printf("  mix(g%d);\n", i);
   printf("  printf(\"%%08x\\n\", hash);\n");
