@@ -5,6 +5,9 @@
 #        unsigned, foreign-key and rolled-back artifacts, JSON status
 #   serial  the device on a serial device it did not make (two ptys wired
 #        back to back by nullmodem, the client on the other end)
+#   trial   the hypervisor's trial supervision: a trial not confirmed in
+#        time is reset and reverted, one that faults is rejected and the
+#        previous program runs again, CONFIRM by command
 #   cut  power cuts in the real device process (--cut-power-after) during an
 #        install: after a restart it runs the old or the new program, and a
 #        retried install completes
@@ -83,6 +86,48 @@ cli)
   grep -q "rejected: reverted by command" dev.err || fail "revert not logged"
   grep -q "gpio\|device: boot" dev.err || fail "no boot lines"
   echo "device cli: ok"
+  ;;
+trial)
+  cat > late.s <<'ASM'
+.global n
+.entry setup loop
+.func setup 0
+        RET0
+.end
+.func loop 0
+        LDG     r1, n
+        ADDI    r1, r1, 1
+        STG     r1, n
+        LDI     r0, 100
+        SYS     r0, delay, 1
+        JLTI    r1, 4, ok
+        LDI     r2, 0
+        DIV     r1, r1, r2
+ok:     RET0
+.end
+ASM
+  "$ck" asm late.s -o late.cvm1 --version 3.0.0 --counter 3 --key k.key || fail asm
+  start --health-ms 0 --trial-ms 500
+  fl old.cvm1 > out || fail "install: $(cat out)"
+  sleep 1.2
+  fl --status | grep -q "^A     rejected .*(trial ended without confirmation" || fail "no watchdog revert: $(fl --status)"
+  fl --status | grep -q "running: nothing" || fail "something runs"
+  fl old.cvm1 --confirm > out || fail "reinstall: $(cat out)"
+  grep -q "installed in bank B; running, confirmed" out || fail "confirm by command: $(cat out)"
+  stop
+  start --health-ms 1000
+  fl late.cvm1 > out || fail "late: $(cat out)"
+  grep -q "installed in bank A; running on trial" out || fail "late not on trial: $(cat out)"
+  sleep 1
+  fl --status > st || fail status
+  grep -q "^B\*    confirmed  1.0.0" st || fail "not back on old: $(cat st)"
+  grep -q "^A     rejected .*(the program faulted on trial)" st || fail "fault not recorded: $(cat st)"
+  stop
+  grep -q "trial not confirmed within 500 ms: watchdog reset" dev.err || fail "watchdog not logged"
+  grep -q "trial confirmed by command" dev.err || fail "confirm not logged"
+  grep -q "program: fault: division by zero" dev.err || fail "fault not logged"
+  grep -q "trial rejected: the program faulted; resetting" dev.err || fail "reject not logged"
+  echo "device trial: ok"
   ;;
 serial)
   "$nm" ttyA ttyB 60 & nmpid=$!
