@@ -127,6 +127,15 @@ bad_callgrind)
   want "$tmp/out" "^benchmark +instructions  host per VM$"
   want "$tmp/out" "^alpha +[0-9]+ +[0-9]+\.[0-9]$"
   ;;
+profile_fault)
+  # the fault line (the board's), then exactly the profile of 4 instructions
+  "$ck" run "$here/progs/fault.s" --profile >"$tmp/out" 2>"$tmp/err"
+  status 70 $?
+  [ -s "$tmp/out" ] && { echo "stdout not empty"; fail=1; }
+  head -n 1 "$tmp/err" | grep -Eq "^fault\.c:3: fault: division by zero" || { echo "no fault line first"; fail=1; }
+  tail -n +2 "$tmp/err" >"$tmp/prof"
+  cmp -s "$here/progs/fault.profile" "$tmp/prof" || { diff "$here/progs/fault.profile" "$tmp/prof"; fail=1; }
+  ;;
 empty_dir)
   mkdir "$tmp/empty"
   run --dir "$tmp/empty"

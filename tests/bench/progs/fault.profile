@@ -1,4 +1,3 @@
-fault.c:3: fault: division by zero (pc 3)
 profile: 4 instructions executed
 functions:
     instructions   share  function
