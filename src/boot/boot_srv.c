@@ -14,7 +14,7 @@ void boot_srv_init(boot_srv *s, boot_dev *d, boot_out_fn out, void *ctx) {
   link_rx_init(&s->rx);
 }
 
-static void send(boot_srv *s, uint8_t cmd, uint32_t seq, link_st st, uint32_t n) {
+static void answer(boot_srv *s, uint8_t cmd, uint32_t seq, link_st st, uint32_t n) {
   s->resp[0] = (uint8_t)(cmd | LINK_RESP_BIT);
   link_put16(s->resp + 1, seq);
   s->resp[3] = (uint8_t)st;
@@ -25,7 +25,7 @@ static void send(boot_srv *s, uint8_t cmd, uint32_t seq, link_st st, uint32_t n)
 
 static void nak(boot_srv *s, uint8_t cmd, uint32_t seq, link_st st, uint32_t detail) {
   link_put32(s->resp + LINK_RESP_HDR, detail);
-  send(s, cmd, seq, st, 4);
+  answer(s, cmd, seq, st, 4);
 }
 
 void boot_srv_message(boot_srv *s, const uint8_t *msg, uint32_t len) {
@@ -91,7 +91,7 @@ void boot_srv_message(boot_srv *s, const uint8_t *msg, uint32_t len) {
     break;
   }
   if (st != LINK_ST_OK) nak(s, cmd, seq, st, detail);
-  else send(s, cmd, seq, LINK_ST_OK, rn);
+  else answer(s, cmd, seq, LINK_ST_OK, rn);
 }
 
 void boot_srv_input(boot_srv *s, const uint8_t *p, uint32_t n) {
