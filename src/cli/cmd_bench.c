@@ -35,7 +35,7 @@ extern char **environ;
 
 #define BENCH_MAX     64      /* benchmarks in one directory */
 #define BENCH_NAME    48
-#define BENCH_OUT     256     /* checksum output kept for comparison */
+#define BENCH_OUT     256     /* output compared: the first BENCH_OUT - 1 bytes */
 #define NOPS          ((uint32_t)CVM_OP__COUNT)
 
 static const char usage[] =
