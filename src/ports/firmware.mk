@@ -37,7 +37,8 @@ FW_INCLUDES := -I$(ROOT)/isa -I$(ROOT)/src/vm -I$(ROOT)/src/hal -I$(ROOT)/src/co
                -I$(ROOT)/src/artifact -I$(ROOT)/src/boot -I$(ROOT)/src/link \
                -I$(ROOT)/src/ports/hv -I$(ROOT)/src/ports/cortex-m
 FW_CFLAGS := -std=c11 -Os -g -ffreestanding -fno-strict-aliasing -Wall -Wextra -Werror \
-             -ffunction-sections -fdata-sections -fno-common -DCVM_TINY
+             -ffunction-sections -fdata-sections -fno-common -fno-delete-null-pointer-checks \
+             -DCVM_TINY
 FW_LDFLAGS := -nostdlib -nostartfiles -Wl,--gc-sections -Wl,--no-warn-rwx-segments
 
 # V=1 shows the commands.
@@ -45,7 +46,9 @@ Q := $(if $(V),,@)
 
 FW_BOARDS :=
 include $(wildcard $(ROOT)/src/ports/*/port.mk)
-BOARDS ?= $(FW_BOARDS)
+# Boards whose compiler is missing are left out, with a note.
+FW_HAVE = $(shell command -v $($(1)_CC) 2>/dev/null)
+BOARDS ?= $(foreach b,$(FW_BOARDS),$(if $(call FW_HAVE,$(b)),$(b),$(info firmware.mk: no $($(b)_CC): $(b) left out)))
 
 .PHONY: all
 all: $(foreach b,$(BOARDS),$(foreach i,$($(b)_IMAGES),$(O)/$(b)/$(i).elf) \

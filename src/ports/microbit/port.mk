@@ -5,7 +5,8 @@ FW_BOARDS += microbit
 microbit_CC := arm-none-eabi-gcc
 microbit_CPU := -mcpu=cortex-m0 -mthumb
 microbit_DIR := src/ports/microbit
-microbit_SRC := $(FW_CM) $(FW_CORE) src/ports/hv/hv_sil.c src/ports/microbit/mb_hal.c \
+microbit_SRC := $(FW_CM) $(FW_CORE) src/ports/hv/hv_sil.c src/ports/hv/hv_model.c \
+                src/ports/microbit/mb_hal.c \
                 src/ports/microbit/mb_flash.c
 microbit_IMAGES := cockpit-boot cockpit-hv
 microbit_cockpit-boot_SRC := src/ports/microbit/mb_boot.c

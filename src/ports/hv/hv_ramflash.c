@@ -1,24 +1,29 @@
 /*
-** mps2_flash.c -- hal_flash_* on the emulated part: SSRAM1 holds the
-** 128 KB "flash" and these functions keep the STM32G474's rules (hal.h):
-** 2 KB pages erase to 0xFF, programming writes erased double-words only.
+** hv_ramflash.c -- hal_flash_* for emulated boards whose "flash" is RAM
+** (the MPS2's SSRAM1, the RISC-V virt board's DRAM): 128 KB at
+** HV_RAMFLASH_BASE (set by the port's build) with the STM32G474's rules
+** (hal.h): 2 KB pages erase to 0xFF, programming writes erased
+** double-words only.
 */
 #include <stdbool.h>
 
 #include "hal.h"
-#include "mps2.h"
 
-#define FLASH ((uint8_t *)(uintptr_t)MPS2_FLASH_BASE)
+#ifndef HV_RAMFLASH_BASE
+#error "HV_RAMFLASH_BASE: where the port's flash starts"
+#endif
+#define FLASH_SIZE 0x20000u
+#define FLASH ((uint8_t *)(uintptr_t)(HV_RAMFLASH_BASE))
 
 static bool in_range(uint32_t off, uint32_t len) {
-  return off <= MPS2_FLASH_SIZE && len <= MPS2_FLASH_SIZE - off;
+  return off <= FLASH_SIZE && len <= FLASH_SIZE - off;
 }
 
-uint32_t hal_flash_size(void) { return MPS2_FLASH_SIZE; }
+uint32_t hal_flash_size(void) { return FLASH_SIZE; }
 
 int hal_flash_erase_page(uint32_t page) {
-  if (page >= MPS2_FLASH_SIZE / HAL_FLASH_PAGE) return HAL_ERANGE;
-  volatile uint32_t *p = (volatile uint32_t *)(uintptr_t)(MPS2_FLASH_BASE + page * HAL_FLASH_PAGE);
+  if (page >= FLASH_SIZE / HAL_FLASH_PAGE) return HAL_ERANGE;
+  volatile uint32_t *p = (volatile uint32_t *)(uintptr_t)(HV_RAMFLASH_BASE + page * HAL_FLASH_PAGE);
   for (uint32_t i = 0; i < HAL_FLASH_PAGE / 4u; i++) p[i] = 0xFFFFFFFFu;
   return HAL_OK;
 }
@@ -45,5 +50,5 @@ int hal_flash_read(uint32_t offset, void *buf, uint32_t len) {
 }
 
 const uint8_t *hal_flash_map(uint32_t offset) {
-  return offset < MPS2_FLASH_SIZE ? FLASH + offset : (const uint8_t *)0;
+  return offset < FLASH_SIZE ? FLASH + offset : (const uint8_t *)0;
 }
