@@ -27,14 +27,17 @@ void cm_tick_start(uint32_t hz) {
 
 uint64_t cm_tick_us(void) {
   uint32_t lo, hi, val;
+  bool wrapped;
   do {
     hi = tick_hi;
     lo = tick_lo;
     val = CM_REG(CM_SYST_CVR);
+    /* Reloaded, but the interrupt not taken yet: that millisecond is over. */
+    wrapped = (CM_REG(CM_SCB_ICSR) & (1u << 26)) && val > tick_reload / 2u;
   } while (lo != tick_lo || hi != tick_hi);
   uint32_t sub = (tick_reload - val) / tick_per_us;
   if (sub > 999u) sub = 999u;
-  return ((uint64_t)hi << 32 | lo) * 1000u + sub;
+  return (((uint64_t)hi << 32 | lo) + (wrapped ? 1u : 0u)) * 1000u + sub;
 }
 
 void cm_tick_wait_until(uint64_t us) {
