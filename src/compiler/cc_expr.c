@@ -384,9 +384,26 @@ bool cc_hc_visible(const cc_state *cs, const cc_name *n) {
 }
 
 cc_str *cc_string(cc_state *cs, const char *b, uint32_t n) {
-  for (cc_str *s = cs->strs; s; s = s->next)
-    if (s->n == n + 1 && memcmp(s->b, b, n) == 0) return s;
+  uint32_t h = 2166136261u;
+  for (uint32_t i = 0; i < n; i++) h = (h ^ (uint8_t)b[i]) * 16777619u;
+  if (cs->nstrs * 2 >= cs->strhash_cap) {            /* grow the table */
+    uint32_t ncap = cs->strhash_cap ? cs->strhash_cap * 2 : 256;
+    cc_str **t = cc_alloc(cs, ncap * sizeof *t);
+    for (cc_str *s = cs->strs; s; s = s->next) {
+      s->hnext = t[s->hash & (ncap - 1)];
+      t[s->hash & (ncap - 1)] = s;
+    }
+    cs->strhash = t;
+    cs->strhash_cap = ncap;
+  }
+  cc_str **bucket = &cs->strhash[h & (cs->strhash_cap - 1)];
+  for (cc_str *s = *bucket; s; s = s->hnext)
+    if (s->hash == h && s->n == n + 1 && memcmp(s->b, b, n) == 0) return s;
   cc_str *s = cc_alloc(cs, sizeof *s);
+  s->hash = h;
+  s->hnext = *bucket;
+  *bucket = s;
+  cs->nstrs++;
   uint8_t *p = cc_alloc(cs, n + 1);
   memcpy(p, b, n);
   s->b = p;
@@ -882,16 +899,22 @@ static cc_node *mklogic(cc_state *cs, int op, cc_node *a, cc_node *b, const cc_t
   return n;
 }
 
+/* Each operator of a chain a + b + c ... deepens the (left-leaning) tree,
+** so the chain counts against the nesting limit too. */
 static cc_node *binary(cc_state *cs, int minprec) {
   cc_node *l = unary(cs);
+  int chain = 0;
   for (;;) {
     const cc_tok *t = cc_peek(cs, 0);
     int op, p = binprec(t->k, &op);
-    if (p == 0 || p < minprec) return l;
+    if (p == 0 || p < minprec) {
+      cs->nest -= chain;
+      return l;
+    }
     cc_next(cs);
     enter(cs, t);
+    chain++;
     cc_node *r = binary(cs, p + 1);
-    cs->nest--;
     if (op == E_LAND || op == E_LOR) l = mklogic(cs, op, l, r, t);
     else l = mkbin(cs, op, l, r, t->line, t->col);
   }
@@ -997,8 +1020,11 @@ cc_node *cc_assign_expr(cc_state *cs) {
 
 cc_node *cc_expr(cc_state *cs) {
   cc_node *e = cc_assign_expr(cs);
+  int chain = 0;
   while (cc_peek(cs, 0)->k == TK_COMMA) {
     const cc_tok *t = cc_next(cs);
+    enter(cs, t);
+    chain++;
     cc_node *r = cc_assign_expr(cs);
     if (!has_effects(e)) {
       e = r;                      /* value of the left side is discarded */
@@ -1012,6 +1038,7 @@ cc_node *cc_expr(cc_state *cs) {
     n->ty.cnst = 0;
     e = n;
   }
+  cs->nest -= chain;
   return e;
 }
 

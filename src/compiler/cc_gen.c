@@ -50,15 +50,37 @@ void cc_free_reg(cc_gen *g, int r) {
 
 /* ---- array table and read-only data ------------------------------------ */
 
+static uint32_t arr_hash(uint32_t base, uint32_t count, uint32_t esize, int space,
+                         uint32_t inner) {
+  uint32_t h = base * 2654435761u;
+  h = (h ^ count) * 2246822519u;
+  h = (h ^ (esize | (uint32_t)space << 8 | inner << 16)) * 3266489917u;
+  return h ^ (h >> 15);
+}
+
 int cc_array_entry(cc_state *cs, uint32_t base, uint32_t count, uint32_t esize, int space,
                    uint32_t inner) {
-  for (uint32_t i = 0; i < cs->arrays.n; i++) {
-    cc_arr *a = &CC_VAT(&cs->arrays, cc_arr, i);
+  if (cs->arrays.n * 2 >= cs->arrhash_cap) {           /* grow and rehash */
+    uint32_t ncap = cs->arrhash_cap ? cs->arrhash_cap * 2 : 256;
+    int32_t *t = cc_alloc(cs, ncap * sizeof *t);
+    for (uint32_t i = 0; i < cs->arrays.n; i++) {
+      cc_arr *a = &CC_VAT(&cs->arrays, cc_arr, i);
+      uint32_t j = arr_hash(a->base, a->count, a->esize, a->space, a->inner) & (ncap - 1);
+      while (t[j]) j = (j + 1) & (ncap - 1);
+      t[j] = (int32_t)i + 1;
+    }
+    cs->arrhash = t;
+    cs->arrhash_cap = ncap;
+  }
+  uint32_t j = arr_hash(base, count, esize, space, inner) & (cs->arrhash_cap - 1);
+  for (; cs->arrhash[j]; j = (j + 1) & (cs->arrhash_cap - 1)) {
+    cc_arr *a = &CC_VAT(&cs->arrays, cc_arr, cs->arrhash[j] - 1);
     if (a->base == base && a->count == count && a->esize == esize && a->space == space &&
         a->inner == inner)
-      return (int)i;
+      return cs->arrhash[j] - 1;
   }
   if (cs->arrays.n >= 0xFFFF) cc_fatal(cs, "program has too many arrays and strings");
+  cs->arrhash[j] = (int32_t)cs->arrays.n + 1;
   cc_arr *a = cc_vpush(cs, &cs->arrays);
   a->base = base;
   a->count = count;

@@ -69,12 +69,25 @@ static uint32_t data_image(cc_state *cs) {
   return (n + 3) & ~3u;
 }
 
-/* Mark functions reachable from f through its calls. */
-static void reach(cc_func **byid, cc_func *f) {
+/* Mark functions reachable from f through its calls (iteratively: call
+** chains may be deeper than the C stack). */
+static void reach(cc_state *cs, cc_func **byid, cc_func *f) {
   if (f->reach) return;
+  cc_func **stack = cc_alloc(cs, ((size_t)cs->nfuncs + 1) * sizeof *stack);
+  uint32_t top = 0;
   f->reach = 1;
-  for (uint32_t i = 0; i < f->nins; i++)
-    if (f->ins[i].op == CVM_OP_CALL) reach(byid, byid[f->ins[i].k]);
+  stack[top++] = f;
+  while (top > 0) {
+    cc_func *g = stack[--top];
+    for (uint32_t i = 0; i < g->nins; i++) {
+      if (g->ins[i].op != CVM_OP_CALL) continue;
+      cc_func *h = byid[g->ins[i].k];
+      if (!h->reach) {
+        h->reach = 1;
+        stack[top++] = h;
+      }
+    }
+  }
 }
 
 static cc_func *entry_fn(cc_state *cs, const char *name) {
@@ -82,41 +95,65 @@ static cc_func *entry_fn(cc_state *cs, const char *name) {
   return n->sym && n->sym->kind == SYM_FUNC && n->sym->fn->defined ? n->sym->fn : NULL;
 }
 
-/* Stack need and call depth over the call graph, as cvm_verify computes
-** them. Returns false when the graph has a cycle (recursion). */
+/* Stack need and call depth over the call graph from the entry points,
+** as cvm_verify computes them: need(f) = max(slots(f), A + need(g) for
+** each call of g at window A) + arrays(f); depth(f) = 1 + max depth(g).
+** A depth-first walk in post order (iterative: chains may be deep).
+** Returns false when a cycle (recursion) is reachable. */
 static bool stack_bound(cc_state *cs, cc_func **fl, uint32_t nf, const int *funcmap,
                         cc_func **roots, uint32_t *max_stack, uint32_t *max_depth) {
   uint64_t *need = cc_alloc(cs, (nf ? nf : 1) * sizeof *need);
   uint64_t *depth = cc_alloc(cs, (nf ? nf : 1) * sizeof *depth);
+  uint8_t *state = cc_alloc(cs, nf ? nf : 1);          /* 0 new, 1 open, 2 done */
+  uint32_t *stk = cc_alloc(cs, ((size_t)nf + 1) * sizeof *stk);
+  uint32_t *pos = cc_alloc(cs, ((size_t)nf + 1) * sizeof *pos);   /* next ins */
   bool cyc = false;
-  for (uint32_t pass = 0;; pass++) {
-    bool changed = false;
-    for (uint32_t i = 0; i < nf; i++) {
-      cc_func *f = fl[i];
-      uint64_t nd = f->nslots * 4u, dp = 1;
+  *max_stack = 0;
+  *max_depth = 0;
+  for (int r = 0; r < 2; r++) {
+    if (!roots[r]) continue;
+    uint32_t top = 0, root = (uint32_t)roots[r]->index;
+    if (state[root] == 0) {
+      state[root] = 1;
+      stk[top] = root;
+      pos[top++] = 0;
+    }
+    while (top > 0) {
+      uint32_t fi = stk[top - 1];
+      cc_func *f = fl[fi];
+      bool pushed = false;
+      while (pos[top - 1] < f->nins) {
+        cc_ins *in = &f->ins[pos[top - 1]++];
+        if (in->op != CVM_OP_CALL) continue;
+        uint32_t g = (uint32_t)funcmap[in->k];
+        if (state[g] == 1) { cyc = true; continue; }
+        if (state[g] == 0) {
+          state[g] = 1;
+          stk[top] = g;
+          pos[top++] = 0;
+          pushed = true;
+          break;
+        }
+      }
+      if (pushed) continue;
+      uint64_t nd = f->nslots * 4u, dp = 1;       /* all callees are done */
       for (uint32_t j = 0; j < f->nins; j++) {
         cc_ins *in = &f->ins[j];
         if (in->op != CVM_OP_CALL) continue;
         uint32_t g = (uint32_t)funcmap[in->k];
+        if (state[g] != 2) continue;                /* a cycle: bounded elsewhere */
         uint64_t n = (uint64_t)in->a * 4 + need[g];
         if (n > nd) nd = n;
         if (depth[g] + 1 > dp) dp = depth[g] + 1;
       }
       nd += f->arrbytes;
-      if (nd > 0xFFFFFFFFu) nd = 0xFFFFFFFFu;
-      if (dp > 0xFFFFFFFFu) dp = 0xFFFFFFFFu;
-      if (nd != need[i] || dp != depth[i]) { need[i] = nd; depth[i] = dp; changed = true; }
+      need[fi] = nd > 0xFFFFFFFFu ? 0xFFFFFFFFu : nd;
+      depth[fi] = dp;
+      state[fi] = 2;
+      top--;
     }
-    if (!changed) break;
-    if (pass > nf) { cyc = true; break; }
-  }
-  *max_stack = 0;
-  *max_depth = 0;
-  for (int r = 0; r < 2; r++) {
-    if (!roots[r]) continue;
-    uint32_t i = (uint32_t)roots[r]->index;
-    if (need[i] > *max_stack) *max_stack = (uint32_t)need[i];
-    if (depth[i] - 1 > *max_depth) *max_depth = (uint32_t)(depth[i] - 1);
+    if (need[root] > *max_stack) *max_stack = (uint32_t)need[root];
+    if (depth[root] - 1 > *max_depth) *max_depth = (uint32_t)(depth[root] - 1);
   }
   return !cyc;
 }
@@ -148,9 +185,9 @@ static void build(cc_program *p) {
   /* functions in the table: those the entry points reach (all, at -O0) */
   cc_func *fm = entry_fn(cs, "main"), *fs = NULL, *flp = NULL;
   if (!fm) { fs = entry_fn(cs, "setup"); flp = entry_fn(cs, "loop"); }
-  if (fm) reach(byid, fm);
-  if (fs) reach(byid, fs);
-  if (flp) reach(byid, flp);
+  if (fm) reach(cs, byid, fm);
+  if (fs) reach(cs, byid, fs);
+  if (flp) reach(cs, byid, flp);
   uint32_t nf = 0;
   int *funcmap = cc_alloc(cs, (cs->nfuncs ? (size_t)cs->nfuncs : 1) * sizeof *funcmap);
   for (cc_func *f = cs->funcs; f; f = f->next)

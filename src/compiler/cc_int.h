@@ -23,7 +23,7 @@
 /* ---- limits ------------------------------------------------------------ */
 #define CC_MAX_SOURCE   (4u << 20)   /* bytes of source text */
 #define CC_MAX_TOKENS   (1u << 20)   /* tokens after macro expansion */
-#define CC_MAX_NEST     200          /* nesting of expressions/statements */
+#define CC_MAX_NEST     1000         /* depth of expression trees and statements */
 #define CC_MAX_ERRORS   20           /* then stop */
 #define CC_MAX_ARENA    (512u << 20) /* bytes the compiler may allocate */
 #define CC_MAX_SLOTS    255          /* register slots per frame (u8 nslots) */
@@ -200,7 +200,9 @@ struct cc_str {
   int ro_entry;            /* array entry in read-only data, or -1 */
   int ram_entry;           /* array entry of a RAM copy, or -1 */
   uint32_t ram_off;        /* RAM copy: byte offset in globals */
-  cc_str *next;
+  uint32_t hash;
+  cc_str *next;            /* all literals */
+  cc_str *hnext;           /* hash chain */
 };
 
 /* ---- symbols ----------------------------------------------------------- */
@@ -318,6 +320,10 @@ struct cc_state {
   int loopdepth, switchdepth;
   cc_node *curswitch;
   cc_str *strs;
+  cc_str **strhash;        /* string literals by content */
+  uint32_t strhash_cap, nstrs;
+  int32_t *arrhash;        /* array entries by fields (index + 1, 0 empty) */
+  uint32_t arrhash_cap;
 
   /* layout and output */
   cc_vec arrays;           /* cc_arr */

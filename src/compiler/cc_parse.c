@@ -10,6 +10,7 @@
 **   S_SWITCH a (value), b (body), cases/dflt
 **   S_CASE val, a (labelled statement)   S_DEFAULT a   S_RETURN a
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cc_int.h"
@@ -666,6 +667,26 @@ static bool decl_start(cc_state *cs) {
   return false;
 }
 
+static int case_order(const void *x, const void *y) {
+  const cc_node *a = *(cc_node *const *)x, *b = *(cc_node *const *)y;
+  if (a->val != b->val) return a->val < b->val ? -1 : 1;
+  if (a->line != b->line) return a->line < b->line ? -1 : 1;
+  return a->col < b->col ? -1 : a->col > b->col;
+}
+
+/* Report each case value used twice, at the later use. */
+static void check_duplicates(cc_state *cs, cc_node *sw) {
+  if (sw->ncases < 2) return;
+  cc_node **v = cc_alloc(cs, sw->ncases * sizeof *v);
+  memcpy(v, sw->cases, sw->ncases * sizeof *v);
+  qsort(v, sw->ncases, sizeof *v, case_order);
+  for (uint32_t i = 1; i < sw->ncases; i++) {
+    if (v[i]->val != v[i - 1]->val) continue;
+    cc_error(cs, v[i]->line, v[i]->col, "duplicate case value '%d'", (int)v[i]->val);
+    cc_note(cs, v[i - 1]->line, v[i - 1]->col, "previously used here");
+  }
+}
+
 static cc_node *block(cc_state *cs, bool own_scope) {
   const cc_tok *lb = cc_next(cs);     /* '{' */
   cc_node *n = cc_new(cs, S_BLOCK, lb);
@@ -777,6 +798,7 @@ static cc_node *stmt(cc_state *cs) {
       n->b = stmt(cs);
       n->cases = cases.v;
       n->ncases = cases.n;
+      check_duplicates(cs, n);
       cs->switchdepth--;
       cs->curswitch = outer;
       break;
@@ -794,15 +816,7 @@ static cc_node *stmt(cc_state *cs) {
         v = cc_ty_norm(sw->a->ty.k, (uint32_t)v);
         n->val = v;
         cc_vec *cases = (cc_vec *)(void *)sw->cases;
-        for (uint32_t i = 0; i < cases->n; i++) {
-          cc_node *c = CC_VAT(cases, cc_node *, i);
-          if (c->val == v) {
-            cc_error(cs, t->line, t->col, "duplicate case value '%d'", (int)v);
-            cc_note(cs, c->line, c->col, "previously used here");
-            break;
-          }
-        }
-        *(cc_node **)cc_vpush(cs, cases) = n;
+        *(cc_node **)cc_vpush(cs, cases) = n;      /* duplicates: at the switch's end */
       }
       if (cc_peek(cs, 0)->k == TK_RBRACE) {
         const cc_tok *r = cc_peek(cs, 0);

@@ -209,6 +209,33 @@ static void generated(void) {
   sadd(&s, "int x = A29;\nint main(void) { return 0; }\n");
   expect_in("macro bomb", s.p, s.n, 0, "fatal error: too many tokens");
   s.n = 0;
+  /* a left-leaning chain of 100000 operators: no deep recursion */
+  sadd(&s, "int main(void) {\n  int x = 1;\n  return x");
+  for (int i = 0; i < 100000; i++) sadd(&s, " + x");
+  sadd(&s, ";\n}\n");
+  expect_in("long operator chain", s.p, s.n, 0, "error: expression nested too deeply");
+  s.n = 0;
+  sadd(&s, "int main(void) {\n  int x = 1;\n  return x");
+  for (int i = 0; i < 800; i++) sadd(&s, " + x");
+  sadd(&s, ";\n}\n");
+  expect_in("800-term sum", s.p, s.n, 1, NULL);
+  s.n = 0;
+  /* many literals, cases and functions: no quadratic work */
+  sadd(&s, "#include <stdio.h>\nint main(void) {\n");
+  for (int i = 0; i < 30000; i++) sadd(&s, "  printf(\"s%d\\n\");\n", i);
+  sadd(&s, "  return 0;\n}\n");
+  expect_in("30000 strings", s.p, s.n, 1, NULL);
+  s.n = 0;
+  sadd(&s, "int main(void) {\n  int x = 0;\n  switch (x) {\n");
+  for (int i = 0; i < 20000; i++) sadd(&s, "    case %d: x++; break;\n", i * 3);
+  sadd(&s, "  }\n  return x;\n}\n");
+  expect_in("20000 cases", s.p, s.n, 1, NULL);
+  s.n = 0;
+  for (int i = 0; i < 20000; i++) sadd(&s, "int f%d(int x);\n", i);
+  for (int i = 0; i < 19999; i++) sadd(&s, "int f%d(int x) { return f%d(x) + 1; }\n", i, i + 1);
+  sadd(&s, "int f19999(int x) { return x; }\nint main(void) { return f0(1); }\n");
+  expect_in("20000-deep call chain", s.p, s.n, 1, NULL);
+  s.n = 0;
   /* NUL bytes and binary junk */
   static const char junk[] = "int main(void) { return 0; }\0\x01\xff";
   expect_in("binary junk", junk, sizeof junk - 1, 0, "error: stray");
