@@ -70,6 +70,27 @@ PROG
 expect host_timeout 75 "" "host time limit of 2 s" -- forever.c --timeout 2
 expect max_ms 75 "" "time limit reached" -- forever.c --max-ms 20
 
+# The I2C bus is real on the emulated board: QEMU's TMP105 at 0x48 answers
+# (configuration 0, 0.0 degC), an absent address does not.
+cat > i2c.c <<'PROG'
+#include <cockpit.h>
+#include <stdio.h>
+int main(void) {
+  uint8_t reg[1] = { 1 };
+  uint8_t buf[2] = { 0xAA, 0xAA };
+  int r = i2c_write_read(0x48, reg, 1, buf, 1);
+  printf("config r=%d %02x\n", r, buf[0]);
+  reg[0] = 0;
+  r = i2c_write_read(0x48, reg, 1, buf, 2);
+  printf("temp r=%d %02x %02x\n", r, buf[0], buf[1]);
+  printf("absent %d\n", i2c_write(0x21, reg, 1));
+  return 0;
+}
+PROG
+expect i2c_tmp105 0 "temp r=0 00 00" "" -- i2c.c
+grep -q "config r=0 00" i2c_tmp105.out && grep -q "absent -2" i2c_tmp105.out &&
+  echo "ok: i2c_ack_nack" || { echo "FAIL: i2c_ack_nack"; cat i2c_tmp105.out; fails=$((fails + 1)); }
+
 # Usage and set-up errors.
 expect no_program 2 "" "no program" --
 expect button 2 "" "simulated-board options" -- "$prog" --button 1:2

@@ -30,7 +30,7 @@
 #define MPS2_UART0      0x40004000u   /* CMSDK APB UART0: console, QEMU serial 0 */
 #define MPS2_UART1      0x40005000u   /* UART1: the link, QEMU serial 1 */
 #define MPS2_FPGAIO     0x40028000u
-#define MPS2_SBCON      0x40029000u   /* SBCon two-wire interface, shield bus 0 */
+#define MPS2_SBCON      0x4002A000u   /* SBCon two-wire interface, shield bus 1 */
 #endif
 
 /* Flash of the emulated part (offsets as hal_flash_*) */

@@ -1,7 +1,8 @@
 /*
 ** mps2_i2c.c -- the I2C controller of hal.h, bit-banged on the MPS2's
-** SBCon two-wire interface (shield bus 0): open-drain lines through
-** set/clear registers, SDA read back. Absent devices do not acknowledge.
+** SBCon two-wire interface (shield bus 1, where `cockpit sil` attaches
+** QEMU's TMP105 sensor at 0x48): open-drain lines through set/clear
+** registers, SDA read back. Absent devices do not acknowledge.
 */
 #include "cm.h"
 #include "hal.h"

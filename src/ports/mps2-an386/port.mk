@@ -25,14 +25,17 @@ $(1)_cockpit-hv_SRC := src/ports/mps2-an386/mps2_hv.c $$(FW_HV) $$(FW_DEV)
 $(1)_cockpit-hv_LD := src/ports/mps2-an386/$(4)hv.ld
 $(1)_SIL := machine=$(1) $$(MPS2_SIL) $(5)
 endef
-$(eval $(call mps2_board,mps2-an386,-mcpu=cortex-m4,,,,0x0))
+# The M3/M4/M7 boards get QEMU's TMP105 temperature sensor (registers as
+# the TMP102's) at 0x48 on the shield I2C bus the HAL drives.
+MPS2_TMP := arg=-device arg=tmp105,address=0x48
+$(eval $(call mps2_board,mps2-an386,-mcpu=cortex-m4,,,$(MPS2_TMP),0x0))
 # The measuring firmware (mps2_bench.c): `cockpit sil --hv` puts it in the
 # hypervisor's place (tests/sil/bench).
 mps2-an386_IMAGES += cockpit-bench
 mps2-an386_cockpit-bench_SRC := src/ports/mps2-an386/mps2_bench.c src/vm/cvm_debug.c \
     tests/sil/bench/fletcher32.c $(FW_HV)
 mps2-an386_cockpit-bench_LD := src/ports/mps2-an386/hv.ld
-$(eval $(call mps2_board,mps2-an385,-mcpu=cortex-m3,,,,0x0))
-$(eval $(call mps2_board,mps2-an500,-mcpu=cortex-m7,,,,0x0))
+$(eval $(call mps2_board,mps2-an385,-mcpu=cortex-m3,,,$(MPS2_TMP),0x0))
+$(eval $(call mps2_board,mps2-an500,-mcpu=cortex-m7,,,$(MPS2_TMP),0x0))
 $(eval $(call mps2_board,mps2-an505,-mcpu=cortex-m33,-DMPS2_AN505,an505_,load=0x10000000,0x10000000))
 $(O)/mps2-an386/obj/tests/sil/bench/fletcher32.o: mps2-an386_DEFS += -DCOCKPIT_NATIVE
