@@ -24,7 +24,7 @@ PROG
   "$cockpit" build v$v.c --version $v.0.0 --counter $v -o v$v.cvm1 >/dev/null || exit 1
 done
 
-"$cockpit" sil --firmware "$fw" --empty --link "$work/link" --realtime --max-ms 4000 \
+"$cockpit" sil --firmware "$fw" --empty --link "$work/link" --realtime --max-ms 6000 \
   --timeout 60 >sil.out 2>sil.err &
 sil=$!
 for _ in $(seq 50); do [ -e link ] && break; sleep 0.1; done
