@@ -170,6 +170,7 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   VMCASE(ZEXT8)  R[A] = R[B] & 0xFFu; NEXT;
   VMCASE(SEXT16) R[A] = (uint32_t)(int32_t)(int16_t)(uint16_t)R[B]; NEXT;
   VMCASE(ZEXT16) R[A] = R[B] & 0xFFFFu; NEXT;
+  VMCASE(MLA)    R[A] += R[B] * R[C]; NEXT;
 
   /* ---- comparisons ---- */
   VMCASE(EQ)     R[A] = R[B] == R[C]; NEXT;
@@ -249,6 +250,18 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
     NEXT;
   }
   VMCASE(CHK)    if (R[A] >= BX) FAULT(OOB); NEXT;
+  VMCASE(INCLT) {
+    uint32_t v = R[A] + 1u;
+    R[A] = v;
+    if (S32(v) < S32(R[B])) JUMP(pc + CVM_I_SC(i));
+    NEXT;
+  }
+  VMCASE(INCLTI) {
+    uint32_t v = R[A] + 1u;
+    R[A] = v;
+    if (S32(v) < CVM_I_SB(i)) JUMP(pc + CVM_I_SC(i));
+    NEXT;
+  }
 
   /* ---- arrays: static entries ---- */
 #define LD_STATIC(name, basexpr, load)                                    \

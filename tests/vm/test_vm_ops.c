@@ -263,6 +263,64 @@ static void test_branches(void) {
   CHECK(run(&f) == 5050, "loop sum");
 }
 
+/* Superinstructions: each must equal its expansion. */
+static void test_superinstructions(void) {
+  for (size_t x = 0; x < NV; x++)
+    for (size_t y = 0; y < NV; y++) {
+      /* MLA: R[A] += R[B] * R[C] */
+      tprog *t = &T;
+      tp_init(t);
+      tp_func(t, 0, 4, 0);
+      tp_ldk(t, 0, vals[x]);
+      tp_ldk(t, 1, vals[y]);
+      tp_ldk(t, 2, vals[(x + y) % NV]);
+      ABC(MLA, 0, 1, 2);
+      ABC(RET, 0, 0, 0);
+      int f;
+      uint32_t want = vals[x] + vals[y] * vals[(x + y) % NV];
+      CHECK((uint32_t)run(&f) == want && f == OKAY, "MLA %#x %#x", vals[x], vals[y]);
+      /* INCLT: one step of a counting loop, taken or not */
+      tp_init(t);
+      tp_func(t, 0, 4, 0);
+      tp_ldk(t, 1, vals[x]);
+      tp_ldk(t, 2, vals[y]);
+      ABC(INCLT, 1, 2, 2);
+      ABX(LDI, 0, 0);
+      ABC(RET, 0, 0, 0);
+      ABX(LDI, 0, 1);
+      ABC(RET, 0, 0, 0);
+      CHECK(run(&f) == ((int32_t)(vals[x] + 1u) < (int32_t)vals[y]) &&
+            T.mem[T.p.globals_size / 4 + 1] == vals[x] + 1u, "INCLT %#x %#x", vals[x], vals[y]);
+    }
+  static const int32_t imms[] = { -128, -1, 0, 1, 127 };
+  for (size_t x = 0; x < NV; x++)
+    for (size_t k = 0; k < 5; k++) {
+      tprog *t = &T;
+      tp_init(t);
+      tp_func(t, 0, 4, 0);
+      tp_ldk(t, 1, vals[x]);
+      ABC(INCLTI, 1, (uint32_t)imms[k], 2);
+      ABX(LDI, 0, 0);
+      ABC(RET, 0, 0, 0);
+      ABX(LDI, 0, 1);
+      ABC(RET, 0, 0, 0);
+      int f;
+      CHECK(run(&f) == ((int32_t)(vals[x] + 1u) < imms[k]), "INCLTI %#x %d", vals[x], imms[k]);
+    }
+  /* a whole loop: for (i = 0; i < 10; i++) s += i * 3 */
+  tprog *t = &T;
+  tp_init(t);
+  tp_func(t, 0, 4, 0);
+  ABX(LDI, 0, 0);
+  ABX(LDI, 1, 0);
+  ABX(LDI, 2, 3);
+  ABC(MLA, 0, 1, 2);
+  ABC(INCLTI, 1, 10, (uint32_t)-2);
+  ABC(RET, 0, 0, 0);
+  int f;
+  CHECK(run(&f) == 135, "INCLTI/MLA loop");
+}
+
 static void test_switch(void) {
   for (int32_t v = -2; v < 6; v++) {
     tprog *t = &T;
@@ -506,6 +564,7 @@ int main(void) {
   test_immediate();
   test_unary();
   test_branches();
+  test_superinstructions();
   test_switch();
   test_globals_and_data();
   test_array_loads();
