@@ -186,12 +186,14 @@ cvm_fault cvm_host_call(cvm_vm *vm, uint32_t id, int32_t *a, uint32_t nslots) {
   case CVM_HC_delayMicroseconds:
     host_sleep(vm, (uint32_t)a[0]);
     break;
+  /* Unsigned results use all 32 bits: they are returned as they are, never
+  ** taken for HAL errors (micros() passes 2^31 after 36 minutes). */
   case CVM_HC_millis:
-    r = (int32_t)(uint32_t)(hal_time_us() / 1000u);
-    break;
+    a[0] = (int32_t)(uint32_t)(hal_time_us() / 1000u);
+    return CVM_FAULT_NONE;
   case CVM_HC_micros:
-    r = (int32_t)(uint32_t)hal_time_us();
-    break;
+    a[0] = (int32_t)(uint32_t)hal_time_us();
+    return CVM_FAULT_NONE;
   case CVM_HC_printf:
     return host_printf(vm, a, nslots);
   case CVM_HC_putchar: {
@@ -244,8 +246,8 @@ cvm_fault cvm_host_call(cvm_vm *vm, uint32_t id, int32_t *a, uint32_t nslots) {
     vm->status = CVM_RUNNABLE;
     break;
   case CVM_HC_device_id:
-    r = (int32_t)hal_device_id();
-    break;
+    a[0] = (int32_t)hal_device_id();
+    return CVM_FAULT_NONE;
   case CVM_HC_random:
     r = host_random(a[0]);
     break;

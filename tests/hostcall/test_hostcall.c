@@ -147,6 +147,10 @@ static void test_time(void) {
   board_sleep_until(1234567);
   CHECK(call(CVM_HC_millis, &r, 0) == NONE && r == 1234, "millis %d", r);
   CHECK(call(CVM_HC_micros, &r, 0) == NONE && r == 1234567, "micros %d", r);
+  board_sleep_until(0x90000000ull);
+  CHECK(call(CVM_HC_micros, &r, 0) == NONE && (uint32_t)r == 0x90000000u,
+        "micros past 2^31 (36 minutes) is a value, not an error");
+  CHECK(call(CVM_HC_millis, &r, 0) == NONE && (uint32_t)r == 0x90000000u / 1000u, "millis then");
   board_sleep_until(0x100000005ull);
   CHECK(call(CVM_HC_micros, &r, 0) == NONE && r == 5, "micros wraps at 32 bits");
   vm.status = CVM_RUNNABLE;
@@ -272,6 +276,12 @@ static void test_sys_events(void) {
   opts.seed = 777;
   reset();
   CHECK(call(CVM_HC_device_id, &r, 0) == NONE && r == 0x12345678, "device id");
+  opts.device_id = 0xC0C0C0C0u;     /* the default: top bit set */
+  reset();
+  CHECK(call(CVM_HC_device_id, &r, 0) == NONE && (uint32_t)r == 0xC0C0C0C0u,
+        "a device id with the top bit set is a value, not an error");
+  opts.device_id = 0x12345678;
+  reset();
   uint32_t s = 777;
   for (int i = 0; i < 100; i++) {
     int32_t max = 1 + i * 37;
