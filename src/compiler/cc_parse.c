@@ -414,7 +414,7 @@ static void declarator(cc_state *cs, const cc_spec *sp, decl *d, bool param) {
       dim = array_dim(cs, t);
     }
     cc_expect(cs, TK_RBRACK);
-    if (n == 2) {
+    if (n >= 2) {
       if (n == 2) cc_error(cs, t->line, t->col, "arrays of more than two dimensions are not "
                            "supported in Cockpit C");
       d->bad = true;

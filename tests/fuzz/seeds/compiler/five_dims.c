@@ -1,0 +1,2 @@
+int a[2][2][2][2][2];
+int main(void) { return 0; }
