@@ -45,7 +45,7 @@ typedef struct cc_gen {
 } cc_gen;
 
 typedef struct cc_loopsave {
-  int freereg, nactive, nrows, nfacts, nconsts, ndivs, body_facts;
+  int freereg, nactive, nrows, nfacts, nconsts, ndivs;
 } cc_loopsave;
 
 /* emission (cc_gen.c) */

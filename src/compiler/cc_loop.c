@@ -366,7 +366,6 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
       derive(g, &m, g->facts[nf].sym, g->facts[nf].lo, d, body, &dbudget);
     }
   }
-  sv->body_facts = g->nfacts;
 }
 
 void cc_loop_leave(cc_gen *g, const cc_loopsave *sv) {
