@@ -706,7 +706,7 @@ static void do_include(pp *P, const cc_tok *dir) {
   }
   static const struct { const char *name; unsigned h; } hdrs[] = {
     {"stdio.h", CC_H_STDIO}, {"stdint.h", CC_H_STDINT}, {"stdbool.h", CC_H_STDBOOL},
-    {"limits.h", CC_H_LIMITS}, {"cockpit.h", CC_H_COCKPIT}, {"Arduino.h", CC_H_COCKPIT},
+    {"limits.h", CC_H_LIMITS}, {"cockpit.h", CC_H_COCKPIT},
   };
   for (size_t i = 0; i < sizeof hdrs / sizeof hdrs[0]; i++) {
     if (strcmp(name, hdrs[i].name) == 0) {
