@@ -20,6 +20,13 @@ static const uint8_t op_space[CVM_OP__COUNT] = {
 #undef X
 };
 
+/* Operand kinds of fields A, B and C (cvm_kind), for register use. */
+static const uint8_t op_kinds[CVM_OP__COUNT][3] = {
+#define X(name, fmt, ka, kb, kc, ...) { CVM_K_##ka, CVM_K_##kb, CVM_K_##kc },
+#include "cvm_opcodes.def"
+#undef X
+};
+
 static bool is_label(const cc_ins *in) { return in->op == IR_LABEL; }
 static bool is_real(const cc_ins *in) { return in->op != IR_LABEL && in->op != IR_NOP; }
 
@@ -27,6 +34,8 @@ static bool is_real(const cc_ins *in) { return in->op != IR_LABEL && in->op != I
 static bool is_fused(int op) { return op >= CVM_OP_JEQ && op <= CVM_OP_JGEI; }
 static bool is_cbranch(int op) { return op == CVM_OP_JZ || op == CVM_OP_JNZ || is_fused(op); }
 static bool is_jump(int op) { return op == CVM_OP_JMP || is_cbranch(op); }
+/* Count-up loop branches (superinstructions of ADDI x,x,1 and JLT/JLTI). */
+static bool is_incbr(int op) { return op == CVM_OP_INCLT || op == CVM_OP_INCLTI; }
 static bool ends_flow(int op) {
   return op == CVM_OP_JMP || op == CVM_OP_RET || op == CVM_OP_RET0 || op == CVM_OP_SWITCH;
 }
@@ -146,6 +155,53 @@ void cc_optimize_jumps(cc_state *cs, cc_func *f) {
   cc_reach(cs, f);
 }
 
+/* ---- superinstructions -------------------------------------------------- */
+
+/* Does a plain (non-control) instruction read or write register r? */
+static bool uses_reg(const cc_ins *in, uint32_t r) {
+  const uint8_t *k = op_kinds[in->op];
+  const uint8_t f[3] = { in->a, in->b, in->c };
+  int nf = op_fmt[in->op] == CVM_FMT_ABC ? 3 : 1;
+  for (int i = 0; i < nf; i++) {
+    switch (k[i]) {
+      case CVM_K_RW: case CVM_K_RR: if (f[i] == r) return true; break;
+      case CVM_K_RP: case CVM_K_WP: if (f[i] == r || f[i] + 1u == r) return true; break;
+      case CVM_K_RA: return true;             /* call windows: anything */
+      default: break;
+    }
+  }
+  return false;
+}
+
+/* A loop's back edge in one dispatch: JLT x, y, L (or JLTI x, n, L)
+** preceded in the same block by ADDI x, x, 1, with nothing between them
+** that reads or writes x, becomes INCLT x, y, L (INCLTI x, n, L) in the
+** branch's place. Runs after the jump optimisations, which do not know
+** these opcodes; layout relaxes them like other branches. */
+void cc_fuse(cc_state *cs, cc_func *f) {
+  (void)cs;
+  for (uint32_t j = 0; j < f->nins; j++) {
+    cc_ins *br = &f->ins[j];
+    if (br->op != CVM_OP_JLT && br->op != CVM_OP_JLTI) continue;
+    uint32_t x = br->a;
+    for (uint32_t i = j, steps = 0; i-- > 0 && steps < 6;) {
+      cc_ins *in = &f->ins[i];
+      if (in->op == IR_NOP) continue;
+      if (in->op == IR_LABEL || is_jump(in->op) || is_incbr(in->op) || ends_flow(in->op) ||
+          in->op == CVM_OP_CALL || in->op == CVM_OP_SYS)
+        break;
+      if (in->op == CVM_OP_ADDI && in->a == x && in->b == x && in->c == 1) {
+        br->op = br->op == CVM_OP_JLT ? CVM_OP_INCLT : CVM_OP_INCLTI;
+        br->longj = 0;
+        in->op = IR_NOP;
+        break;
+      }
+      if (uses_reg(in, x)) break;
+      steps++;
+    }
+  }
+}
+
 /* ---- layout and encoding ----------------------------------------------- */
 
 static uint32_t ins_words(const cc_ins *in) {
@@ -153,6 +209,7 @@ static uint32_t ins_words(const cc_ins *in) {
   if (in->op == CVM_OP_LDK) return 2;
   if (in->op == CVM_OP_SWITCH) return 1 + in->ntab;
   if (is_cbranch(in->op)) return in->longj ? 2 : 1;
+  if (is_incbr(in->op)) return in->longj ? 3 : 1;    /* ADDI, inverted branch, JMP */
   return 1;
 }
 
@@ -169,7 +226,7 @@ uint32_t cc_layout(cc_state *cs, cc_func *f) {
     addr = 0;
     for (uint32_t i = 0; i < f->nins; i++) {
       cc_ins *in = &f->ins[i];
-      if (is_cbranch(in->op) && !in->longj) {
+      if ((is_cbranch(in->op) || is_incbr(in->op)) && !in->longj) {
         int64_t off = (int64_t)lp[in->k] - (int64_t)(addr + 1);
         int64_t lim = in->op == CVM_OP_JZ || in->op == CVM_OP_JNZ ? 32767 : 127;
         if (off > lim || off < -lim - 1) {
@@ -243,6 +300,17 @@ void cc_encode(cc_state *cs, cc_func *f, uint32_t *out, cc_vec *lines, uint32_t 
         continue;
       default:
         break;
+    }
+    if (is_incbr(op)) {
+      if (in->longj) {      /* ADDI x,x,1; J(x >= limit) over; JMP target */
+        out[pc++] = CVM_ENC_ABC(CVM_OP_ADDI, in->a, in->a, 1);
+        if (op == CVM_OP_INCLT) out[pc++] = CVM_ENC_ABC(CVM_OP_JLE, in->b, in->a, 1);
+        else out[pc++] = CVM_ENC_ABC(CVM_OP_JGEI, in->a, in->b, 1);
+        out[pc++] = CVM_ENC_SJ(CVM_OP_JMP, (int32_t)(lp[in->k] - (next + 2)));
+      } else {
+        out[pc++] = CVM_ENC_ABC(op, in->a, in->b, (uint32_t)(int32_t)(lp[in->k] - next));
+      }
+      continue;
     }
     if (is_fused(op)) {
       if (in->longj) {

@@ -174,7 +174,10 @@ static void build(cc_program *p) {
   for (cc_func *f = cs->funcs; f; f = f->next) {
     if (!f->defined) continue;
     cc_reach(cs, f);
-    if (cs->opt.optimize) cc_optimize_jumps(cs, f);
+    if (cs->opt.optimize) {
+      cc_optimize_jumps(cs, f);
+      cc_fuse(cs, f);
+    }
     cc_ins *last = &f->ins[f->nins - 1];
     if (last->implicit && last->op == CVM_OP_RET0 && f->ret.k != TY_VOID &&
         strcmp(f->name, "main") != 0)

@@ -387,6 +387,7 @@ int cc_ro_array(cc_state *cs, const cc_sym *s, uint32_t count);
 /* cc_emit.c */
 void cc_reach(cc_state *cs, cc_func *f);          /* drop unreachable code */
 void cc_optimize_jumps(cc_state *cs, cc_func *f);
+void cc_fuse(cc_state *cs, cc_func *f);            /* superinstructions */
 uint32_t cc_layout(cc_state *cs, cc_func *f);     /* words after relaxation */
 void cc_encode(cc_state *cs, cc_func *f, uint32_t *out, cc_vec *lines,
                uint32_t *lastline, const int *funcmap);
