@@ -4,6 +4,7 @@
 **    LINE | source text
 **         |     ^
 */
+#define _POSIX_C_SOURCE 200809L   /* open_memstream */
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,35 +83,80 @@ void cc_vfree(cc_vec *v) {
 
 /* ---- diagnostics ------------------------------------------------------- */
 
+/* Diagnostics are formatted as they come, buffered, and printed at the end
+** sorted by source position (stable), as GCC would report them: the lexer
+** runs over the whole file before the parser, so its errors would
+** otherwise come first. A note sorts with the error or warning before it;
+** messages without a position come last. */
+typedef struct cc_diagrec {
+  uint32_t line, col, seq;
+  char *text;
+} cc_diagrec;
+
+static int diag_cmp(const void *a, const void *b) {
+  const cc_diagrec *x = a, *y = b;
+  if (x->line != y->line) return x->line < y->line ? -1 : 1;
+  if (x->col != y->col) return x->col < y->col ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void cc_diag_flush(cc_state *cs) {
+  if (!cs->diag || cs->diags.n == 0) return;
+  cc_diagrec *d = cs->diags.v;
+  qsort(d, cs->diags.n, sizeof *d, diag_cmp);
+  for (uint32_t i = 0; i < cs->diags.n; i++) fputs(d[i].text, cs->diag);
+  fflush(cs->diag);
+  cs->diags.n = 0;
+}
+
+/* Keep one formatted message (in the arena); line 0 sorts last. */
+static void keep(cc_state *cs, uint32_t line, uint32_t col, char *buf, size_t n) {
+  cs->diags.isz = sizeof(cc_diagrec);
+  cc_diagrec *d = cc_vpush(cs, &cs->diags);
+  d->line = line ? line : UINT32_MAX;
+  d->col = col;
+  d->seq = cs->diags.n;
+  d->text = cc_strndup(cs, buf ? buf : "", buf ? n : 0);
+}
+
 /* Print source line `line` with a caret under column `col`. Tabs are kept
 ** in the caret line so the caret lines up in a terminal. */
-static void show_line(cc_state *cs, uint32_t line, uint32_t col) {
-  if (!cs->diag || line == 0 || line > cs->nlines) return;
+static void show_line(FILE *out, cc_state *cs, uint32_t line, uint32_t col) {
+  if (!out || line == 0 || line > cs->nlines) return;
   uint32_t s = cs->linestart[line - 1], e = s;
   while (e < cs->len && cs->src[e] != '\n' && cs->src[e] != '\r') e++;
   if (e - s > 400) e = s + 400;
   char gutter[16];
   int gw = snprintf(gutter, sizeof gutter, "%5u", (unsigned)line);
-  fprintf(cs->diag, "%s | ", gutter);
+  fprintf(out, "%s | ", gutter);
   for (uint32_t i = s; i < e; i++) {
     unsigned char ch = (unsigned char)cs->src[i];
-    fputc(ch == '\t' || ch >= 0x20 ? ch : ' ', cs->diag);
+    fputc(ch == '\t' || ch >= 0x20 ? ch : ' ', out);
   }
-  fputc('\n', cs->diag);
-  fprintf(cs->diag, "%*s | ", gw, "");
+  fputc('\n', out);
+  fprintf(out, "%*s | ", gw, "");
   for (uint32_t i = s; i + 1 < s + col && i < e; i++)
-    fputc(cs->src[i] == '\t' ? '\t' : ' ', cs->diag);
-  fputs("^\n", cs->diag);
+    fputc(cs->src[i] == '\t' ? '\t' : ' ', out);
+  fputs("^\n", out);
 }
 
 static void report(cc_state *cs, const char *kind, uint32_t line, uint32_t col,
                    const char *fmt, va_list ap) {
   if (!cs->diag) return;
-  if (line) fprintf(cs->diag, "%s:%u:%u: %s: ", cs->file, (unsigned)line, (unsigned)col, kind);
-  else fprintf(cs->diag, "%s: %s: ", cs->file, kind);
-  vfprintf(cs->diag, fmt, ap);
-  fputc('\n', cs->diag);
-  show_line(cs, line, col);
+  char *buf = NULL;
+  size_t n = 0;
+  FILE *out = open_memstream(&buf, &n);
+  if (!out) return;
+  if (line) fprintf(out, "%s:%u:%u: %s: ", cs->file, (unsigned)line, (unsigned)col, kind);
+  else fprintf(out, "%s: %s: ", cs->file, kind);
+  vfprintf(out, fmt, ap);
+  fputc('\n', out);
+  show_line(out, cs, line, col);
+  fclose(out);
+  bool note = kind[0] == 'n';
+  if (!note) { cs->gline = line; cs->gcol = col; }
+  keep(cs, note ? cs->gline : line, note ? cs->gcol : col, buf, n);
+  free(buf);
 }
 
 void cc_error(cc_state *cs, uint32_t line, uint32_t col, const char *fmt, ...) {
@@ -120,6 +166,7 @@ void cc_error(cc_state *cs, uint32_t line, uint32_t col, const char *fmt, ...) {
   report(cs, "error", line, col, fmt, ap);
   va_end(ap);
   if (++cs->nerrors >= CC_MAX_ERRORS) {
+    cc_diag_flush(cs);
     if (cs->diag) fprintf(cs->diag, "%s: fatal error: too many errors, stopping\n", cs->file);
     cs->stop = true;
     longjmp(cs->fail, 1);
@@ -146,6 +193,8 @@ void cc_note(cc_state *cs, uint32_t line, uint32_t col, const char *fmt, ...) {
 void cc_fatal(cc_state *cs, const char *fmt, ...) {
   va_list ap;
   if (cs->diag && !cs->stop) {
+    /* printed at once, after what came before it: the arena may be full */
+    cc_diag_flush(cs);
     fprintf(cs->diag, "%s: fatal error: ", cs->file);
     va_start(ap, fmt);
     vfprintf(cs->diag, fmt, ap);

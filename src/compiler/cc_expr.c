@@ -638,6 +638,11 @@ static cc_node *primary(cc_state *cs) {
         ds->ty = cc_ty_scalar(TY_INT);
         ds->stor = cs->scope ? ST_LOCAL : ST_GLOBAL;
         ds->used = 1;
+        /* stands for the missing variable, so `y = 3` adds no second error */
+        cc_node *n = cc_new(cs, E_VAR, t);
+        n->sym = ds;
+        n->ty = ds->ty;
+        return n;
       }
       return num_at(cs, 0, TY_INT, NULL);
     }

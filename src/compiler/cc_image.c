@@ -341,6 +341,7 @@ cc_program *cc_compile(const char *filename, const char *src, size_t len,
   cs->src = src && len ? src : "";
   cs->len = src ? len : 0;
   int n = run(p);
+  cc_diag_flush(cs);
   if (n) {
     cc_free(p);
     if (nerrors) *nerrors = n;

@@ -49,6 +49,7 @@ typedef struct cc_vec {
   uint32_t n, cap, isz;
 } cc_vec;
 void *cc_vpush(cc_state *cs, cc_vec *v);             /* zeroed new item */
+void cc_diag_flush(cc_state *cs);   /* print the buffered diagnostics, sorted */
 void cc_vfree(cc_vec *v);
 #define CC_VAT(vec, type, i) (((type *)(vec)->v)[i])
 
@@ -292,6 +293,8 @@ struct cc_state {
   const uint32_t *linestart;  /* offsets of line starts */
   uint32_t nlines;
   FILE *diag;
+  cc_vec diags;            /* cc_diagrec, printed in source order at the end */
+  uint32_t gline, gcol;    /* position of the last error/warning (for notes) */
   int nerrors, nwarnings;
   bool stop;               /* too many errors: give up */
   jmp_buf fail;            /* out of memory / too many errors */

@@ -24,7 +24,9 @@ static void scope_pop(cc_state *cs) {
     cc_sym *s = cs->scopesyms[cs->nscopesyms - 1];
     if (s->scope < cs->scope) break;
     cs->nscopesyms--;
-    if (!s->used && s->kind == SYM_VAR && (s->stor == ST_LOCAL || s->stor == ST_STATIC))
+    /* (not after errors: their declarations are often what went wrong) */
+    if (!s->used && s->kind == SYM_VAR && (s->stor == ST_LOCAL || s->stor == ST_STATIC) &&
+        cs->nerrors == 0)
       cc_warning(cs, s->line, s->col, "unused variable '%s'", s->name->s);
     s->name->sym = s->shadow;
   }
