@@ -173,13 +173,105 @@ static bool uses_reg(const cc_ins *in, uint32_t r) {
   return false;
 }
 
+/* Does an instruction read register r? (RW operands of INCLT, INCLTI and
+** MLA are read too.) */
+static bool reads_reg(const cc_ins *in, uint32_t r) {
+  const uint8_t *k = op_kinds[in->op];
+  const uint8_t f[3] = { in->a, in->b, in->c };
+  int nf = op_fmt[in->op] == CVM_FMT_ABC ? 3 : 1;
+  for (int i = 0; i < nf; i++) {
+    if (k[i] == CVM_K_RR && f[i] == r) return true;
+    if (k[i] == CVM_K_RP && (f[i] == r || f[i] + 1u == r)) return true;
+  }
+  return in->a == r && (in->op == CVM_OP_INCLT || in->op == CVM_OP_INCLTI ||
+                        in->op == CVM_OP_MLA);
+}
+
+/* ---- liveness (for fusions that drop a temporary) ------------------------ */
+
+typedef struct { uint32_t w[8]; } cc_regset;     /* 256 registers */
+#define RS_HAS(s, r) (((s).w[(r) >> 5] >> ((r) & 31)) & 1u)
+#define RS_ADD(s, r) ((s).w[(r) >> 5] |= 1u << ((r) & 31))
+#define RS_DEL(s, r) ((s).w[(r) >> 5] &= ~(1u << ((r) & 31)))
+
+/* Registers an instruction reads (a call: its whole window, conservatively)
+** and writes for certain. */
+static void use_def(const cc_ins *in, cc_regset *use, cc_regset *def) {
+  memset(use, 0, sizeof *use);
+  memset(def, 0, sizeof *def);
+  if (!is_real(in)) return;
+  if (in->op == CVM_OP_SYS) {               /* arguments R[A..A+C), result R[A] */
+    for (uint32_t r = in->a; r < 256u && r < (uint32_t)in->a + in->c; r++) RS_ADD(*use, r);
+    RS_ADD(*def, in->a);
+    return;
+  }
+  if (in->op == CVM_OP_CALL) {              /* the callee sees R[A..]: all read */
+    for (uint32_t r = in->a; r < 256u; r++) RS_ADD(*use, r);
+    RS_ADD(*def, in->a);
+    return;
+  }
+  for (uint32_t r = 0; r < 256; r++) if (reads_reg(in, r)) RS_ADD(*use, r);
+  const uint8_t *k = op_kinds[in->op];
+  if (k[0] == CVM_K_RW) RS_ADD(*def, in->a);
+  if (k[0] == CVM_K_WP) { RS_ADD(*def, in->a); if (in->a < 255) RS_ADD(*def, in->a + 1u); }
+}
+
+/* live[i]: registers live after instruction i. Backward, to a fixed point. */
+static cc_regset *liveness(cc_state *cs, cc_func *f, const uint32_t *pos) {
+  uint32_t n = f->nins;
+  cc_regset *in = cc_alloc(cs, (size_t)(n + 1) * sizeof *in);   /* live before i */
+  cc_regset *out = cc_alloc(cs, (size_t)(n + 1) * sizeof *out);
+  for (int round = 0, changed = 1; changed && round < 200; round++) {
+    changed = 0;
+    for (uint32_t i = n; i-- > 0;) {
+      const cc_ins *x = &f->ins[i];
+      cc_regset o = {{0}}, u, d, v;
+#define JOIN(j) do { uint32_t j_ = (j); if (j_ <= n) for (int w = 0; w < 8; w++) o.w[w] |= in[j_].w[w]; } while (0)
+      if (!is_real(x) || !ends_flow(x->op)) JOIN(i + 1);
+      if (is_real(x) && (is_jump(x->op) || is_incbr(x->op)) && pos[x->k] != UINT32_MAX) JOIN(pos[x->k]);
+      if (is_real(x) && x->op == CVM_OP_SWITCH)
+        for (uint32_t t = 0; t < x->ntab; t++) if (pos[x->tab[t]] != UINT32_MAX) JOIN(pos[x->tab[t]]);
+#undef JOIN
+      use_def(x, &u, &d);
+      for (int w = 0; w < 8; w++) v.w[w] = u.w[w] | (o.w[w] & ~d.w[w]);
+      if (memcmp(&v, &in[i], sizeof v) || memcmp(&o, &out[i], sizeof o)) changed = 1;
+      in[i] = v;
+      out[i] = o;
+    }
+  }
+  return out;
+}
+
+/* MUL t, b, c then ADD acc, acc, t (or ADD acc, t, acc) with t dead after:
+** MLA acc, b, c. */
+static void fuse_mla(cc_state *cs, const uint32_t *pos, cc_func *f) {
+  cc_regset *live = NULL;
+  for (uint32_t i = 0; i < f->nins; i++) {
+    cc_ins *mul = &f->ins[i];
+    if (mul->op != CVM_OP_MUL) continue;
+    uint32_t j = i + 1;
+    while (j < f->nins && f->ins[j].op == IR_NOP) j++;
+    if (j >= f->nins) continue;
+    cc_ins *add = &f->ins[j];
+    uint32_t t = mul->a, acc = add->a;
+    if (add->op != CVM_OP_ADD || acc == t) continue;
+    if (!((add->b == acc && add->c == t) || (add->b == t && add->c == acc))) continue;
+    if (!live) live = liveness(cs, f, pos);
+    if (RS_HAS(live[j], t)) continue;
+    add->op = CVM_OP_MLA;
+    add->b = mul->b;
+    add->c = mul->c;
+    mul->op = IR_NOP;
+  }
+}
+
 /* A loop's back edge in one dispatch: JLT x, y, L (or JLTI x, n, L)
 ** preceded in the same block by ADDI x, x, 1, with nothing between them
 ** that reads or writes x, becomes INCLT x, y, L (INCLTI x, n, L) in the
 ** branch's place. Runs after the jump optimisations, which do not know
 ** these opcodes; layout relaxes them like other branches. */
 void cc_fuse(cc_state *cs, cc_func *f) {
-  (void)cs;
+  fuse_mla(cs, label_index(cs, f), f);
   for (uint32_t j = 0; j < f->nins; j++) {
     cc_ins *br = &f->ins[j];
     if (br->op != CVM_OP_JLT && br->op != CVM_OP_JLTI) continue;
