@@ -24,14 +24,17 @@ static inline uint32_t ld32(const uint8_t *p) { uint32_t v; __builtin_memcpy(&v,
 static inline void st16(uint8_t *p, uint32_t v) { uint16_t x = (uint16_t)v; __builtin_memcpy(p, &x, 2); }
 static inline void st32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
 
-#define A   CVM_I_A(i)
-#define B   CVM_I_B(i)
-#define C   CVM_I_C(i)
-#define BX  CVM_I_BX(i)
+/* Fields decoded at the host's word width (i is a uintptr_t), so they index
+** without a separate zero-extension on 64-bit hosts. */
+#define A   ((uintptr_t)CVM_I_A(i))
+#define B   ((uintptr_t)CVM_I_B(i))
+#define C   ((uintptr_t)CVM_I_C(i))
+#define BX  ((uintptr_t)CVM_I_BX(i))
 #define S32(x) ((int32_t)(x))
 
 /* Budget: charge the stretch executed since `mark` at each control transfer. */
-#define CHARGE()      (left -= (int32_t)(pc - mark))
+/* left counts bytes of code (4 per word), so a charge is one subtraction. */
+#define CHARGE()      (left -= (intptr_t)((const uint8_t *)pc - (const uint8_t *)mark))
 #define JUMP(target)  do { CHARGE(); pc = (target); mark = pc; if (left <= 0) goto stop; } while (0)
 #define FAULT(f)      do { fault = CVM_FAULT_##f; goto faulted; } while (0)
 
@@ -52,7 +55,7 @@ static inline void st32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
 
 #if CVM_THREADED
 #define VMCASE(name)  L_##name:
-#define NEXT          do { PROF_HOOK(); i = *pc++; goto *disp[CVM_I_OP(i)]; } while (0)
+#define NEXT          do { PROF_HOOK(); i = *pc++; goto *dt[CVM_I_OP(i)]; } while (0)
 #else
 #define VMCASE(name)  case CVM_OP_##name:
 #define NEXT          continue
@@ -92,10 +95,10 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   uint32_t *rec = rec_base + vm->depth * 3u;
   uint32_t *R = (uint32_t *)(void *)(mem + vm->fp);
   uint32_t ap = vm->ap;
-  int32_t left = budget > 0x7FFFFFFFu ? 0x7FFFFFFF : (int32_t)budget;
-  const int32_t start = left;
+  intptr_t left = (intptr_t)(budget > 0x1FFFFFFFu ? 0x1FFFFFFFu : budget) * 4;
+  const intptr_t start = left;
   cvm_fault fault = CVM_FAULT_NONE;
-  uint32_t i;
+  uintptr_t i;
 
   vm->status = CVM_RUNNABLE;
   vm->yielded = 0;
@@ -106,6 +109,11 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
 #include "cvm_opcodes.def"
 #undef X
   };
+  /* the table's address in a register, not rematerialised in each handler */
+  const void *const *dt = disp;
+#if !defined(__clang__) && (defined(__x86_64__) || defined(__aarch64__))
+  __asm__("" : "+r"(dt));
+#endif
   NEXT;
 #else
   for (;;) {
@@ -360,7 +368,7 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
 
 done:
   CHARGE();
-  vm->steps += (uint64_t)(int64_t)(start - left);
+  vm->steps += (uint64_t)(start - left) / 4u;
   vm->status = CVM_DONE;
   vm->depth = 0;
   return CVM_DONE;
@@ -369,7 +377,7 @@ faulted:
   /* every faulting instruction is one word long: it is at pc - 1 */
   CHARGE();
   vm->depth = (uint32_t)(rec - rec_base) / 3u;
-  vm->steps += (uint64_t)(int64_t)(start - left);
+  vm->steps += (uint64_t)(start - left) / 4u;
   vm->fault = (uint8_t)fault;
   vm->fault_pc = (uint32_t)(pc - 1 - code);
   vm->status = CVM_FAULTED;
@@ -377,7 +385,7 @@ faulted:
 
 stop:
   vm->depth = (uint32_t)(rec - rec_base) / 3u;
-  vm->steps += (uint64_t)(int64_t)(start - left);
+  vm->steps += (uint64_t)(start - left) / 4u;
   vm->pc = (uint32_t)(pc - code);
   vm->fp = (uint32_t)((uint8_t *)R - mem);
   vm->ap = ap;
