@@ -270,6 +270,14 @@ static cc_node *mkbin(cc_state *cs, int op, cc_node *a, cc_node *b, uint32_t lin
     n->line = line; n->col = col;
     return n;
   }
+  /* Signed x <= K is x < K+1, and x > K is x >= K+1: one form, so a
+  ** counting loop written with <= closes with INCLT/INCLTI too. Not where
+  ** K+1 overflows or leaves the 8-bit immediate range K is in. */
+  if ((op == E_LE || op == E_GT) && !uns && b->k == E_NUM && b->val != INT32_MAX &&
+      b->val != 127) {
+    b = num_at(cs, b->val + 1, b->ty.k, b);
+    op = op == E_LE ? E_LT : E_GE;
+  }
   /* identities that keep the other operand's value */
   if (b->k == E_NUM) {
     int32_t v = b->val;

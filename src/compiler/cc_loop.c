@@ -117,6 +117,7 @@ static bool worth(const cc_node *cmp, const cc_node *e) {
 
 static void want_const(cc_gen *g, const cc_node *e, int *budget);
 
+
 static void hoist_cmp(cc_gen *g, const modset *m, cc_node *cmp, int *budget) {
   if (cmp->k < E_EQ || cmp->k > E_GE) return;
   cc_node **ops[2] = { &cmp->a, &cmp->b };
@@ -342,8 +343,15 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
   mod_walk(&m, body);
   if (loop->k == S_FOR) mod_walk(&m, loop->c);
   mod_walk(&m, cond);
-  int budget = MAX_HOIST;
+  int budget = MAX_HOIST, nf = g->nfacts;
   if (cond) {
+    if (loop->k == S_FOR) {       /* before hoisting turns the bound into a register */
+      modset mb;
+      mb.n = 0;
+      mb.overflow = false;
+      mod_walk(&mb, body);
+      induction(g, loop, &mb);
+    }
     cc_node *c = cond;
     while (c->k == E_LAND || c->k == E_LOR) c = c->a;   /* always evaluated */
     hoist_cmp(g, &m, c, &budget);
@@ -353,12 +361,6 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
   hoist_consts(g, body, &cbudget);
   if (loop->k == S_FOR) hoist_consts(g, loop->c, &cbudget);
   if (loop->k == S_FOR) {
-    modset mb;
-    mb.n = 0;
-    mb.overflow = false;
-    mod_walk(&mb, body);
-    int nf = g->nfacts;
-    induction(g, loop, &mb);
     if (g->nfacts > nf) {
       const cc_node *step = loop->c;
       int32_t d = step->k == E_OPASSIGN ? step->b->val : 1;
