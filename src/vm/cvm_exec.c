@@ -66,12 +66,21 @@ static inline void st32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
 #define ACHK(e, idx)  do { if ((idx) >= cvm_rd32((e) + 4)) FAULT(OOB); } while (0)
 
 /* Descriptor access: index < count, then address inside [0, lim). */
+#if UINTPTR_MAX > 0xFFFFFFFFu   /* 64-bit hosts: the end cannot wrap */
+#define PADDR(addr, sz, sh) do {                                            \
+    uintptr_t idx_ = R[B], off_ = (uintptr_t)R[C] + idx_ * (sz);            \
+    if (idx_ >= R[C + 1]) FAULT(OOB);                                       \
+    if (off_ + (sz) > lim) FAULT(MEMORY);                                   \
+    (addr) = mem + off_;                                                    \
+  } while (0)
+#else
 #define PADDR(addr, sz, sh) do {                                            \
     uint32_t base_ = R[C], idx_ = R[B];                                     \
     if (idx_ >= R[C + 1]) FAULT(OOB);                                       \
     if (base_ > lim || idx_ >= ((lim - base_) >> (sh))) FAULT(MEMORY);      \
     (addr) = mem + base_ + idx_ * (sz);                                     \
   } while (0)
+#endif
 
 cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   if (vm->status != CVM_RUNNABLE && vm->status != CVM_SLEEPING) return (cvm_status)vm->status;
@@ -275,7 +284,7 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
 #define LD_STATIC(name, basexpr, load)                                    \
   VMCASE(name) {                                                          \
     const uint8_t *e = AENT(C);                                           \
-    uint32_t idx = R[B];                                                  \
+    uintptr_t idx = R[B];                                                 \
     ACHK(e, idx);                                                         \
     R[A] = load;                                                          \
     NEXT;                                                                 \
@@ -285,33 +294,33 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
 #define KB (K + cvm_rd32(e))
   LD_STATIC(LDGS8,  GB, (uint32_t)(int32_t)(int8_t)GB[idx])
   LD_STATIC(LDGU8,  GB, GB[idx])
-  LD_STATIC(LDGS16, GB, (uint32_t)(int32_t)(int16_t)ld16(GB + idx * 2u))
-  LD_STATIC(LDGU16, GB, ld16(GB + idx * 2u))
-  LD_STATIC(LDG32,  GB, ld32(GB + idx * 4u))
+  LD_STATIC(LDGS16, GB, (uint32_t)(int32_t)(int16_t)ld16(GB + idx * 2))
+  LD_STATIC(LDGU16, GB, ld16(GB + idx * 2))
+  LD_STATIC(LDG32,  GB, ld32(GB + idx * 4))
   LD_STATIC(LDLS8,  LB, (uint32_t)(int32_t)(int8_t)LB[idx])
   LD_STATIC(LDLU8,  LB, LB[idx])
-  LD_STATIC(LDLS16, LB, (uint32_t)(int32_t)(int16_t)ld16(LB + idx * 2u))
-  LD_STATIC(LDLU16, LB, ld16(LB + idx * 2u))
-  LD_STATIC(LDL32,  LB, ld32(LB + idx * 4u))
+  LD_STATIC(LDLS16, LB, (uint32_t)(int32_t)(int16_t)ld16(LB + idx * 2))
+  LD_STATIC(LDLU16, LB, ld16(LB + idx * 2))
+  LD_STATIC(LDL32,  LB, ld32(LB + idx * 4))
   LD_STATIC(LDRS8,  KB, (uint32_t)(int32_t)(int8_t)KB[idx])
   LD_STATIC(LDRU8,  KB, KB[idx])
-  LD_STATIC(LDRS16, KB, (uint32_t)(int32_t)(int16_t)ld16(KB + idx * 2u))
-  LD_STATIC(LDRU16, KB, ld16(KB + idx * 2u))
-  LD_STATIC(LDR32,  KB, ld32(KB + idx * 4u))
+  LD_STATIC(LDRS16, KB, (uint32_t)(int32_t)(int16_t)ld16(KB + idx * 2))
+  LD_STATIC(LDRU16, KB, ld16(KB + idx * 2))
+  LD_STATIC(LDR32,  KB, ld32(KB + idx * 4))
 #define ST_STATIC(name, store)                                            \
   VMCASE(name) {                                                          \
     const uint8_t *e = AENT(C);                                           \
-    uint32_t idx = R[B];                                                  \
+    uintptr_t idx = R[B];                                                 \
     ACHK(e, idx);                                                         \
     store;                                                                \
     NEXT;                                                                 \
   }
   ST_STATIC(STG8,  GB[idx] = (uint8_t)R[A])
-  ST_STATIC(STG16, st16(GB + idx * 2u, R[A]))
-  ST_STATIC(STG32, st32(GB + idx * 4u, R[A]))
+  ST_STATIC(STG16, st16(GB + idx * 2, R[A]))
+  ST_STATIC(STG32, st32(GB + idx * 4, R[A]))
   ST_STATIC(STL8,  LB[idx] = (uint8_t)R[A])
-  ST_STATIC(STL16, st16(LB + idx * 2u, R[A]))
-  ST_STATIC(STL32, st32(LB + idx * 4u, R[A]))
+  ST_STATIC(STL16, st16(LB + idx * 2, R[A]))
+  ST_STATIC(STL32, st32(LB + idx * 4, R[A]))
 #undef GB
 #undef LB
 #undef KB
