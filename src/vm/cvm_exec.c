@@ -229,7 +229,7 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
     uint32_t fp = (uint32_t)((uint8_t *)R - mem), nfp = fp + A * 4u;
     uint32_t arr = cvm_rd16(fe + 6);
     if (rec == rec_end || ap - nfp < fe[5] * 4u + arr) FAULT(STACK);
-    rec[0] = (uint32_t)(pc - code);
+    rec[0] = (uint32_t)((const uint8_t *)pc - (const uint8_t *)code);   /* bytes */
     rec[1] = fp;
     rec[2] = ap;
     rec += 3;
@@ -251,7 +251,7 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
       rec -= 3;
       R = (uint32_t *)(void *)(mem + rec[1]);
       ap = rec[2];
-      JUMP(code + rec[0]);
+      JUMP((const uint32_t *)(const void *)((const uint8_t *)code + rec[0]));
       NEXT;
     }
   }
