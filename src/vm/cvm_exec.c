@@ -8,7 +8,7 @@
 ** CVM_NO_COMPUTED_GOTO; both are built and tested.
 **
 ** Hot state lives in locals: pc (pointer into the code), R (the current
-** frame's slots), ap (frame-array base), left (budget) and mark (where the
+** frame's slots), ap (frame-array base), and q (the budget, see below); the
 ** current straight-line stretch began, for charging the budget).
 */
 #include "cvm.h"
@@ -32,10 +32,14 @@ static inline void st32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
 #define BX  ((uintptr_t)CVM_I_BX(i))
 #define S32(x) ((int32_t)(x))
 
-/* Budget: charge the stretch executed since `mark` at each control transfer. */
-/* left counts bytes of code (4 per word), so a charge is one subtraction. */
-#define CHARGE()      (left -= (intptr_t)((const uint8_t *)pc - (const uint8_t *)mark))
-#define JUMP(target)  do { CHARGE(); pc = (target); mark = pc; if (left <= 0) goto stop; } while (0)
+/* Budget: q is the code address at which the budget runs out if execution
+** went straight on, so the budget left, in bytes of code (4 per word), is
+** q - pc. Straight-line code costs nothing; a jump moves q by the distance
+** it moves pc, and stops the run once pc has reached q. */
+#define LEFT()        ((intptr_t)(q - (uintptr_t)pc))
+#define JUMP(target)  do { const uint32_t *t_ = (target);                           \
+                           q += (uintptr_t)((const uint8_t *)t_ - (const uint8_t *)pc); \
+                           pc = t_; if (q <= (uintptr_t)pc) goto stop; } while (0)
 #define FAULT(f)      do { fault = CVM_FAULT_##f; goto faulted; } while (0)
 
 /* Profiling build (cvm_exec_prof.c): count every executed instruction by
@@ -92,7 +96,6 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   const cvm_prog *P = vm->prog;
   const uint32_t *const code = P->code;
   const uint32_t *pc = code + vm->pc;
-  const uint32_t *mark = pc;
   uint8_t *const mem = vm->mem;
   uint32_t *const G = (uint32_t *)(void *)mem;
   const uint8_t *const K = P->rodata;
@@ -104,8 +107,9 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   uint32_t *rec = rec_base + vm->depth * 3u;
   uint32_t *R = (uint32_t *)(void *)(mem + vm->fp);
   uint32_t ap = vm->ap;
-  intptr_t left = (intptr_t)(budget > 0x1FFFFFFFu ? 0x1FFFFFFFu : budget) * 4;
-  const intptr_t start = left;
+  uintptr_t start = (uintptr_t)(budget > 0x1FFFFFFFu ? 0x1FFFFFFFu : budget) * 4;
+  if (start > UINTPTR_MAX - (uintptr_t)pc) start = (UINTPTR_MAX - (uintptr_t)pc) & ~(uintptr_t)3;
+  uintptr_t q = (uintptr_t)pc + start;
   cvm_fault fault = CVM_FAULT_NONE;
   uintptr_t i;
 
@@ -256,14 +260,12 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
     }
   }
   VMCASE(SYS) {
-    CHARGE();
-    mark = pc;
     vm->pc = (uint32_t)(pc - code);
     vm->fp = (uint32_t)((uint8_t *)R - mem);
     vm->ap = ap;
     fault = cvm_host_call(vm, B, (int32_t *)(void *)&R[A], C);
     if (fault != CVM_FAULT_NONE) goto faulted;
-    if (vm->status == CVM_SLEEPING || vm->yielded || left <= 0) goto stop;
+    if (vm->status == CVM_SLEEPING || vm->yielded || LEFT() <= 0) goto stop;
     NEXT;
   }
   VMCASE(CHK)    if (R[A] >= BX) FAULT(OOB); NEXT;
@@ -376,17 +378,15 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
 #endif
 
 done:
-  CHARGE();
-  vm->steps += (uint64_t)(start - left) / 4u;
+  vm->steps += (uint64_t)((intptr_t)start - LEFT()) / 4u;
   vm->status = CVM_DONE;
   vm->depth = 0;
   return CVM_DONE;
 
 faulted:
   /* every faulting instruction is one word long: it is at pc - 1 */
-  CHARGE();
   vm->depth = (uint32_t)(rec - rec_base) / 3u;
-  vm->steps += (uint64_t)(start - left) / 4u;
+  vm->steps += (uint64_t)((intptr_t)start - LEFT()) / 4u;
   vm->fault = (uint8_t)fault;
   vm->fault_pc = (uint32_t)(pc - 1 - code);
   vm->status = CVM_FAULTED;
@@ -394,7 +394,7 @@ faulted:
 
 stop:
   vm->depth = (uint32_t)(rec - rec_base) / 3u;
-  vm->steps += (uint64_t)(start - left) / 4u;
+  vm->steps += (uint64_t)((intptr_t)start - LEFT()) / 4u;
   vm->pc = (uint32_t)(pc - code);
   vm->fp = (uint32_t)((uint8_t *)R - mem);
   vm->ap = ap;
