@@ -40,6 +40,10 @@ static inline void st32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
 #define JUMP(target)  do { const uint32_t *t_ = (target);                           \
                            q += (uintptr_t)((const uint8_t *)t_ - (const uint8_t *)pc); \
                            pc = t_; if (q <= (uintptr_t)pc) goto stop; } while (0)
+/* A relative jump by off words: pc moves by a scaled add, off the path that
+** q's update takes, so the next fetch does not wait for the budget. */
+#define JUMPBY(off)   do { intptr_t o_ = (off); pc += o_; q += (uintptr_t)o_ * 4u;        \
+                           if (q <= (uintptr_t)pc) goto stop; } while (0)
 #define FAULT(f)      do { fault = CVM_FAULT_##f; goto faulted; } while (0)
 
 /* Profiling build (cvm_exec_prof.c): count every executed instruction by
@@ -208,24 +212,24 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   VMCASE(GEI)    R[A] = S32(R[B]) >= CVM_I_SC(i); NEXT;
 
   /* ---- control ---- */
-  VMCASE(JMP)    JUMP(pc + CVM_I_SJ(i)); NEXT;
-  VMCASE(JZ)     if (R[A] == 0) JUMP(pc + CVM_I_SBX(i)); NEXT;
-  VMCASE(JNZ)    if (R[A] != 0) JUMP(pc + CVM_I_SBX(i)); NEXT;
-  VMCASE(JEQ)    if (R[A] == R[B]) JUMP(pc + CVM_I_SC(i)); NEXT;
-  VMCASE(JNE)    if (R[A] != R[B]) JUMP(pc + CVM_I_SC(i)); NEXT;
-  VMCASE(JLT)    if (S32(R[A]) < S32(R[B])) JUMP(pc + CVM_I_SC(i)); NEXT;
-  VMCASE(JLE)    if (S32(R[A]) <= S32(R[B])) JUMP(pc + CVM_I_SC(i)); NEXT;
-  VMCASE(JLTU)   if (R[A] < R[B]) JUMP(pc + CVM_I_SC(i)); NEXT;
-  VMCASE(JLEU)   if (R[A] <= R[B]) JUMP(pc + CVM_I_SC(i)); NEXT;
-  VMCASE(JEQI)   if (S32(R[A]) == CVM_I_SB(i)) JUMP(pc + CVM_I_SC(i)); NEXT;
-  VMCASE(JNEI)   if (S32(R[A]) != CVM_I_SB(i)) JUMP(pc + CVM_I_SC(i)); NEXT;
-  VMCASE(JLTI)   if (S32(R[A]) < CVM_I_SB(i)) JUMP(pc + CVM_I_SC(i)); NEXT;
-  VMCASE(JLEI)   if (S32(R[A]) <= CVM_I_SB(i)) JUMP(pc + CVM_I_SC(i)); NEXT;
-  VMCASE(JGTI)   if (S32(R[A]) > CVM_I_SB(i)) JUMP(pc + CVM_I_SC(i)); NEXT;
-  VMCASE(JGEI)   if (S32(R[A]) >= CVM_I_SB(i)) JUMP(pc + CVM_I_SC(i)); NEXT;
+  VMCASE(JMP)    JUMPBY(CVM_I_SJ(i)); NEXT;
+  VMCASE(JZ)     if (R[A] == 0) JUMPBY(CVM_I_SBX(i)); NEXT;
+  VMCASE(JNZ)    if (R[A] != 0) JUMPBY(CVM_I_SBX(i)); NEXT;
+  VMCASE(JEQ)    if (R[A] == R[B]) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JNE)    if (R[A] != R[B]) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JLT)    if (S32(R[A]) < S32(R[B])) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JLE)    if (S32(R[A]) <= S32(R[B])) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JLTU)   if (R[A] < R[B]) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JLEU)   if (R[A] <= R[B]) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JEQI)   if (S32(R[A]) == CVM_I_SB(i)) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JNEI)   if (S32(R[A]) != CVM_I_SB(i)) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JLTI)   if (S32(R[A]) < CVM_I_SB(i)) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JLEI)   if (S32(R[A]) <= CVM_I_SB(i)) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JGTI)   if (S32(R[A]) > CVM_I_SB(i)) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JGEI)   if (S32(R[A]) >= CVM_I_SB(i)) JUMPBY(CVM_I_SC(i)); NEXT;
   VMCASE(SWITCH) {
     uint32_t n = BX, v = R[A];
-    JUMP(pc + n + 1 + (int32_t)pc[v < n ? v : n]);
+    JUMPBY((intptr_t)n + 1 + (int32_t)pc[v < n ? v : n]);
     NEXT;
   }
   VMCASE(CALL) {
@@ -272,13 +276,13 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   VMCASE(INCLT) {
     uint32_t v = R[A] + 1u;
     R[A] = v;
-    if (S32(v) < S32(R[B])) JUMP(pc + CVM_I_SC(i));
+    if (S32(v) < S32(R[B])) JUMPBY(CVM_I_SC(i));
     NEXT;
   }
   VMCASE(INCLTI) {
     uint32_t v = R[A] + 1u;
     R[A] = v;
-    if (S32(v) < CVM_I_SB(i)) JUMP(pc + CVM_I_SC(i));
+    if (S32(v) < CVM_I_SB(i)) JUMPBY(CVM_I_SC(i));
     NEXT;
   }
 
