@@ -385,12 +385,13 @@ static void stmt(cc_gen *g, cc_node *n) {
         cc_label(g, lcont);
         g->freereg = g->nactive;
         g->line = n->line;
-        if (n->c) {
+        if (n->c && sv.lftr_reg < 0) {
           cc_ex_void(g, n->c);
           g->freereg = g->nactive;
         }
         cc_loop_step(g, &sv);
-        if (is_true(n->b)) cc_jump(g, ltop);
+        if (sv.lftr_reg >= 0) cc_emit(g, CVM_OP_JLT, sv.lftr_reg, sv.lftr_lim, 0)->k = ltop;
+        else if (is_true(n->b)) cc_jump(g, ltop);
         else cc_cond(g, n->b, true, ltop);
         cc_label(g, lbrk);
         cc_loop_leave(g, &sv);

@@ -34,18 +34,21 @@ typedef struct cc_gen {
   int nrows;
   struct { int32_t val; int reg; } consts[CC_MAX_LOOPFACTS];
   int nconsts;
-  /* derived induction variables: reg = k * inner + col, stepped with k */
+  /* derived induction variables: reg = k * inner + col, stepped with k; or,
+  ** with colk, reg = row * inner + k (colsym/colval then name the row) */
   struct {
     cc_sym *k, *colsym;
     int32_t colval, inc;
     uint32_t inner;
     int reg;
+    bool colk;
   } divs[CC_MAX_LOOPFACTS];
   int ndivs;
 } cc_gen;
 
 typedef struct cc_loopsave {
   int freereg, nactive, nrows, nfacts, nconsts, ndivs;
+  int lftr_reg, lftr_lim;  /* the for loop closes on lftr_reg < lftr_lim; -1: on its test */
 } cc_loopsave;
 
 /* emission (cc_gen.c) */
@@ -74,6 +77,7 @@ int cc_hoisted_row(cc_gen *g, const cc_sym *s, uint32_t inner);
 int cc_cached_const(cc_gen *g, int32_t v);        /* register, or -1 */
 int cc_imm_op(int op, bool uns, int32_t v, int32_t *imm);   /* cc_genx.c */
 void cc_add_const(cc_gen *g, int r, int x, int32_t c);      /* r = x + c */
+void cc_mul_const(cc_gen *g, int r, int x, int32_t c);      /* r = x * c */
 
 /* array storage of a variable (cc_gen.c) */
 int cc_var_entry(cc_gen *g, cc_sym *s);          /* array table entry id */

@@ -113,7 +113,7 @@ static void elem_op(cc_gen *g, int op, const abase *b, int r, int idx) {
 }
 
 /* r = x * c for a constant c (x a register). */
-static void mul_const(cc_gen *g, int r, int x, int32_t c) {
+void cc_mul_const(cc_gen *g, int r, int x, int32_t c) {
   if (c == 1) {
     if (r != x) cc_emit(g, CVM_OP_MOV, r, x, 0);
   } else if (c > 0 && (c & (c - 1)) == 0) {
@@ -201,7 +201,7 @@ static int elem_index(cc_gen *g, cc_node *e, abase *b) {
     else cc_add_const(g, t, rc, base);
   } else {
     int rr = cc_ex(g, row, NOREG);
-    mul_const(g, t, rr, (int32_t)inner);
+    cc_mul_const(g, t, rr, (int32_t)inner);
     if (colconst) cc_add_const(g, t, t, col->val);
     else cc_emit(g, CVM_OP_ADD, t, t, rc);
     if (rr != t) cc_free_reg(g, rr);
@@ -256,11 +256,11 @@ void cc_desc(cc_gen *g, cc_node *e, int r, bool host) {
           /* row start must be inside the array: a checked dummy load */
           abase b = { .space = CVM_SP_P, .dreg = r, .k = arr->ty.k };
           int u = cc_alloc_reg(g);
-          mul_const(g, u, ri, (int32_t)inner);
+          cc_mul_const(g, u, ri, (int32_t)inner);
           cc_emit(g, ld_op(&b), u, u, r);
           cc_free_reg(g, u);
         }
-        mul_const(g, t, ri, (int32_t)(inner * es));
+        cc_mul_const(g, t, ri, (int32_t)(inner * es));
         if (ri != t) cc_free_reg(g, ri);
       }
       cc_emit(g, CVM_OP_ADD, r, r, t);

@@ -277,39 +277,63 @@ static void induction(cc_gen *g, const cc_node *loop, const modset *body) {
   g->nfacts++;
 }
 
-int cc_derived_index(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t inner) {
-  if (row->k != E_VAR) return -1;
+static int div_find(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t inner) {
   for (int i = g->ndivs - 1; i >= 0; i--) {
-    if (g->divs[i].k != row->sym || g->divs[i].inner != inner) continue;
-    if (g->divs[i].colsym ? (col->k == E_VAR && col->sym == g->divs[i].colsym)
-                          : (col->k == E_NUM && col->val == g->divs[i].colval))
-      return g->divs[i].reg;
+    if (g->divs[i].inner != inner) continue;
+    const cc_node *kv = g->divs[i].colk ? col : row, *o = g->divs[i].colk ? row : col;
+    if (kv->k != E_VAR || g->divs[i].k != kv->sym) continue;
+    if (g->divs[i].colsym ? (o->k == E_VAR && o->sym == g->divs[i].colsym)
+                          : (o->k == E_NUM && o->val == g->divs[i].colval))
+      return i;
   }
   return -1;
 }
 
+int cc_derived_index(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t inner) {
+  int i = div_find(g, row, col, inner);
+  return i < 0 ? -1 : g->divs[i].reg;
+}
+
+/* Is e a constant or a register variable the loop does not modify? */
+static bool fixed_operand(const modset *m, const cc_node *e) {
+  return e->k == E_NUM || (is_reg_var(e) && !modified(m, e->sym));
+}
+
 /* For a counting variable k stepping by d: accesses m[k][c] with c
-** invariant get reg = k * inner + c, advanced by d * inner per step. */
+** invariant get reg = k * inner + c, advanced by d * inner per step, and
+** accesses m[r][k] with r invariant get reg = r * inner + k, advanced by d. */
 static void derive(cc_gen *g, const modset *m, cc_sym *k, int64_t c0, int32_t d,
                    const cc_node *n, int *budget) {
   if (!n || *budget <= 0) return;
   if (n->k == E_INDEX && n->ty.ndim == 0 && n->a->k == E_INDEX && n->a->a->ty.ndim == 2 &&
-      n->a->b->k == E_VAR && n->a->b->sym == k && g->ndivs < CC_MAX_LOOPFACTS &&
-      (n->b->k == E_NUM || (is_reg_var(n->b) && !modified(m, n->b->sym)))) {
+      g->ndivs < CC_MAX_LOOPFACTS) {
+    const cc_node *row = n->a->b, *col = n->b;
+    bool rowk = row->k == E_VAR && row->sym == k && fixed_operand(m, col);
+    bool colk = !rowk && col->k == E_VAR && col->sym == k && fixed_operand(m, row);
     uint32_t inner = n->a->a->ty.dim[1];
-    if (cc_derived_index(g, n->a->b, n->b, inner) < 0) {
+    if ((rowk || colk) && cc_derived_index(g, row, col, inner) < 0) {
+      const cc_node *o = rowk ? col : row;           /* the invariant operand */
       int r = cc_alloc_reg(g);
-      int32_t base = (int32_t)((uint32_t)c0 * inner);     /* k is c0 here */
-      if (n->b->k == E_NUM) cc_load_const(g, r, (int32_t)((uint32_t)base + (uint32_t)n->b->val));
-      else cc_add_const(g, r, n->b->sym->reg, base);
+      if (rowk) {                                      /* k is c0 here */
+        int32_t base = (int32_t)((uint32_t)c0 * inner);
+        if (o->k == E_NUM) cc_load_const(g, r, (int32_t)((uint32_t)base + (uint32_t)o->val));
+        else cc_add_const(g, r, o->sym->reg, base);
+      } else if (o->k == E_NUM) {
+        cc_load_const(g, r, (int32_t)((uint32_t)o->val * inner + (uint32_t)c0));
+      } else {
+        int hrow = cc_hoisted_row(g, o->sym, inner);
+        if (hrow < 0) cc_mul_const(g, r, o->sym->reg, (int32_t)inner);
+        cc_add_const(g, r, hrow < 0 ? r : hrow, (int32_t)c0);
+      }
       g->freereg = r + 1;
       g->nactive = g->freereg;
       g->divs[g->ndivs].k = k;
-      g->divs[g->ndivs].colsym = n->b->k == E_VAR ? n->b->sym : NULL;
-      g->divs[g->ndivs].colval = n->b->k == E_NUM ? n->b->val : 0;
+      g->divs[g->ndivs].colsym = o->k == E_VAR ? o->sym : NULL;
+      g->divs[g->ndivs].colval = o->k == E_NUM ? o->val : 0;
       g->divs[g->ndivs].inner = inner;
-      g->divs[g->ndivs].inc = (int32_t)((uint32_t)d * inner);
+      g->divs[g->ndivs].inc = rowk ? (int32_t)((uint32_t)d * inner) : d;
       g->divs[g->ndivs].reg = r;
+      g->divs[g->ndivs].colk = colk;
       g->ndivs++;
       (*budget)--;
     }
@@ -320,6 +344,75 @@ static void derive(cc_gen *g, const modset *m, cc_sym *k, int64_t c0, int32_t d,
   derive(g, m, k, c0, d, n->d, budget);
   if (n->k == S_BLOCK || n->k == E_CALL || n->k == E_SYS)
     for (uint32_t i = 0; i < n->nlist; i++) derive(g, m, k, c0, d, n->list[i], budget);
+}
+
+/* Occurrences of variable k in n. */
+static int uses_of(const cc_node *n, const cc_sym *k) {
+  if (!n) return 0;
+  int c = n->k == E_VAR && n->sym == k;
+  c += uses_of(n->a, k) + uses_of(n->b, k) + uses_of(n->c, k) + uses_of(n->d, k);
+  if (n->k == S_BLOCK || n->k == E_CALL || n->k == E_SYS)
+    for (uint32_t i = 0; i < n->nlist; i++) c += uses_of(n->list[i], k);
+  return c;
+}
+
+/* Occurrences of k in n that are subscripts served by this loop's derived
+** registers (divs from `from` on); -1 if one of them would still read k
+** (a column not known to be in range gets checked). */
+static int derived_uses(cc_gen *g, const cc_node *n, const cc_sym *k, int from, int64_t hi) {
+  if (!n) return 0;
+  int c = 0;
+  if (n->k == E_INDEX && n->ty.ndim == 0 && n->a->k == E_INDEX && n->a->a->ty.ndim == 2) {
+    int i = div_find(g, n->a->b, n->b, n->a->a->ty.dim[1]);
+    if (i >= from && g->divs[i].k == k) {
+      if (g->divs[i].colk && hi > (int64_t)g->divs[i].inner - 1) return -1;
+      c = 1;
+    }
+  }
+  const cc_node *kids[4] = { n->a, n->b, n->c, n->d };
+  for (int j = 0; j < 4; j++) {
+    int u = derived_uses(g, kids[j], k, from, hi);
+    if (u < 0) return -1;
+    c += u;
+  }
+  if (n->k == S_BLOCK || n->k == E_CALL || n->k == E_SYS)
+    for (uint32_t i = 0; i < n->nlist; i++) {
+      int u = derived_uses(g, n->list[i], k, from, hi);
+      if (u < 0) return -1;
+      c += u;
+    }
+  return c;
+}
+
+/* Linear function test replacement: for (int k = c0; k < N; k += d) whose
+** body reads k only through derived subscripts needs k no more; the loop
+** closes on one derived register against its value after the last step,
+** which saves k's increment (and, stepping by 1, fuses into INCLT). */
+static void replace_test(cc_gen *g, const cc_node *loop, cc_loopsave *sv, int nf, int32_t d) {
+  const cc_node *init = loop->a, *cond = loop->b, *body = loop->d;
+  cc_sym *k = g->facts[nf].sym;
+  int64_t c0 = g->facts[nf].lo, hi = g->facts[nf].hi;
+  if (g->ndivs == sv->ndivs || d <= 0) return;
+  if (!(init->k == S_BLOCK && init->nlist == 1 && init->list[0]->k == S_DECL &&
+        init->list[0]->sym == k))
+    return;                                     /* k must die with the loop */
+  if (cond->k != E_LT || cond->uns || cond->a->k != E_VAR || cond->a->sym != k ||
+      cond->b->k != E_NUM)
+    return;
+  int u = derived_uses(g, body, k, sv->ndivs, hi);
+  if (u < 0 || u != uses_of(body, k)) return;
+  int best = sv->ndivs;
+  for (int i = sv->ndivs; i < g->ndivs; i++)
+    if (g->divs[i].inc == 1) best = i;
+  int64_t trips = ((int64_t)cond->b->val - c0 + d - 1) / d;
+  int64_t span = trips * g->divs[best].inc;
+  if (trips < 1 || span > INT32_MAX || span < INT32_MIN) return;
+  int lim = cc_alloc_reg(g);
+  cc_add_const(g, lim, g->divs[best].reg, (int32_t)span);
+  g->freereg = lim + 1;
+  g->nactive = g->freereg;
+  sv->lftr_reg = g->divs[best].reg;
+  sv->lftr_lim = lim;
 }
 
 void cc_loop_step(cc_gen *g, const cc_loopsave *sv) {
@@ -334,6 +427,7 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
   sv->nfacts = g->nfacts;
   sv->nconsts = g->nconsts;
   sv->ndivs = g->ndivs;
+  sv->lftr_reg = sv->lftr_lim = -1;
   if (!g->cs->opt.optimize || g->freereg > HOIST_LIMIT) return;
   cc_node *cond = loop->k == S_FOR ? loop->b : loop->a;
   cc_node *body = loop->k == S_FOR ? loop->d : loop->b;
@@ -366,6 +460,7 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
       int32_t d = step->k == E_OPASSIGN ? step->b->val : 1;
       int dbudget = MAX_HOIST;
       derive(g, &m, g->facts[nf].sym, g->facts[nf].lo, d, body, &dbudget);
+      replace_test(g, loop, sv, nf, d);
     }
   }
 }

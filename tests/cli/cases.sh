@@ -100,6 +100,37 @@ trust)       # run --trust: signed by that key runs; unsigned or another key is 
   if "$cockpit" run "$tmp/x.cvm1" 2>"$tmp/e"; then fail "corrupted artifact ran"; fi
   grep -q "refused" "$tmp/e" || fail "no reason for the corrupted artifact"
   ;;
+loopshape)   # the loop forms the optimiser promises, counted in the disassembly
+  cat >"$tmp/l.c" <<'SRC'
+#include <stdint.h>
+int a[8][16];
+int b[16][8];
+uint8_t f[300];
+int dot(int r) {
+  int s = 0;
+  for (int k = 0; k < 16; k++) s += a[r][k] * b[k][5];
+  return s;
+}
+int fill(void) {
+  int n = 0;
+  for (int i = 0; i <= 299; i++) f[i] = 1;
+  for (int i = 0; i <= 20; i++) n += f[i];
+  return n;
+}
+int main(void) { return dot(1) + fill(); }
+SRC
+  "$cockpit" build "$tmp/l.c" -o "$tmp/l.cvm1"
+  "$cockpit" dis "$tmp/l.cvm1" >"$tmp/l.s"
+  # body of each loop: from its top label through the closing INCLT/INCLTI
+  awk '/^\.func/ { fn = $2 } /^L[0-9]+:/ { top[$1] = NR }
+       { if ($0 !~ /^[;.]/ && $0 !~ /^$/ && $0 !~ /^\.line/) body[NR] = 1 }
+       /INCLTI? / { t = $NF ":"; n = 0; for (i = top[t]; i <= NR; i++) if (i in body) n++;
+                    print fn, n }' "$tmp/l.s" >"$tmp/shape"
+  cat "$tmp/shape"
+  grep -qx "dot 5" "$tmp/shape" || fail "dot product loop is not 5 instructions (load, load, MLA, step, INCLT)"
+  grep -qx "fill 2" "$tmp/shape" && grep -qx "fill 3" "$tmp/shape" ||
+    fail "<= loops do not close with INCLT/INCLTI"
+  ;;
 build-opts)  # asm/build options reach the artifact header
   "$cockpit" asm "$root/examples/countdown.s" -o "$tmp/v.cvm1" --version 1.2.3 --counter 7 --strip
   "$cockpit" inspect "$tmp/v.cvm1" --json >"$tmp/i.json"
