@@ -34,8 +34,11 @@ static bool is_real(const cc_ins *in) { return in->op != IR_LABEL && in->op != I
 static bool is_fused(int op) { return op >= CVM_OP_JEQ && op <= CVM_OP_JGEI; }
 static bool is_cbranch(int op) { return op == CVM_OP_JZ || op == CVM_OP_JNZ || is_fused(op); }
 static bool is_jump(int op) { return op == CVM_OP_JMP || is_cbranch(op); }
-/* Count-up loop branches (superinstructions of ADDI x,x,1 and JLT/JLTI). */
-static bool is_incbr(int op) { return op == CVM_OP_INCLT || op == CVM_OP_INCLTI; }
+/* Counting loop branches (superinstructions of ADDI x,x,1 or ADD x,x,s
+** and JLT/JLTI). */
+static bool is_incbr(int op) {
+  return op == CVM_OP_INCLT || op == CVM_OP_INCLTI || op == CVM_OP_ADDLT;
+}
 static bool ends_flow(int op) {
   return op == CVM_OP_JMP || op == CVM_OP_RET || op == CVM_OP_RET0 || op == CVM_OP_SWITCH;
 }
@@ -173,8 +176,8 @@ static bool uses_reg(const cc_ins *in, uint32_t r) {
   return false;
 }
 
-/* Does an instruction read register r? (RW operands of INCLT, INCLTI and
-** MLA are read too.) */
+/* Does an instruction read register r? (RW operands of INCLT, INCLTI,
+** ADDLT and MLA are read too.) */
 static bool reads_reg(const cc_ins *in, uint32_t r) {
   const uint8_t *k = op_kinds[in->op];
   const uint8_t f[3] = { in->a, in->b, in->c };
@@ -183,8 +186,7 @@ static bool reads_reg(const cc_ins *in, uint32_t r) {
     if (k[i] == CVM_K_RR && f[i] == r) return true;
     if (k[i] == CVM_K_RP && (f[i] == r || f[i] + 1u == r)) return true;
   }
-  return in->a == r && (in->op == CVM_OP_INCLT || in->op == CVM_OP_INCLTI ||
-                        in->op == CVM_OP_MLA);
+  return in->a == r && (is_incbr(in->op) || in->op == CVM_OP_MLA);
 }
 
 /* ---- liveness (for fusions that drop a temporary) ------------------------ */
@@ -265,6 +267,19 @@ static void fuse_mla(cc_state *cs, const uint32_t *pos, cc_func *f) {
   }
 }
 
+/* Is register r written by an instruction strictly between i and j? */
+static bool moved_between(const cc_func *f, uint32_t i, uint32_t j, uint32_t r) {
+  for (uint32_t t = i + 1; t < j; t++) {
+    const cc_ins *in = &f->ins[t];
+    if (!is_real(in)) continue;
+    const uint8_t *k = op_kinds[in->op];
+    if (((k[0] == CVM_K_RW || k[0] == CVM_K_RA) && in->a == r) ||
+        (k[0] == CVM_K_WP && (in->a == r || in->a + 1u == r)) || in->op == CVM_OP_CALL)
+      return true;
+  }
+  return false;
+}
+
 /* A loop's back edge in one dispatch: JLT x, y, L (or JLTI x, n, L)
 ** preceded in the same block by ADDI x, x, 1, with nothing between them
 ** that reads or writes x, becomes INCLT x, y, L (INCLTI x, n, L) in the
@@ -286,6 +301,18 @@ void cc_fuse(cc_state *cs, cc_func *f) {
         br->op = br->op == CVM_OP_JLT ? CVM_OP_INCLT : CVM_OP_INCLTI;
         br->longj = 0;
         in->op = IR_NOP;
+        break;
+      }
+      /* ADD x, x, s; JLT x, s+1 (a step and limit pair): ADDLT x, s */
+      if (in->op == CVM_OP_ADD && in->a == x && br->op == CVM_OP_JLT && br->b > 0) {
+        uint32_t st = br->b - 1u;
+        if (st != x && ((in->b == x && in->c == st) || (in->c == x && in->b == st)) &&
+            !moved_between(f, i, j, st)) {
+          br->op = CVM_OP_ADDLT;
+          br->b = (uint8_t)st;
+          br->longj = 0;
+          in->op = IR_NOP;
+        }
         break;
       }
       if (uses_reg(in, x)) break;
@@ -394,9 +421,11 @@ void cc_encode(cc_state *cs, cc_func *f, uint32_t *out, cc_vec *lines, uint32_t 
         break;
     }
     if (is_incbr(op)) {
-      if (in->longj) {      /* ADDI x,x,1; J(x >= limit) over; JMP target */
-        out[pc++] = CVM_ENC_ABC(CVM_OP_ADDI, in->a, in->a, 1);
+      if (in->longj) {      /* ADD(I) x,x,step; J(x >= limit) over; JMP target */
+        if (op == CVM_OP_ADDLT) out[pc++] = CVM_ENC_ABC(CVM_OP_ADD, in->a, in->a, in->b);
+        else out[pc++] = CVM_ENC_ABC(CVM_OP_ADDI, in->a, in->a, 1);
         if (op == CVM_OP_INCLT) out[pc++] = CVM_ENC_ABC(CVM_OP_JLE, in->b, in->a, 1);
+        else if (op == CVM_OP_ADDLT) out[pc++] = CVM_ENC_ABC(CVM_OP_JLE, in->b + 1, in->a, 1);
         else out[pc++] = CVM_ENC_ABC(CVM_OP_JGEI, in->a, in->b, 1);
         out[pc++] = CVM_ENC_SJ(CVM_OP_JMP, (int32_t)(lp[in->k] - (next + 2)));
       } else {

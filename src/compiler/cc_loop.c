@@ -135,6 +135,24 @@ static void hoist_cmp(cc_gen *g, const modset *m, cc_node *cmp, int *budget) {
   }
 }
 
+/* for (...; k < N; k += s) with s a variable and s and N invariant: s and
+** N go into two adjacent registers before the loop, so the step and the
+** test close the loop as one ADDLT k, s (cc_fuse). Constant steps keep
+** ADDI and JLT(I): pairing them would cost more words than it saves. */
+static void pair_step(cc_gen *g, const modset *m, cc_node *loop) {
+  cc_node *cond = loop->b, *step = loop->c;
+  if (!step || g->freereg > HOIST_LIMIT || cond->k != E_LT || cond->uns) return;
+  if (step->k != E_OPASSIGN || step->op != E_ADD || !is_reg_var(step->a) ||
+      step->a->sym->ty.k != TY_INT || cond->a->k != E_VAR || cond->a->sym != step->a->sym)
+    return;
+  if (!is_reg_var(step->b) || !invariant(m, step->b, 0) ||
+      !invariant(m, cond->b, 0) || step->b->ty.k != TY_INT || cond->b->ty.k != TY_INT)
+    return;
+  int rs = reserve(g, step->b), rl = reserve(g, cond->b);
+  step->b = reg_node(g, step->b, rs);
+  cond->b = reg_node(g, cond->b, rl);
+}
+
 /* Rows of 2-D accesses in n with invariant row variables. */
 static void hoist_rows(cc_gen *g, const modset *m, const cc_node *n, int *budget) {
   if (!n || *budget <= 0) return;
@@ -389,22 +407,20 @@ static int derived_uses(cc_gen *g, const cc_node *n, const cc_sym *k, int from, 
 ** closes on one derived register against its value after the last step,
 ** which saves k's increment (and, stepping by 1, fuses into INCLT). */
 static void replace_test(cc_gen *g, const cc_node *loop, cc_loopsave *sv, int nf, int32_t d) {
-  const cc_node *init = loop->a, *cond = loop->b, *body = loop->d;
+  const cc_node *init = loop->a, *body = loop->d;
   cc_sym *k = g->facts[nf].sym;
   int64_t c0 = g->facts[nf].lo, hi = g->facts[nf].hi;
   if (g->ndivs == sv->ndivs || d <= 0) return;
   if (!(init->k == S_BLOCK && init->nlist == 1 && init->list[0]->k == S_DECL &&
         init->list[0]->sym == k))
     return;                                     /* k must die with the loop */
-  if (cond->k != E_LT || cond->uns || cond->a->k != E_VAR || cond->a->sym != k ||
-      cond->b->k != E_NUM)
-    return;
+  if (k->ty.k != TY_INT) return;     /* the fact says cond is k < N or k <= N */
   int u = derived_uses(g, body, k, sv->ndivs, hi);
   if (u < 0 || u != uses_of(body, k)) return;
   int best = sv->ndivs;
   for (int i = sv->ndivs; i < g->ndivs; i++)
     if (g->divs[i].inc == 1) best = i;
-  int64_t trips = ((int64_t)cond->b->val - c0 + d - 1) / d;
+  int64_t trips = (hi - c0) / d + 1;
   int64_t span = trips * g->divs[best].inc;
   if (trips < 1 || span > INT32_MAX || span < INT32_MIN) return;
   int lim = cc_alloc_reg(g);
@@ -438,13 +454,15 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
   if (loop->k == S_FOR) mod_walk(&m, loop->c);
   mod_walk(&m, cond);
   int budget = MAX_HOIST, nf = g->nfacts;
+  int32_t d = 1;                  /* the counting variable's step */
   if (cond) {
-    if (loop->k == S_FOR) {       /* before hoisting turns the bound into a register */
+    if (loop->k == S_FOR) {       /* before hoisting turns bound and step into registers */
       modset mb;
       mb.n = 0;
       mb.overflow = false;
       mod_walk(&mb, body);
       induction(g, loop, &mb);
+      if (g->nfacts > nf && loop->c->k == E_OPASSIGN) d = loop->c->b->val;
     }
     cc_node *c = cond;
     while (c->k == E_LAND || c->k == E_LOR) c = c->a;   /* always evaluated */
@@ -456,12 +474,11 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
   if (loop->k == S_FOR) hoist_consts(g, loop->c, &cbudget);
   if (loop->k == S_FOR) {
     if (g->nfacts > nf) {
-      const cc_node *step = loop->c;
-      int32_t d = step->k == E_OPASSIGN ? step->b->val : 1;
       int dbudget = MAX_HOIST;
       derive(g, &m, g->facts[nf].sym, g->facts[nf].lo, d, body, &dbudget);
       replace_test(g, loop, sv, nf, d);
     }
+    if (sv->lftr_reg < 0 && cond) pair_step(g, &m, loop);
   }
 }
 

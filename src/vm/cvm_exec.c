@@ -279,6 +279,12 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
     if (S32(v) < S32(R[B])) JUMPBY(CVM_I_SC(i));
     NEXT;
   }
+  VMCASE(ADDLT) {
+    uint32_t v = R[A] + R[B];
+    R[A] = v;
+    if (S32(v) < S32(R[B + 1])) JUMPBY(CVM_I_SC(i));
+    NEXT;
+  }
   VMCASE(INCLTI) {
     uint32_t v = R[A] + 1u;
     R[A] = v;

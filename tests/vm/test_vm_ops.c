@@ -291,6 +291,21 @@ static void test_superinstructions(void) {
       ABC(RET, 0, 0, 0);
       CHECK(run(&f) == ((int32_t)(vals[x] + 1u) < (int32_t)vals[y]) &&
             T.mem[T.p.globals_size / 4 + 1] == vals[x] + 1u, "INCLT %#x %#x", vals[x], vals[y]);
+      /* ADDLT: step by R[B], loop while below R[B+1] (wrapping add) */
+      uint32_t lim = vals[(x * 3 + y) % NV];
+      tp_init(t);
+      tp_func(t, 0, 4, 0);
+      tp_ldk(t, 1, vals[x]);
+      tp_ldk(t, 2, vals[y]);
+      tp_ldk(t, 3, lim);
+      ABC(ADDLT, 1, 2, 2);
+      ABX(LDI, 0, 0);
+      ABC(RET, 0, 0, 0);
+      ABX(LDI, 0, 1);
+      ABC(RET, 0, 0, 0);
+      CHECK(run(&f) == ((int32_t)(vals[x] + vals[y]) < (int32_t)lim) &&
+            T.mem[T.p.globals_size / 4 + 1] == vals[x] + vals[y], "ADDLT %#x %#x %#x",
+            vals[x], vals[y], lim);
     }
   static const int32_t imms[] = { -128, -1, 0, 1, 127 };
   for (size_t x = 0; x < NV; x++)
@@ -319,6 +334,17 @@ static void test_superinstructions(void) {
   ABC(RET, 0, 0, 0);
   int f;
   CHECK(run(&f) == 135, "INCLTI/MLA loop");
+  /* for (k = 1; k < 40; k += 3) s += k, closed by ADDLT: 1+4+...+37 = 247 */
+  tp_init(t);
+  tp_func(t, 0, 4, 0);
+  ABX(LDI, 0, 0);
+  ABX(LDI, 1, 1);
+  ABX(LDI, 2, 3);
+  ABX(LDI, 3, 40);
+  ABC(ADD, 0, 0, 1);
+  ABC(ADDLT, 1, 2, (uint32_t)-2);
+  ABC(RET, 0, 0, 0);
+  CHECK(run(&f) == 247, "ADDLT loop");
 }
 
 static void test_switch(void) {
