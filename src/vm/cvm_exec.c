@@ -27,8 +27,8 @@ static inline void st32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
 /* Fields decoded at the host's word width (i is a uintptr_t), so they index
 ** without a separate zero-extension on 64-bit hosts. */
 #define A   ((uintptr_t)CVM_I_A(i))
-#define B   ((uintptr_t)CVM_I_B(i))
-#define C   ((uintptr_t)CVM_I_C(i))
+#define B   (((uintptr_t)i >> 16) & 0xFFu)
+#define C   (((uintptr_t)i >> 16) >> 8)   /* shares i >> 16 with B */
 #define BX  ((uintptr_t)CVM_I_BX(i))
 #define S32(x) ((int32_t)(x))
 
