@@ -234,15 +234,16 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   }
   VMCASE(CALL) {
     const uint8_t *fe = funcs + BX * CVM_FUNC_SIZE;
-    uint32_t fp = (uint32_t)((uint8_t *)R - mem), nfp = fp + A * 4u;
+    uint32_t *nR = R + A;
+    uint32_t nfp = (uint32_t)((uint8_t *)nR - mem);
     uint32_t arr = cvm_rd16(fe + 6);
     if (rec == rec_end || ap - nfp < fe[5] * 4u + arr) FAULT(STACK);
     rec[0] = (uint32_t)((const uint8_t *)pc - (const uint8_t *)code);   /* bytes */
-    rec[1] = fp;
+    rec[1] = (uint32_t)((uint8_t *)R - mem);
     rec[2] = ap;
     rec += 3;
     ap -= arr;
-    R = (uint32_t *)(void *)(mem + nfp);
+    R = nR;
     JUMP(code + cvm_rd32(fe));
     NEXT;
   }
@@ -259,7 +260,10 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
       rec -= 3;
       R = (uint32_t *)(void *)(mem + rec[1]);
       ap = rec[2];
-      JUMP((const uint32_t *)(const void *)((const uint8_t *)code + rec[0]));
+      /* no budget check: returning cannot loop without a CALL, which checks */
+      const uint32_t *t = (const uint32_t *)(const void *)((const uint8_t *)code + rec[0]);
+      q += (uintptr_t)((const uint8_t *)t - (const uint8_t *)pc);
+      pc = t;
       NEXT;
     }
   }
