@@ -31,7 +31,9 @@ static inline void st32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
 /* x86-64: B as one byte load from the code (pc is past the word): one
 ** instruction instead of three, for one more load */
 #define B   ((uintptr_t)((const uint8_t *)(const void *)pc)[-2])
+#define SB  ((int32_t)((const int8_t *)(const void *)pc)[-2])
 #else
+#define SB  CVM_I_SB(i)
 #define B   (((uintptr_t)i >> 16) & 0xFFu)
 #endif
 #define C   ((uintptr_t)i >> 24)
@@ -227,12 +229,12 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   VMCASE(JLE)    if (S32(R[A]) <= S32(R[B])) JUMPBY(CVM_I_SC(i)); NEXT;
   VMCASE(JLTU)   if (R[A] < R[B]) JUMPBY(CVM_I_SC(i)); NEXT;
   VMCASE(JLEU)   if (R[A] <= R[B]) JUMPBY(CVM_I_SC(i)); NEXT;
-  VMCASE(JEQI)   if (S32(R[A]) == CVM_I_SB(i)) JUMPBY(CVM_I_SC(i)); NEXT;
-  VMCASE(JNEI)   if (S32(R[A]) != CVM_I_SB(i)) JUMPBY(CVM_I_SC(i)); NEXT;
-  VMCASE(JLTI)   if (S32(R[A]) < CVM_I_SB(i)) JUMPBY(CVM_I_SC(i)); NEXT;
-  VMCASE(JLEI)   if (S32(R[A]) <= CVM_I_SB(i)) JUMPBY(CVM_I_SC(i)); NEXT;
-  VMCASE(JGTI)   if (S32(R[A]) > CVM_I_SB(i)) JUMPBY(CVM_I_SC(i)); NEXT;
-  VMCASE(JGEI)   if (S32(R[A]) >= CVM_I_SB(i)) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JEQI)   if (S32(R[A]) == SB) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JNEI)   if (S32(R[A]) != SB) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JLTI)   if (S32(R[A]) < SB) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JLEI)   if (S32(R[A]) <= SB) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JGTI)   if (S32(R[A]) > SB) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JGEI)   if (S32(R[A]) >= SB) JUMPBY(CVM_I_SC(i)); NEXT;
   VMCASE(SWITCH) {
     uint32_t n = BX, v = R[A];
     JUMPBY((intptr_t)n + 1 + (int32_t)pc[v < n ? v : n]);
@@ -298,7 +300,7 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   VMCASE(INCLTI) {
     uint32_t v = R[A] + 1u;
     R[A] = v;
-    if (S32(v) < CVM_I_SB(i)) JUMPBY(CVM_I_SC(i));
+    if (S32(v) < SB) JUMPBY(CVM_I_SC(i));
     NEXT;
   }
 
