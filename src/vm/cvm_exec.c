@@ -32,7 +32,9 @@ static inline void st32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
 ** instruction instead of three, for one more load */
 #define B   ((uintptr_t)((const uint8_t *)(const void *)pc)[-2])
 #define SB  ((int32_t)((const int8_t *)(const void *)pc)[-2])
+#define SCJ ((intptr_t)((const int8_t *)(const void *)pc)[-1])   /* a J8 offset */
 #else
+#define SCJ CVM_I_SC(i)
 #define SB  CVM_I_SB(i)
 #define B   (((uintptr_t)i >> 16) & 0xFFu)
 #endif
@@ -223,18 +225,18 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   VMCASE(JMP)    JUMPBY(CVM_I_SJ(i)); NEXT;
   VMCASE(JZ)     if (R[A] == 0) JUMPBY(CVM_I_SBX(i)); NEXT;
   VMCASE(JNZ)    if (R[A] != 0) JUMPBY(CVM_I_SBX(i)); NEXT;
-  VMCASE(JEQ)    if (R[A] == R[B]) JUMPBY(CVM_I_SC(i)); NEXT;
-  VMCASE(JNE)    if (R[A] != R[B]) JUMPBY(CVM_I_SC(i)); NEXT;
-  VMCASE(JLT)    if (S32(R[A]) < S32(R[B])) JUMPBY(CVM_I_SC(i)); NEXT;
-  VMCASE(JLE)    if (S32(R[A]) <= S32(R[B])) JUMPBY(CVM_I_SC(i)); NEXT;
-  VMCASE(JLTU)   if (R[A] < R[B]) JUMPBY(CVM_I_SC(i)); NEXT;
-  VMCASE(JLEU)   if (R[A] <= R[B]) JUMPBY(CVM_I_SC(i)); NEXT;
-  VMCASE(JEQI)   if (S32(R[A]) == SB) JUMPBY(CVM_I_SC(i)); NEXT;
-  VMCASE(JNEI)   if (S32(R[A]) != SB) JUMPBY(CVM_I_SC(i)); NEXT;
-  VMCASE(JLTI)   if (S32(R[A]) < SB) JUMPBY(CVM_I_SC(i)); NEXT;
-  VMCASE(JLEI)   if (S32(R[A]) <= SB) JUMPBY(CVM_I_SC(i)); NEXT;
-  VMCASE(JGTI)   if (S32(R[A]) > SB) JUMPBY(CVM_I_SC(i)); NEXT;
-  VMCASE(JGEI)   if (S32(R[A]) >= SB) JUMPBY(CVM_I_SC(i)); NEXT;
+  VMCASE(JEQ)    if (R[A] == R[B]) JUMPBY(SCJ); NEXT;
+  VMCASE(JNE)    if (R[A] != R[B]) JUMPBY(SCJ); NEXT;
+  VMCASE(JLT)    if (S32(R[A]) < S32(R[B])) JUMPBY(SCJ); NEXT;
+  VMCASE(JLE)    if (S32(R[A]) <= S32(R[B])) JUMPBY(SCJ); NEXT;
+  VMCASE(JLTU)   if (R[A] < R[B]) JUMPBY(SCJ); NEXT;
+  VMCASE(JLEU)   if (R[A] <= R[B]) JUMPBY(SCJ); NEXT;
+  VMCASE(JEQI)   if (S32(R[A]) == SB) JUMPBY(SCJ); NEXT;
+  VMCASE(JNEI)   if (S32(R[A]) != SB) JUMPBY(SCJ); NEXT;
+  VMCASE(JLTI)   if (S32(R[A]) < SB) JUMPBY(SCJ); NEXT;
+  VMCASE(JLEI)   if (S32(R[A]) <= SB) JUMPBY(SCJ); NEXT;
+  VMCASE(JGTI)   if (S32(R[A]) > SB) JUMPBY(SCJ); NEXT;
+  VMCASE(JGEI)   if (S32(R[A]) >= SB) JUMPBY(SCJ); NEXT;
   VMCASE(SWITCH) {
     uint32_t n = BX, v = R[A];
     JUMPBY((intptr_t)n + 1 + (int32_t)pc[v < n ? v : n]);
@@ -288,19 +290,19 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   VMCASE(INCLT) {
     uint32_t v = R[A] + 1u;
     R[A] = v;
-    if (S32(v) < S32(R[B])) JUMPBY(CVM_I_SC(i));
+    if (S32(v) < S32(R[B])) JUMPBY(SCJ);
     NEXT;
   }
   VMCASE(ADDLT) {
     uint32_t v = R[A] + R[B];
     R[A] = v;
-    if (S32(v) < S32(R[B + 1])) JUMPBY(CVM_I_SC(i));
+    if (S32(v) < S32(R[B + 1])) JUMPBY(SCJ);
     NEXT;
   }
   VMCASE(INCLTI) {
     uint32_t v = R[A] + 1u;
     R[A] = v;
-    if (S32(v) < SB) JUMPBY(CVM_I_SC(i));
+    if (S32(v) < SB) JUMPBY(SCJ);
     NEXT;
   }
 
