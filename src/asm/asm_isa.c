@@ -15,6 +15,7 @@ const asm_kindinfo asm_kind_table[CVM_K__COUNT] = {
   [CVM_K_RR]  = { "rN",        "register read" },
   [CVM_K_RP]  = { "rN",        "register pair read: rN and rN+1 (an array descriptor (base, count), or ADDLT's step and limit)" },
   [CVM_K_WP]  = { "rN",        "register pair written: an array descriptor in rN, rN+1" },
+  [CVM_K_RT]  = { "rN",        "register triple read: an array descriptor in rN, rN+1 and an index in rN+2" },
   [CVM_K_RA]  = { "rN",        "argument window starting at rN; the result is written to rN" },
   [CVM_K_I8]  = { "-128..127", "signed 8-bit immediate" },
   [CVM_K_I16] = { "-32768..32767", "signed 16-bit immediate" },
@@ -78,7 +79,8 @@ bool asm_kind_signed(uint32_t k) {
 }
 
 bool asm_kind_is_reg(uint32_t k) {
-  return k == CVM_K_RW || k == CVM_K_RR || k == CVM_K_RP || k == CVM_K_WP || k == CVM_K_RA;
+  return k == CVM_K_RW || k == CVM_K_RR || k == CVM_K_RP || k == CVM_K_WP || k == CVM_K_RA ||
+         k == CVM_K_RT;
 }
 
 bool asm_kind_is_jump(uint32_t k) {

@@ -169,6 +169,7 @@ static bool uses_reg(const cc_ins *in, uint32_t r) {
     switch (k[i]) {
       case CVM_K_RW: case CVM_K_RR: if (f[i] == r) return true; break;
       case CVM_K_RP: case CVM_K_WP: if (f[i] == r || f[i] + 1u == r) return true; break;
+      case CVM_K_RT: if (r >= f[i] && r <= f[i] + 2u) return true; break;
       case CVM_K_RA: return true;             /* call windows: anything */
       default: break;
     }
@@ -185,8 +186,10 @@ static bool reads_reg(const cc_ins *in, uint32_t r) {
   for (int i = 0; i < nf; i++) {
     if (k[i] == CVM_K_RR && f[i] == r) return true;
     if (k[i] == CVM_K_RP && (f[i] == r || f[i] + 1u == r)) return true;
+    if (k[i] == CVM_K_RT && r >= f[i] && r <= f[i] + 2u) return true;
   }
-  return in->a == r && (is_incbr(in->op) || in->op == CVM_OP_MLA);
+  return in->a == r && (is_incbr(in->op) || in->op == CVM_OP_MLA || in->op == CVM_OP_MACP ||
+                        in->op == CVM_OP_MACPS16);
 }
 
 /* ---- liveness (for fusions that drop a temporary) ------------------------ */

@@ -41,9 +41,12 @@ typedef struct cc_gen {
     int32_t colval, inc;
     uint32_t inner;
     int reg;
+    int desc;              /* reg - 2: the array's descriptor pair (for MACP), or -1 */
     bool colk;
   } divs[CC_MAX_LOOPFACTS];
   int ndivs;
+  const cc_node *macx[8];  /* subscripts of acc += x * y that want descriptor triples */
+  int nmacx;
 } cc_gen;
 
 typedef struct cc_loopsave {
@@ -72,6 +75,7 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv);
 void cc_loop_leave(cc_gen *g, const cc_loopsave *sv);
 void cc_loop_step(cc_gen *g, const cc_loopsave *sv);   /* after a for's step */
 int cc_derived_index(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t inner);
+int cc_derived_desc(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t inner);
 bool cc_known_range(cc_gen *g, const cc_node *e, int64_t lo, int64_t hi);
 int cc_hoisted_row(cc_gen *g, const cc_sym *s, uint32_t inner);
 int cc_cached_const(cc_gen *g, int32_t v);        /* register, or -1 */

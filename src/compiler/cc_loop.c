@@ -312,6 +312,56 @@ int cc_derived_index(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t
   return i < 0 ? -1 : g->divs[i].reg;
 }
 
+int cc_derived_desc(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t inner) {
+  int i = div_find(g, row, col, inner);
+  return i < 0 ? -1 : g->divs[i].desc;
+}
+
+/* Element n (an E_INDEX) under conversions that keep its value. */
+static const cc_node *peel(const cc_node *n) {
+  while (n->k == E_CAST && n->a && cc_ty_size(n->ty.k) == 4 && cc_ty_size(n->a->ty.k) <= 4 &&
+         (n->a->ty.k == TY_SHORT || n->a->ty.k == TY_INT || n->a->ty.k == TY_UINT))
+    n = n->a;
+  return n;
+}
+
+/* Kind of a multiply-accumulate operand: a 2-D element of a RAM array of
+** words or signed halfwords; 0 if not one. */
+static int mac_kind(const cc_node *n) {
+  if (n->k != E_INDEX || n->ty.ndim != 0 || n->a->k != E_INDEX || n->a->a->ty.ndim != 2 ||
+      n->a->a->k != E_VAR || n->a->a->sym->rodata)
+    return 0;
+  int k = n->ty.k;
+  return k == TY_INT || k == TY_UINT ? 4 : k == TY_SHORT ? 2 : 0;
+}
+
+/* acc += x[..][..] * y[..][..] statements in n: their subscripts want
+** descriptor triples, so the addition is one MACP/MACPS16. */
+static void find_macs(cc_gen *g, const cc_node *n) {
+  if (!n) return;
+  if (n->k == E_OPASSIGN && n->op == E_ADD && is_reg_var(n->a) &&
+      (n->a->ty.k == TY_INT || n->a->ty.k == TY_UINT) && n->b->k == E_MUL) {
+    const cc_node *x = peel(n->b->a), *y = peel(n->b->b);
+    int kx = mac_kind(x), ky = mac_kind(y);
+    if (kx && kx == ky && g->nmacx + 2 <= (int)(sizeof g->macx / sizeof g->macx[0])) {
+      g->macx[g->nmacx++] = x;
+      g->macx[g->nmacx++] = y;
+    }
+  }
+  find_macs(g, n->a);
+  find_macs(g, n->b);
+  find_macs(g, n->c);
+  find_macs(g, n->d);
+  if (n->k == S_BLOCK)
+    for (uint32_t i = 0; i < n->nlist; i++) find_macs(g, n->list[i]);
+}
+
+static bool wants_triple(const cc_gen *g, const cc_node *n) {
+  for (int i = 0; i < g->nmacx; i++)
+    if (g->macx[i] == n) return true;
+  return false;
+}
+
 /* Is e a constant or a register variable the loop does not modify? */
 static bool fixed_operand(const modset *m, const cc_node *e) {
   return e->k == E_NUM || (is_reg_var(e) && !modified(m, e->sym));
@@ -331,7 +381,14 @@ static void derive(cc_gen *g, const modset *m, cc_sym *k, int64_t c0, int32_t d,
     uint32_t inner = n->a->a->ty.dim[1];
     if ((rowk || colk) && cc_derived_index(g, row, col, inner) < 0) {
       const cc_node *o = rowk ? col : row;           /* the invariant operand */
+      int desc = -1;
+      if (wants_triple(g, n)) {                      /* descriptor, then the index */
+        desc = cc_alloc_reg(g);
+        if (cc_alloc_reg(g) != desc + 1) desc = -1;
+        else cc_desc(g, n->a->a, desc, false);
+      }
       int r = cc_alloc_reg(g);
+      if (desc >= 0 && r != desc + 2) desc = -1;
       if (rowk) {                                      /* k is c0 here */
         int32_t base = (int32_t)((uint32_t)c0 * inner);
         if (o->k == E_NUM) cc_load_const(g, r, (int32_t)((uint32_t)base + (uint32_t)o->val));
@@ -352,6 +409,7 @@ static void derive(cc_gen *g, const modset *m, cc_sym *k, int64_t c0, int32_t d,
       g->divs[g->ndivs].inc = rowk ? (int32_t)((uint32_t)d * inner) : d;
       g->divs[g->ndivs].reg = r;
       g->divs[g->ndivs].colk = colk;
+      g->divs[g->ndivs].desc = desc;
       g->ndivs++;
       (*budget)--;
     }
@@ -475,7 +533,10 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
   if (loop->k == S_FOR) {
     if (g->nfacts > nf) {
       int dbudget = MAX_HOIST;
+      g->nmacx = 0;
+      find_macs(g, body);
       derive(g, &m, g->facts[nf].sym, g->facts[nf].lo, d, body, &dbudget);
+      g->nmacx = 0;
       replace_test(g, loop, sv, nf, d);
     }
     if (sv->lftr_reg < 0 && cond) pair_step(g, &m, loop);

@@ -83,22 +83,24 @@ static inline void st32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
 #define AENT(k)       (arrays + (k) * CVM_ARRAY_SIZE)
 #define ACHK(e, idx)  do { if ((idx) >= cvm_rd32((e) + 4)) FAULT(OOB); } while (0)
 
-/* Descriptor access: index < count, then address inside [0, lim). */
+/* Descriptor access: index < count, then address inside [0, lim). The
+** descriptor (base, count) is in R[dr], R[dr+1], the index in R[ir]. */
 #if UINTPTR_MAX > 0xFFFFFFFFu   /* 64-bit hosts: the end cannot wrap */
-#define PADDR(addr, sz, sh) do {                                            \
-    uintptr_t idx_ = R[B], off_ = (uintptr_t)R[C] + idx_ * (sz);            \
-    if (idx_ >= R[C + 1]) FAULT(OOB);                                       \
+#define PADDRX(addr, dr, ir, sz, sh) do {                                   \
+    uintptr_t dr_ = (dr), idx_ = R[ir], off_ = (uintptr_t)R[dr_] + idx_ * (sz); \
+    if (idx_ >= R[dr_ + 1]) FAULT(OOB);                                     \
     if (off_ + (sz) > lim) FAULT(MEMORY);                                   \
     (addr) = mem + off_;                                                    \
   } while (0)
 #else
-#define PADDR(addr, sz, sh) do {                                            \
-    uint32_t base_ = R[C], idx_ = R[B];                                     \
-    if (idx_ >= R[C + 1]) FAULT(OOB);                                       \
+#define PADDRX(addr, dr, ir, sz, sh) do {                                   \
+    uint32_t dr_ = (dr), base_ = R[dr_], idx_ = R[ir];                      \
+    if (idx_ >= R[dr_ + 1]) FAULT(OOB);                                     \
     if (base_ > lim || idx_ >= ((lim - base_) >> (sh))) FAULT(MEMORY);      \
     (addr) = mem + base_ + idx_ * (sz);                                     \
   } while (0)
 #endif
+#define PADDR(addr, sz, sh) PADDRX(addr, C, B, sz, sh)
 
 cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   if (vm->status != CVM_RUNNABLE && vm->status != CVM_SLEEPING) return (cvm_status)vm->status;
@@ -160,6 +162,22 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   VMCASE(ADD)    R[A] = R[B] + R[C]; NEXT;
   VMCASE(SUB)    R[A] = R[B] - R[C]; NEXT;
   VMCASE(MUL)    R[A] = R[B] * R[C]; NEXT;
+#ifdef CVM_TINY   /* division and remainder share their checks: flash before speed */
+  VMCASE(DIV)
+  VMCASE(MOD) {
+    int32_t x = S32(R[B]), y = S32(R[C]);
+    if (y == 0) FAULT(DIV_ZERO);
+    if (y == -1 && x == INT32_MIN) FAULT(DIV_OVERFLOW);
+    R[A] = (uint32_t)(CVM_I_OP(i) == CVM_OP_DIV ? x / y : x % y);
+    NEXT;
+  }
+  VMCASE(DIVU)
+  VMCASE(MODU) {
+    if (R[C] == 0) FAULT(DIV_ZERO);
+    R[A] = CVM_I_OP(i) == CVM_OP_DIVU ? R[B] / R[C] : R[B] % R[C];
+    NEXT;
+  }
+#else
   VMCASE(DIV) {
     int32_t x = S32(R[B]), y = S32(R[C]);
     if (y == 0) FAULT(DIV_ZERO);
@@ -184,6 +202,7 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
     R[A] = R[B] % R[C];
     NEXT;
   }
+#endif
   VMCASE(AND)    R[A] = R[B] & R[C]; NEXT;
   VMCASE(OR)     R[A] = R[B] | R[C]; NEXT;
   VMCASE(XOR)    R[A] = R[B] ^ R[C]; NEXT;
@@ -375,6 +394,34 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   ST_DESC(STP16, 2, 1, st16(ad, R[A]))
   ST_DESC(STP32, 4, 2, st32(ad, R[A]))
 
+  /* multiply-accumulate of two elements, each through a register triple */
+#ifdef CVM_TINY   /* one handler for both widths: flash before speed */
+  VMCASE(MACP)
+  VMCASE(MACPS16) {
+    uint32_t h = CVM_I_OP(pc[-1]) == CVM_OP_MACPS16, sz = 4u >> h;
+    uint8_t *x, *y;
+    PADDRX(x, B, B + 2, sz, 2 - h);
+    PADDRX(y, C, C + 2, sz, 2 - h);
+    R[A] += h ? (uint32_t)((int32_t)(int16_t)ld16(x) * (int32_t)(int16_t)ld16(y))
+              : ld32(x) * ld32(y);
+    NEXT;
+  }
+#else
+  VMCASE(MACP) {
+    uint8_t *x, *y;
+    PADDRX(x, B, B + 2, 4, 2);
+    PADDRX(y, C, C + 2, 4, 2);
+    R[A] += ld32(x) * ld32(y);
+    NEXT;
+  }
+  VMCASE(MACPS16) {
+    uint8_t *x, *y;
+    PADDRX(x, B, B + 2, 2, 1);
+    PADDRX(y, C, C + 2, 2, 1);
+    R[A] += (uint32_t)((int32_t)(int16_t)ld16(x) * (int32_t)(int16_t)ld16(y));
+    NEXT;
+  }
+#endif
   VMCASE(MKARR) {
     const uint8_t *e = AENT(BX);
     uint32_t base = cvm_rd32(e), sp = e[9];

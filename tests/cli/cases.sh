@@ -127,7 +127,7 @@ SRC
        /INCLTI? / { t = $NF ":"; n = 0; for (i = top[t]; i <= NR; i++) if (i in body) n++;
                     print fn, n }' "$tmp/l.s" >"$tmp/shape"
   cat "$tmp/shape"
-  grep -qx "dot 5" "$tmp/shape" || fail "dot product loop is not 5 instructions (load, load, MLA, step, INCLT)"
+  grep -qx "dot 3" "$tmp/shape" || fail "dot product loop is not 3 instructions (MACP, step, INCLT)"
   grep -qx "fill 2" "$tmp/shape" && grep -qx "fill 3" "$tmp/shape" ||
     fail "<= loops do not close with INCLT/INCLTI"
   ;;

@@ -399,7 +399,7 @@ static uint32_t ref_load(uint32_t size, bool sgn, uint32_t idx) {
 static void test_array_loads(void) {
   for (uint32_t op = 0; op < CVM_OP__COUNT; op++) {
     const cvm_opinfo *oi = &cvm_opinfo_table[op];
-    if (oi->space == CVM_SP__ || oi->ka != CVM_K_RW) continue;   /* loads only */
+    if (oi->space == CVM_SP__ || oi->ka != CVM_K_RW || oi->kb == CVM_K_RT) continue;   /* loads only */
     uint32_t count = 8 / oi->size;
     for (int32_t idx = -1; idx <= (int32_t)count; idx++) {
       tprog *t = &T;
@@ -470,6 +470,68 @@ static void test_array_stores(void) {
         uint32_t want = (0xA1B2C3D4u >> (8 * (oi->size - 1))) & 0xFF;
         CHECK(f == OKAY && got == want, "%s[%d] top byte %#x want %#x", oi->name, idx, got, want);
       }
+    }
+  }
+}
+
+/* MACP/MACPS16: R[A] += x[i] * y[j], x and y through descriptor triples
+** (base, count, index). Every index of two 8-byte global arrays, in and out
+** of range, and a forged descriptor. */
+static void test_mac(void) {
+  for (int h = 0; h < 2; h++) {
+    uint32_t op = h ? CVM_OP_MACPS16 : CVM_OP_MACP, size = h ? 2 : 4, count = 8 / size;
+    for (int32_t ix = -1; ix <= (int32_t)count; ix++)
+      for (int32_t iy = -1; iy <= (int32_t)count; iy++) {
+        tprog *t = &T;
+        tp_init(t);
+        memcpy(t->data + 16, pattern, 8);
+        for (int b = 0; b < 8; b++) t->data[24 + b] = (uint8_t)(pattern[7 - b] ^ 0x5A);
+        t->ndata = 32;
+        tp_func(t, 0, 8, 0);
+        uint32_t kx = tp_array(t, 16, count, size, CVM_SP_G);
+        uint32_t ky = tp_array(t, 24, count, size, CVM_SP_G);
+        tp_ldk(t, 0, 1000);
+        ABX(MKARR, 1, kx);
+        tp_ldk(t, 3, (uint32_t)ix);
+        ABX(MKARR, 4, ky);
+        tp_ldk(t, 6, (uint32_t)iy);
+        tp_w(t, CVM_ENC_ABC(op, 0, 1, 4));
+        ABC(RET, 0, 0, 0);
+        int f;
+        uint32_t got = (uint32_t)run(&f);
+        bool in = ix >= 0 && ix < (int32_t)count && iy >= 0 && iy < (int32_t)count;
+        if (!in) {
+          CHECK(f == CVM_FAULT_OOB, "%s[%d][%d] must fault OOB (got %d)",
+                cvm_opinfo_table[op].name, ix, iy, f);
+          continue;
+        }
+        uint32_t x = ref_load(size, h, (uint32_t)ix), y;
+        const uint8_t *py = t->data + 24 + (uint32_t)iy * size;
+        y = size == 2 ? (uint32_t)(int32_t)(int16_t)(py[0] | py[1] << 8)
+                      : (uint32_t)py[0] | (uint32_t)py[1] << 8 | (uint32_t)py[2] << 16 |
+                        (uint32_t)py[3] << 24;
+        uint32_t want = 1000u + x * y;
+        CHECK(f == OKAY && got == want, "%s[%d][%d] = %#x want %#x", cvm_opinfo_table[op].name,
+              ix, iy, got, want);
+      }
+    /* a forged descriptor in either triple faults MEMORY */
+    for (int which = 0; which < 2; which++) {
+      tprog *t = &T;
+      tp_init(t);
+      tp_func(t, 0, 8, 0);
+      uint32_t k = tp_array(t, 0, 2, size, CVM_SP_G);
+      ABX(MKARR, 1, k);
+      ABX(MKARR, 4, k);
+      ABX(LDI, 3, 1);
+      ABX(LDI, 6, 1);
+      tp_ldk(t, which ? 4 : 1, 0xFFFFFFF0u);
+      tp_ldk(t, which ? 5 : 2, 0x7FFFFFFF);
+      tp_w(t, CVM_ENC_ABC(op, 0, 1, 4));
+      ABC(RET, 0, 0, 0);
+      int f;
+      run(&f);
+      CHECK(f == CVM_FAULT_MEMORY, "%s forged descriptor %d: fault %d", cvm_opinfo_table[op].name,
+            which, f);
     }
   }
 }
@@ -596,6 +658,7 @@ int main(void) {
   test_array_loads();
   test_array_stores();
   test_forged_descriptor();
+  test_mac();
   test_calls();
   test_budget();
   test_sys();

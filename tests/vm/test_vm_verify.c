@@ -43,6 +43,9 @@ static void pair_past_frame(tprog *t) {
 static void step_pair_past_frame(tprog *t) {   /* ADDLT's limit is R[B+1] */
   tp_func(t, 0, 2, 0); ABC(ADDLT, 0, 1, 0); ABC(RET, 0, 0, 0);
 }
+static void triple_past_frame(tprog *t) {   /* MACP's index is R[B+2] */
+  tp_func(t, 0, 4, 0); ABC(MACP, 0, 0, 2); ABC(RET, 0, 0, 0);
+}
 static void shift_range(tprog *t) { tp_func(t, 0, 2, 0); ABC(SHLI, 0, 0, 32); ABC(RET, 0, 0, 0); }
 static void fallthrough(tprog *t) { tp_func(t, 0, 2, 0); ABX(LDI, 0, 1); }
 static void truncated_ldk(tprog *t) { tp_func(t, 0, 2, 0); ABC(RET, 0, 0, 0); ABX(LDK, 0, 0); }
@@ -114,6 +117,7 @@ static const vcase cases[] = {
   { "write past frame",              CVM_VERR_REG_RANGE,        write_past_frame, 0 },
   { "descriptor pair past frame",    CVM_VERR_REG_RANGE,        pair_past_frame, 0 },
   { "step/limit pair past frame",    CVM_VERR_REG_RANGE,        step_pair_past_frame, 0 },
+  { "descriptor triple past frame",  CVM_VERR_REG_RANGE,        triple_past_frame, 0 },
   { "shift count 32",                CVM_VERR_SHIFT_RANGE,      shift_range, 0 },
   { "falls off the end",             CVM_VERR_FALLTHROUGH,      fallthrough, 0 },
   { "truncated LDK",                 CVM_VERR_TRUNCATED,        truncated_ldk, 0 },
