@@ -37,7 +37,7 @@ static bool is_jump(int op) { return op == CVM_OP_JMP || is_cbranch(op); }
 /* Counting loop branches (superinstructions of ADDI x,x,1 or ADD x,x,s
 ** and JLT/JLTI). */
 static bool is_incbr(int op) {
-  return op == CVM_OP_INCLT || op == CVM_OP_INCLTI || op == CVM_OP_ADDLT;
+  return op == CVM_OP_INCLT || op == CVM_OP_INCLTI || op == CVM_OP_ADDLT || op == CVM_OP_INCNE;
 }
 static bool ends_flow(int op) {
   return op == CVM_OP_JMP || op == CVM_OP_RET || op == CVM_OP_RET0 || op == CVM_OP_SWITCH;
@@ -292,7 +292,7 @@ void cc_fuse(cc_state *cs, cc_func *f) {
   fuse_mla(cs, label_index(cs, f), f);
   for (uint32_t j = 0; j < f->nins; j++) {
     cc_ins *br = &f->ins[j];
-    if (br->op != CVM_OP_JLT && br->op != CVM_OP_JLTI) continue;
+    if (br->op != CVM_OP_JLT && br->op != CVM_OP_JLTI && br->op != CVM_OP_JNE) continue;
     uint32_t x = br->a;
     for (uint32_t i = j, steps = 0; i-- > 0 && steps < 6;) {
       cc_ins *in = &f->ins[i];
@@ -301,7 +301,8 @@ void cc_fuse(cc_state *cs, cc_func *f) {
           in->op == CVM_OP_CALL || in->op == CVM_OP_SYS)
         break;
       if (in->op == CVM_OP_ADDI && in->a == x && in->b == x && in->c == 1) {
-        br->op = br->op == CVM_OP_JLT ? CVM_OP_INCLT : CVM_OP_INCLTI;
+        br->op = br->op == CVM_OP_JLT ? CVM_OP_INCLT : br->op == CVM_OP_JNE ? CVM_OP_INCNE
+                                                                             : CVM_OP_INCLTI;
         br->longj = 0;
         in->op = IR_NOP;
         break;
@@ -428,6 +429,7 @@ void cc_encode(cc_state *cs, cc_func *f, uint32_t *out, cc_vec *lines, uint32_t 
         if (op == CVM_OP_ADDLT) out[pc++] = CVM_ENC_ABC(CVM_OP_ADD, in->a, in->a, in->b);
         else out[pc++] = CVM_ENC_ABC(CVM_OP_ADDI, in->a, in->a, 1);
         if (op == CVM_OP_INCLT) out[pc++] = CVM_ENC_ABC(CVM_OP_JLE, in->b, in->a, 1);
+        else if (op == CVM_OP_INCNE) out[pc++] = CVM_ENC_ABC(CVM_OP_JEQ, in->a, in->b, 1);
         else if (op == CVM_OP_ADDLT) out[pc++] = CVM_ENC_ABC(CVM_OP_JLE, in->b + 1, in->a, 1);
         else out[pc++] = CVM_ENC_ABC(CVM_OP_JGEI, in->a, in->b, 1);
         out[pc++] = CVM_ENC_SJ(CVM_OP_JMP, (int32_t)(lp[in->k] - (next + 2)));

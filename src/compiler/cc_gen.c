@@ -382,7 +382,7 @@ static void stmt(cc_gen *g, cc_node *n) {
         cc_label(g, ltop);
         loop_body(g, n->d, lbrk, lcont);
         g->nfacts = sv.nfacts;               /* the range holds in the body only */
-        cc_label(g, lcont);
+        if (!sv.lftr_ne) cc_label(g, lcont);   /* no continue in an INCNE loop */
         g->freereg = g->nactive;
         g->line = n->line;
         if (n->c && sv.lftr_reg < 0) {
@@ -390,7 +390,8 @@ static void stmt(cc_gen *g, cc_node *n) {
           g->freereg = g->nactive;
         }
         cc_loop_step(g, &sv);
-        if (sv.lftr_reg >= 0) cc_emit(g, CVM_OP_JLT, sv.lftr_reg, sv.lftr_lim, 0)->k = ltop;
+        if (sv.lftr_reg >= 0)
+          cc_emit(g, sv.lftr_ne ? CVM_OP_JNE : CVM_OP_JLT, sv.lftr_reg, sv.lftr_lim, 0)->k = ltop;
         else if (is_true(n->b)) cc_jump(g, ltop);
         else cc_cond(g, n->b, true, ltop);
         cc_label(g, lbrk);

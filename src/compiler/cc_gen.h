@@ -52,6 +52,7 @@ typedef struct cc_gen {
 typedef struct cc_loopsave {
   int freereg, nactive, nrows, nfacts, nconsts, ndivs;
   int lftr_reg, lftr_lim;  /* the for loop closes on lftr_reg < lftr_lim; -1: on its test */
+  bool lftr_ne;            /* ... on lftr_reg != lftr_lim instead */
 } cc_loopsave;
 
 /* emission (cc_gen.c) */

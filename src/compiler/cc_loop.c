@@ -489,6 +489,67 @@ static void replace_test(cc_gen *g, const cc_node *loop, cc_loopsave *sv, int nf
   sv->lftr_lim = lim;
 }
 
+/* Assignments to variable i in n (=, op=, ++, --); continue statements
+** are counted in *conts. */
+static int writes_of(const cc_node *n, const cc_sym *i, int *conts) {
+  if (!n) return 0;
+  if (n->k == S_CONTINUE) (*conts)++;
+  int c = (n->k == E_ASSIGN || n->k == E_OPASSIGN || n->k == E_PREINC || n->k == E_POSTINC ||
+           n->k == E_PREDEC || n->k == E_POSTDEC) && n->a && n->a->k == E_VAR && n->a->sym == i;
+  c += writes_of(n->a, i, conts) + writes_of(n->b, i, conts) + writes_of(n->c, i, conts) +
+       writes_of(n->d, i, conts);
+  if (n->k == S_BLOCK || n->k == E_CALL || n->k == E_SYS)
+    for (uint32_t j = 0; j < n->nlist; j++) c += writes_of(n->list[j], i, conts);
+  return c;
+}
+
+/* Is s the statement v++ (++v, v += 1) on a 32-bit register variable? */
+static cc_sym *increment_of(const cc_node *s) {
+  if (!s || s->k != S_EXPR || !s->a) return NULL;
+  const cc_node *e = s->a;
+  bool inc = e->k == E_POSTINC || e->k == E_PREINC ||
+             (e->k == E_OPASSIGN && e->op == E_ADD && e->b->k == E_NUM && e->b->val == 1);
+  if (!inc || !is_reg_var(e->a) || (e->a->ty.k != TY_INT && e->a->ty.k != TY_UINT)) return NULL;
+  return e->a->sym;
+}
+
+/* for (int k = k0; k < N; k++) { ...; i++; } where k is not read in the
+** body and the body ends by stepping another variable i by one (and has
+** no continue, which would skip that step): i moves in lockstep with k, so
+** the loop runs until i reaches i + (N - k) as taken at entry. Counting
+** modulo 2^32 that holds whatever i's value, so the loop closes on i !=
+** limit (INCNE) and k is dropped. */
+static void replace_counter(cc_gen *g, const cc_node *loop, cc_loopsave *sv, const modset *m) {
+  const cc_node *init = loop->a, *cond = loop->b, *step = loop->c, *body = loop->d;
+  if (!init || !cond || !step || !body || g->freereg > HOIST_LIMIT) return;
+  if (!(init->k == S_BLOCK && init->nlist == 1 && init->list[0]->k == S_DECL)) return;
+  cc_sym *k = init->list[0]->sym;
+  if (k->ty.k != TY_INT || k->ty.ndim || (k->stor != ST_LOCAL)) return;
+  if (cond->k != E_LT || cond->uns || cond->a->k != E_VAR || cond->a->sym != k) return;
+  if (!(cond->b->k == E_NUM || cond->b->k == E_REG ||
+        (is_reg_var(cond->b) && !modified(m, cond->b->sym))))
+    return;
+  bool up = step->k == E_POSTINC || step->k == E_PREINC ||
+            (step->k == E_OPASSIGN && step->op == E_ADD && step->b->k == E_NUM && step->b->val == 1);
+  if (!up || step->a->k != E_VAR || step->a->sym != k || uses_of(body, k) != 0) return;
+  const cc_node *last = body->k == S_BLOCK ? (body->nlist ? body->list[body->nlist - 1] : NULL)
+                                           : body;
+  cc_sym *i = increment_of(last);
+  int conts = 0;
+  if (!i || i == k || writes_of(body, i, &conts) != 1 || conts) return;
+  /* lim = i + (N - k), wrapping */
+  int lim = cc_alloc_reg(g);
+  int rn = cc_ex(g, cond->b, NOREG);
+  cc_emit(g, CVM_OP_SUB, lim, rn, k->reg);
+  cc_emit(g, CVM_OP_ADD, lim, i->reg, lim);
+  if (rn != lim) cc_free_reg(g, rn);
+  g->freereg = lim + 1;
+  g->nactive = g->freereg;
+  sv->lftr_reg = i->reg;
+  sv->lftr_lim = lim;
+  sv->lftr_ne = true;
+}
+
 void cc_loop_step(cc_gen *g, const cc_loopsave *sv) {
   for (int i = sv->ndivs; i < g->ndivs; i++)
     cc_add_const(g, g->divs[i].reg, g->divs[i].reg, g->divs[i].inc);
@@ -502,6 +563,7 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
   sv->nconsts = g->nconsts;
   sv->ndivs = g->ndivs;
   sv->lftr_reg = sv->lftr_lim = -1;
+  sv->lftr_ne = false;
   if (!g->cs->opt.optimize || g->freereg > HOIST_LIMIT) return;
   cc_node *cond = loop->k == S_FOR ? loop->b : loop->a;
   cc_node *body = loop->k == S_FOR ? loop->d : loop->b;
@@ -539,6 +601,7 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
       g->nmacx = 0;
       replace_test(g, loop, sv, nf, d);
     }
+    if (sv->lftr_reg < 0 && cond) replace_counter(g, loop, sv, &m);
     if (sv->lftr_reg < 0 && cond) pair_step(g, &m, loop);
   }
 }

@@ -312,6 +312,12 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
     if (S32(v) < S32(R[B])) JUMPBY(SCJ);
     NEXT;
   }
+  VMCASE(INCNE) {
+    uint32_t v = R[A] + 1u;
+    R[A] = v;
+    if (v != R[B]) JUMPBY(SCJ);
+    NEXT;
+  }
   VMCASE(ADDLT) {
     uint32_t v = R[A] + R[B];
     R[A] = v;
@@ -449,26 +455,24 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
 #endif
 
 done:
-  vm->steps += (uint64_t)((intptr_t)start - LEFT()) / 4u;
+  rec = rec_base;               /* depth 0 */
   vm->status = CVM_DONE;
-  vm->depth = 0;
-  return CVM_DONE;
+  goto out;
 
 faulted:
   /* every faulting instruction is one word long: it is at pc - 1 */
-  vm->depth = (uint32_t)(rec - rec_base) / 3u;
-  vm->steps += (uint64_t)((intptr_t)start - LEFT()) / 4u;
   vm->fault = (uint8_t)fault;
   vm->fault_pc = (uint32_t)(pc - 1 - code);
   vm->status = CVM_FAULTED;
-  return CVM_FAULTED;
+  goto out;
 
 stop:
-  vm->depth = (uint32_t)(rec - rec_base) / 3u;
-  vm->steps += (uint64_t)((intptr_t)start - LEFT()) / 4u;
   vm->pc = (uint32_t)(pc - code);
   vm->fp = (uint32_t)((uint8_t *)R - mem);
   vm->ap = ap;
   if (vm->status != CVM_SLEEPING) vm->status = CVM_RUNNABLE;
+out:
+  vm->depth = (uint32_t)(rec - rec_base) / 3u;
+  vm->steps += (uint64_t)((intptr_t)start - LEFT()) / 4u;
   return (cvm_status)vm->status;
 }

@@ -291,6 +291,18 @@ static void test_superinstructions(void) {
       ABC(RET, 0, 0, 0);
       CHECK(run(&f) == ((int32_t)(vals[x] + 1u) < (int32_t)vals[y]) &&
             T.mem[T.p.globals_size / 4 + 1] == vals[x] + 1u, "INCLT %#x %#x", vals[x], vals[y]);
+      /* INCNE: count up, loop until equal (wrapping) */
+      tp_init(t);
+      tp_func(t, 0, 4, 0);
+      tp_ldk(t, 1, vals[x]);
+      tp_ldk(t, 2, vals[y]);
+      ABC(INCNE, 1, 2, 2);
+      ABX(LDI, 0, 0);
+      ABC(RET, 0, 0, 0);
+      ABX(LDI, 0, 1);
+      ABC(RET, 0, 0, 0);
+      CHECK(run(&f) == (vals[x] + 1u != vals[y]) &&
+            T.mem[T.p.globals_size / 4 + 1] == vals[x] + 1u, "INCNE %#x %#x", vals[x], vals[y]);
       /* ADDLT: step by R[B], loop while below R[B+1] (wrapping add) */
       uint32_t lim = vals[(x * 3 + y) % NV];
       tp_init(t);
@@ -345,6 +357,16 @@ static void test_superinstructions(void) {
   ABC(ADDLT, 1, 2, (uint32_t)-2);
   ABC(RET, 0, 0, 0);
   CHECK(run(&f) == 247, "ADDLT loop");
+  /* a loop closed by INCNE across the wrap: from 0xFFFFFFFE to 3, 5 steps */
+  tp_init(t);
+  tp_func(t, 0, 4, 0);
+  ABX(LDI, 0, 0);
+  ABX(LDI, 1, -2);
+  ABX(LDI, 2, 3);
+  ABC(ADDI, 0, 0, 1);
+  ABC(INCNE, 1, 2, (uint32_t)-2);
+  ABC(RET, 0, 0, 0);
+  CHECK(run(&f) == 5, "INCNE loop across the wrap");
 }
 
 static void test_switch(void) {
