@@ -339,12 +339,21 @@ static uint32_t ins_words(const cc_ins *in) {
 uint32_t cc_layout(cc_state *cs, cc_func *f) {
   uint32_t *lp = cc_alloc(cs, (f->nlabels ? (size_t)f->nlabels : 1) * sizeof *lp);
   f->labelpos = lp;
+  for (int l = 0; l < f->nlabels; l++) lp[l] = UINT32_MAX;
   for (int guard = 0;; guard++) {
     uint32_t addr = 0;
     for (uint32_t i = 0; i < f->nins; i++) {
       if (is_label(&f->ins[i])) lp[f->ins[i].k] = addr;
       addr += ins_words(&f->ins[i]);
     }
+    if (guard == 0)             /* every branch's label must have been placed */
+      for (uint32_t i = 0; i < f->nins; i++) {
+        const cc_ins *in = &f->ins[i];
+        bool bad = (is_jump(in->op) || is_incbr(in->op)) && lp[in->k] == UINT32_MAX;
+        for (uint32_t t = 0; in->op == CVM_OP_SWITCH && t < in->ntab; t++)
+          bad |= lp[in->tab[t]] == UINT32_MAX;
+        if (bad) cc_fatal(cs, "internal error: a jump in '%s' to a label never placed", f->name);
+      }
     bool changed = false;
     addr = 0;
     for (uint32_t i = 0; i < f->nins; i++) {

@@ -382,7 +382,7 @@ static void stmt(cc_gen *g, cc_node *n) {
         cc_label(g, ltop);
         loop_body(g, n->d, lbrk, lcont);
         g->nfacts = sv.nfacts;               /* the range holds in the body only */
-        if (!sv.lftr_ne) cc_label(g, lcont);   /* no continue in an INCNE loop */
+        if (!sv.lftr_nocont) cc_label(g, lcont);   /* else nothing jumps there */
         g->freereg = g->nactive;
         g->line = n->line;
         if (n->c && sv.lftr_reg < 0) {

@@ -41,7 +41,8 @@ typedef struct cc_gen {
     int32_t colval, inc;
     uint32_t inner;
     int reg;
-    int desc;              /* reg - 2: the array's descriptor pair (for MACP), or -1 */
+    int desc;              /* reg - 2: a descriptor pair (for MACP), or -1 */
+    const cc_sym *desc_arr;  /* the array that descriptor is of */
     bool colk;
   } divs[CC_MAX_LOOPFACTS];
   int ndivs;
@@ -53,6 +54,7 @@ typedef struct cc_loopsave {
   int freereg, nactive, nrows, nfacts, nconsts, ndivs;
   int lftr_reg, lftr_lim;  /* the for loop closes on lftr_reg < lftr_lim; -1: on its test */
   bool lftr_ne;            /* ... on lftr_reg != lftr_lim instead */
+  bool lftr_nocont;        /* the body has no continue: no label before the step */
 } cc_loopsave;
 
 /* emission (cc_gen.c) */
@@ -76,7 +78,10 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv);
 void cc_loop_leave(cc_gen *g, const cc_loopsave *sv);
 void cc_loop_step(cc_gen *g, const cc_loopsave *sv);   /* after a for's step */
 int cc_derived_index(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t inner);
-int cc_derived_desc(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t inner);
+int cc_derived_desc(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t inner,
+                    const cc_sym *arr);
+const cc_node *cc_mac_peel(const cc_node *n);   /* drop value-keeping widenings */
+int cc_mac_kind(const cc_node *n);              /* 4 words, 2 int16, 0 not a MAC operand */
 bool cc_known_range(cc_gen *g, const cc_node *e, int64_t lo, int64_t hi);
 int cc_hoisted_row(cc_gen *g, const cc_sym *s, uint32_t inner);
 int cc_cached_const(cc_gen *g, int32_t v);        /* register, or -1 */

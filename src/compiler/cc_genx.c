@@ -520,27 +520,25 @@ static void normalise(cc_gen *g, int r, int from, int to) {
 /* Descriptor triple of element n (2-D, derived index, column known in
 ** range) kept by the loop, or -1. */
 static int mac_triple(cc_gen *g, const cc_node *n) {
-  while (n->k == E_CAST) n = n->a;
-  if (n->k != E_INDEX || n->a->k != E_INDEX || n->a->a->ty.ndim != 2) return -1;
+  if (n->k != E_INDEX || n->a->k != E_INDEX || n->a->a->ty.ndim != 2 || n->a->a->k != E_VAR)
+    return -1;
   const cc_node *row = n->a->b, *col = n->b;
   uint32_t inner = n->a->a->ty.dim[1];
   bool colok = (col->k == E_NUM && (uint32_t)col->val < inner) ||
                cc_known_range(g, col, 0, (int64_t)inner - 1);
-  return colok ? cc_derived_desc(g, row, col, inner) : -1;
+  return colok ? cc_derived_desc(g, row, col, inner, n->a->a->sym) : -1;
 }
 
 /* acc += x * y with both elements' descriptor triples kept by the loop
 ** (cc_loop.c find_macs): one MACP (words) or MACPS16 (signed halfwords). */
 static bool mac(cc_gen *g, cc_node *e, int acc) {
   if (e->op != E_ADD || e->b->k != E_MUL || (e->opk != TY_INT && e->opk != TY_UINT)) return false;
-  int dx = mac_triple(g, e->b->a), dy = mac_triple(g, e->b->b);
+  const cc_node *x = cc_mac_peel(e->b->a), *y = cc_mac_peel(e->b->b);
+  int kx = cc_mac_kind(x), ky = cc_mac_kind(y);
+  if (!kx || kx != ky) return false;    /* words with words, int16 with int16 */
+  int dx = mac_triple(g, x), dy = mac_triple(g, y);
   if (dx < 0 || dy < 0) return false;
-  const cc_node *x = e->b->a, *y = e->b->b;
-  while (x->k == E_CAST) x = x->a;
-  while (y->k == E_CAST) y = y->a;
-  bool hx = x->ty.k == TY_SHORT, hy = y->ty.k == TY_SHORT;
-  if (hx != hy) return false;     /* find_macs pairs words with words, halfwords with halfwords */
-  cc_emit(g, hx ? CVM_OP_MACPS16 : CVM_OP_MACP, acc, dx, dy);
+  cc_emit(g, kx == 2 ? CVM_OP_MACPS16 : CVM_OP_MACP, acc, dx, dy);
   return true;
 }
 

@@ -312,13 +312,14 @@ int cc_derived_index(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t
   return i < 0 ? -1 : g->divs[i].reg;
 }
 
-int cc_derived_desc(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t inner) {
+int cc_derived_desc(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t inner,
+                    const cc_sym *arr) {
   int i = div_find(g, row, col, inner);
-  return i < 0 ? -1 : g->divs[i].desc;
+  return i < 0 || g->divs[i].desc_arr != arr ? -1 : g->divs[i].desc;
 }
 
 /* Element n (an E_INDEX) under conversions that keep its value. */
-static const cc_node *peel(const cc_node *n) {
+const cc_node *cc_mac_peel(const cc_node *n) {
   while (n->k == E_CAST && n->a && cc_ty_size(n->ty.k) == 4 && cc_ty_size(n->a->ty.k) <= 4 &&
          (n->a->ty.k == TY_SHORT || n->a->ty.k == TY_INT || n->a->ty.k == TY_UINT))
     n = n->a;
@@ -327,7 +328,7 @@ static const cc_node *peel(const cc_node *n) {
 
 /* Kind of a multiply-accumulate operand: a 2-D element of a RAM array of
 ** words or signed halfwords; 0 if not one. */
-static int mac_kind(const cc_node *n) {
+int cc_mac_kind(const cc_node *n) {
   if (n->k != E_INDEX || n->ty.ndim != 0 || n->a->k != E_INDEX || n->a->a->ty.ndim != 2 ||
       n->a->a->k != E_VAR || n->a->a->sym->rodata)
     return 0;
@@ -341,8 +342,8 @@ static void find_macs(cc_gen *g, const cc_node *n) {
   if (!n) return;
   if (n->k == E_OPASSIGN && n->op == E_ADD && is_reg_var(n->a) &&
       (n->a->ty.k == TY_INT || n->a->ty.k == TY_UINT) && n->b->k == E_MUL) {
-    const cc_node *x = peel(n->b->a), *y = peel(n->b->b);
-    int kx = mac_kind(x), ky = mac_kind(y);
+    const cc_node *x = cc_mac_peel(n->b->a), *y = cc_mac_peel(n->b->b);
+    int kx = cc_mac_kind(x), ky = cc_mac_kind(y);
     if (kx && kx == ky && g->nmacx + 2 <= (int)(sizeof g->macx / sizeof g->macx[0])) {
       g->macx[g->nmacx++] = x;
       g->macx[g->nmacx++] = y;
@@ -410,6 +411,7 @@ static void derive(cc_gen *g, const modset *m, cc_sym *k, int64_t c0, int32_t d,
       g->divs[g->ndivs].reg = r;
       g->divs[g->ndivs].colk = colk;
       g->divs[g->ndivs].desc = desc;
+      g->divs[g->ndivs].desc_arr = desc >= 0 ? n->a->a->sym : NULL;
       g->ndivs++;
       (*budget)--;
     }
@@ -427,8 +429,9 @@ static int uses_of(const cc_node *n, const cc_sym *k) {
   if (!n) return 0;
   int c = n->k == E_VAR && n->sym == k;
   c += uses_of(n->a, k) + uses_of(n->b, k) + uses_of(n->c, k) + uses_of(n->d, k);
-  if (n->k == S_BLOCK || n->k == E_CALL || n->k == E_SYS)
-    for (uint32_t i = 0; i < n->nlist; i++) c += uses_of(n->list[i], k);
+  for (uint32_t i = 0; i < n->nlist; i++) c += uses_of(n->list[i], k);
+  if (n->k == S_DECL && n->sym->inode)          /* a local array's initialiser */
+    for (uint32_t i = 0; i < n->sym->ninit; i++) c += uses_of(n->sym->inode[i], k);
   return c;
 }
 
@@ -451,12 +454,13 @@ static int derived_uses(cc_gen *g, const cc_node *n, const cc_sym *k, int from, 
     if (u < 0) return -1;
     c += u;
   }
-  if (n->k == S_BLOCK || n->k == E_CALL || n->k == E_SYS)
-    for (uint32_t i = 0; i < n->nlist; i++) {
-      int u = derived_uses(g, n->list[i], k, from, hi);
-      if (u < 0) return -1;
-      c += u;
-    }
+  for (uint32_t i = 0; i < n->nlist; i++) {
+    int u = derived_uses(g, n->list[i], k, from, hi);
+    if (u < 0) return -1;
+    c += u;
+  }
+  /* initialisers are not searched for derived subscripts (derive does not
+  ** look there), so any k in one stays a plain use and blocks the change */
   return c;
 }
 
@@ -487,6 +491,7 @@ static void replace_test(cc_gen *g, const cc_node *loop, cc_loopsave *sv, int nf
   g->nactive = g->freereg;
   sv->lftr_reg = g->divs[best].reg;
   sv->lftr_lim = lim;
+  sv->lftr_ne = true;   /* p0 + span may pass INT32_MAX: equality, modulo 2^32, is exact */
 }
 
 /* Assignments to variable i in n (=, op=, ++, --); continue statements
@@ -496,10 +501,12 @@ static int writes_of(const cc_node *n, const cc_sym *i, int *conts) {
   if (n->k == S_CONTINUE) (*conts)++;
   int c = (n->k == E_ASSIGN || n->k == E_OPASSIGN || n->k == E_PREINC || n->k == E_POSTINC ||
            n->k == E_PREDEC || n->k == E_POSTDEC) && n->a && n->a->k == E_VAR && n->a->sym == i;
+  if (n->k == S_DECL && n->sym == i) c++;       /* declared in the loop: set each time */
   c += writes_of(n->a, i, conts) + writes_of(n->b, i, conts) + writes_of(n->c, i, conts) +
        writes_of(n->d, i, conts);
-  if (n->k == S_BLOCK || n->k == E_CALL || n->k == E_SYS)
-    for (uint32_t j = 0; j < n->nlist; j++) c += writes_of(n->list[j], i, conts);
+  for (uint32_t j = 0; j < n->nlist; j++) c += writes_of(n->list[j], i, conts);
+  if (n->k == S_DECL && n->sym->inode)
+    for (uint32_t j = 0; j < n->sym->ninit; j++) c += writes_of(n->sym->inode[j], i, conts);
   return c;
 }
 
@@ -548,6 +555,7 @@ static void replace_counter(cc_gen *g, const cc_node *loop, cc_loopsave *sv, con
   sv->lftr_reg = i->reg;
   sv->lftr_lim = lim;
   sv->lftr_ne = true;
+  sv->lftr_nocont = true;   /* so i++ and the test are adjacent and fuse */
 }
 
 void cc_loop_step(cc_gen *g, const cc_loopsave *sv) {
@@ -564,6 +572,7 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
   sv->ndivs = g->ndivs;
   sv->lftr_reg = sv->lftr_lim = -1;
   sv->lftr_ne = false;
+  sv->lftr_nocont = false;
   if (!g->cs->opt.optimize || g->freereg > HOIST_LIMIT) return;
   cc_node *cond = loop->k == S_FOR ? loop->b : loop->a;
   cc_node *body = loop->k == S_FOR ? loop->d : loop->b;

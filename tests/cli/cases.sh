@@ -124,7 +124,7 @@ SRC
   # body of each loop: from its top label through the closing INCLT/INCLTI
   awk '/^\.func/ { fn = $2 } /^L[0-9]+:/ { top[$1] = NR }
        { if ($0 !~ /^[;.]/ && $0 !~ /^$/ && $0 !~ /^\.line/) body[NR] = 1 }
-       /INCLTI? / { t = $NF ":"; n = 0; for (i = top[t]; i <= NR; i++) if (i in body) n++;
+       /INC(LTI?|NE) / { t = $NF ":"; n = 0; for (i = top[t]; i <= NR; i++) if (i in body) n++;
                     print fn, n }' "$tmp/l.s" >"$tmp/shape"
   cat "$tmp/shape"
   grep -qx "dot 3" "$tmp/shape" || fail "dot product loop is not 3 instructions (MACP, step, INCLT)"
