@@ -288,6 +288,8 @@ static void induction(cc_gen *g, const cc_node *loop, const modset *body) {
   bool up = (step->k == E_POSTINC || step->k == E_PREINC) ||
             (step->k == E_OPASSIGN && step->op == E_ADD && step->b->k == E_NUM && step->b->val > 0);
   if (!up || step->a->k != E_VAR || step->a->sym != k || hi < c0 || c0 < 0) return;
+  int64_t d = step->k == E_OPASSIGN ? step->b->val : 1;   /* the last step must not wrap k */
+  if (hi + d > (k->ty.k == TY_INT ? (int64_t)INT32_MAX : (int64_t)UINT32_MAX)) return;
   if (cond->k == E_LE && bound >= (k->ty.k == TY_INT ? INT32_MAX : (int64_t)UINT32_MAX)) return;
   g->facts[g->nfacts].sym = k;
   g->facts[g->nfacts].lo = c0;
@@ -330,31 +332,44 @@ const cc_node *cc_mac_peel(const cc_node *n) {
 ** words or signed halfwords; 0 if not one. */
 int cc_mac_kind(const cc_node *n) {
   if (n->k != E_INDEX || n->ty.ndim != 0 || n->a->k != E_INDEX || n->a->a->ty.ndim != 2 ||
-      n->a->a->k != E_VAR || n->a->a->sym->rodata)
-    return 0;
+      n->a->a->k != E_VAR || n->a->a->sym->rodata || n->a->a->sym->ty.cnst)
+    return 0;           /* const arrays may sit in read-only data, out of descriptors' reach */
   int k = n->ty.k;
   return k == TY_INT || k == TY_UINT ? 4 : k == TY_SHORT ? 2 : 0;
 }
 
-/* acc += x[..][..] * y[..][..] statements in n: their subscripts want
-** descriptor triples, so the addition is one MACP/MACPS16. */
-static void find_macs(cc_gen *g, const cc_node *n) {
+/* Is s declared in n (so its storage is not set up before the loop)? */
+static bool declared_in(const cc_node *n, const cc_sym *s) {
+  if (!n) return false;
+  if (n->k == S_DECL && n->sym == s) return true;
+  if (declared_in(n->a, s) || declared_in(n->b, s) || declared_in(n->c, s) || declared_in(n->d, s))
+    return true;
+  for (uint32_t i = 0; i < n->nlist; i++)
+    if (declared_in(n->list[i], s)) return true;
+  return false;
+}
+
+/* acc += x[..][..] * y[..][..] statements in n (the loop body `body`):
+** their subscripts want descriptor triples, so the addition is one
+** MACP/MACPS16. The arrays must exist before the loop. */
+static void find_macs(cc_gen *g, const cc_node *n, const cc_node *body) {
   if (!n) return;
   if (n->k == E_OPASSIGN && n->op == E_ADD && is_reg_var(n->a) &&
       (n->a->ty.k == TY_INT || n->a->ty.k == TY_UINT) && n->b->k == E_MUL) {
     const cc_node *x = cc_mac_peel(n->b->a), *y = cc_mac_peel(n->b->b);
     int kx = cc_mac_kind(x), ky = cc_mac_kind(y);
-    if (kx && kx == ky && g->nmacx + 2 <= (int)(sizeof g->macx / sizeof g->macx[0])) {
+    if (kx && kx == ky && g->nmacx + 2 <= (int)(sizeof g->macx / sizeof g->macx[0]) &&
+        !declared_in(body, x->a->a->sym) && !declared_in(body, y->a->a->sym)) {
       g->macx[g->nmacx++] = x;
       g->macx[g->nmacx++] = y;
     }
   }
-  find_macs(g, n->a);
-  find_macs(g, n->b);
-  find_macs(g, n->c);
-  find_macs(g, n->d);
+  find_macs(g, n->a, body);
+  find_macs(g, n->b, body);
+  find_macs(g, n->c, body);
+  find_macs(g, n->d, body);
   if (n->k == S_BLOCK)
-    for (uint32_t i = 0; i < n->nlist; i++) find_macs(g, n->list[i]);
+    for (uint32_t i = 0; i < n->nlist; i++) find_macs(g, n->list[i], body);
 }
 
 static bool wants_triple(const cc_gen *g, const cc_node *n) {
@@ -380,6 +395,7 @@ static void derive(cc_gen *g, const modset *m, cc_sym *k, int64_t c0, int32_t d,
     bool rowk = row->k == E_VAR && row->sym == k && fixed_operand(m, col);
     bool colk = !rowk && col->k == E_VAR && col->sym == k && fixed_operand(m, row);
     uint32_t inner = n->a->a->ty.dim[1];
+    if ((uint64_t)(uint32_t)d * inner > INT32_MAX) rowk = false;   /* the step must fit */
     if ((rowk || colk) && cc_derived_index(g, row, col, inner) < 0) {
       const cc_node *o = rowk ? col : row;           /* the invariant operand */
       int desc = -1;
@@ -484,7 +500,7 @@ static void replace_test(cc_gen *g, const cc_node *loop, cc_loopsave *sv, int nf
     if (g->divs[i].inc == 1) best = i;
   int64_t trips = (hi - c0) / d + 1;
   int64_t span = trips * g->divs[best].inc;
-  if (trips < 1 || span > INT32_MAX || span < INT32_MIN) return;
+  if (trips < 1 || span == 0 || span > INT32_MAX || span < INT32_MIN) return;
   int lim = cc_alloc_reg(g);
   cc_add_const(g, lim, g->divs[best].reg, (int32_t)span);
   g->freereg = lim + 1;
@@ -605,7 +621,7 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
     if (g->nfacts > nf) {
       int dbudget = MAX_HOIST;
       g->nmacx = 0;
-      find_macs(g, body);
+      find_macs(g, body, body);
       derive(g, &m, g->facts[nf].sym, g->facts[nf].lo, d, body, &dbudget);
       g->nmacx = 0;
       replace_test(g, loop, sv, nf, d);

@@ -3,7 +3,10 @@
 ** register but not a descriptor; a narrowing cast keeps a product out of
 ** MACP; a variable declared in the body, or read or stepped inside an
 ** array initialiser, keeps its loop; a derived index near INT_MAX must not
-** end a loop early (the loop closes on equality, modulo 2^32). */
+** end a loop early (the loop closes on equality, modulo 2^32); an array
+** declared in the body, or a const one, keeps its plain loads; a derived
+** step that would not fit 32 bits, or a counter whose last step would pass
+** INT_MAX, keeps its loop. */
 #include <stdio.h>
 #include <stdint.h>
 
@@ -78,6 +81,33 @@ void near_int_max(void) {
   printf("max %d %d %d\n", cnt, cnt2, s);
 }
 
+int mflag = 0;
+int huge[3][8];
+
+void second_review(void) {
+  int other[2][4] = { { 9, 9, 9, 9 }, { 9, 9, 9, 9 } };
+  int acc = 0;
+  for (int k = 0; k < 4; k++) {
+    int t[2][4] = { { 1, 2, 3, 4 }, { 5, 6, 7, 8 } };
+    acc += t[0][k] * t[1][k];
+  }
+  const int ct[2][4] = { { 1, 2, 3, 4 }, { 5, 6, 7, 8 } };
+  int acc2 = 0;
+  for (int k = 0; k < 4; k++) acc2 += ct[0][k] * ct[1][k];
+  int f = mflag, cnt = 0;
+  for (int k = 0; k < 1610612736; k += 536870912) {   /* k = 0, 2^29, 2^30 */
+    if (f) cnt += huge[k][1];
+    cnt++;
+  }
+  int cnt2 = 0, s = 0;
+  for (int k = 1000; k < 2147483647; k += 1073741823) {   /* wraps (as -fwrapv) */
+    if (f) s += huge[k][0];
+    cnt2++;
+    if (cnt2 > 6) break;
+  }
+  printf("second %d %d %d %d %d %d\n", acc, acc2, other[1][3], cnt, cnt2, s);
+}
+
 int main(void) {
   printf("same shape %d\n", dot_same_shape());
   int16_t x[2][4], y[2][4];
@@ -89,5 +119,6 @@ int main(void) {
   declared_in_body();
   initialisers();
   near_int_max();
+  second_review();
   return 0;
 }
