@@ -25,6 +25,7 @@ cd "$d" || exit 1
 fail() { echo "FAIL: $*"; echo "--- device log"; cat dev.err 2>/dev/null; exit 1; }
 
 start() {   # start [device options]: the device on ./uart with ./img
+  rm -f uart  # a link left by a killed device must not pass for the new one
   "$ck" device --flash img --uart uart --trust k.pub --health-ms 300 "$@" >>dev.out 2>>dev.err &
   pid=$!
   i=0

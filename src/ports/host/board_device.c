@@ -46,6 +46,18 @@ static void on_signal(int sig) {
   stop_flag = 1;
 }
 
+/* A power cut ends the process at once, as the flash code would, but first
+** takes down the pty link: left behind, it would point at a pty number the
+** system may give to another process. */
+static void on_power_cut(void *ctx) {
+  dev *d = ctx;
+  if (d->ser.link[0]) unlink(d->ser.link);
+  static const char msg[] = "device: power cut during a flash operation\n";
+  ssize_t w = write(2, msg, sizeof msg - 1);
+  (void)w;
+  _exit(BOARD_FLASH_CUT_STATUS);
+}
+
 void board_device_opts_init(board_device_opts *o) {
   memset(o, 0, sizeof *o);
   o->baud = 0;
@@ -324,7 +336,7 @@ int board_device_run(const board_device_opts *o) {
     board_flash_close();
     return 1;
   }
-  if (o->cut_after) board_flash_cut_at(o->cut_after, o->cut_seed, NULL, NULL);
+  if (o->cut_after) board_flash_cut_at(o->cut_after, o->cut_seed, on_power_cut, d);
   d->throttle = o->baud && d->ser.keep >= 0;
   d->tok_us = now_us();
   stop_flag = 0;

@@ -64,12 +64,9 @@ int board_serial_serve(board_serial *s, const char *path, uint32_t baud, char *m
   s->fd = s->keep = -1;
   struct stat sb;
   if (stat(path, &sb) == 0 && S_ISCHR(sb.st_mode)) return open_tty(s, path, baud, msg, n);
-  if (lstat(path, &sb) == 0) {
-    if (!S_ISLNK(sb.st_mode)) {
-      errno = EEXIST;
-      return fail(s, msg, n, "will not replace", path);
-    }
-    unlink(path);
+  if (lstat(path, &sb) == 0 && !S_ISLNK(sb.st_mode)) {
+    errno = EEXIST;
+    return fail(s, msg, n, "will not replace", path);
   }
   s->fd = posix_openpt(O_RDWR | O_NOCTTY);
   if (s->fd < 0 || grantpt(s->fd) < 0 || unlockpt(s->fd) < 0) return fail(s, msg, n, "cannot make a pty for", path);
@@ -79,7 +76,23 @@ int board_serial_serve(board_serial *s, const char *path, uint32_t baud, char *m
   ** attached, and sets raw mode for whoever opens it next. */
   s->keep = open(slave, O_RDWR | O_NOCTTY);
   if (s->keep < 0 || make_raw(s->keep, baud) < 0) return fail(s, msg, n, "cannot set up", slave);
-  if (symlink(slave, path) < 0) return fail(s, msg, n, "cannot link", path);
+  /* Link under a private name, then rename over path: a client never sees
+  ** path missing, nor a stale link (to a pty number another process may
+  ** have been given since) once we return. */
+  char tmp[sizeof s->link + 32];
+  if (strlen(path) >= sizeof s->link) {
+    errno = ENAMETOOLONG;
+    return fail(s, msg, n, "cannot link", path);
+  }
+  snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid());
+  unlink(tmp);
+  if (symlink(slave, tmp) < 0) return fail(s, msg, n, "cannot link", path);
+  if (rename(tmp, path) < 0) {
+    int e = errno;
+    unlink(tmp);
+    errno = e;
+    return fail(s, msg, n, "cannot link", path);
+  }
   snprintf(s->link, sizeof s->link, "%s", path);
   int fl = fcntl(s->fd, F_GETFL);
   fcntl(s->fd, F_SETFL, fl | O_NONBLOCK);

@@ -20,8 +20,9 @@ typedef struct board_serial {
 
 /* The device's side. If path is a character device (a real serial port,
 ** or a pty made by someone else) it is opened raw at baud; otherwise a new
-** pty is made and symlinked at path (an existing symlink is replaced, any
-** other file refused). Nonblocking. 0, or -1 with errno and a message. */
+** pty is made and symlinked at path (an existing symlink is replaced in one
+** rename, any other file refused; close removes the link). Nonblocking. 0,
+** or -1 with errno and a message. */
 int board_serial_serve(board_serial *s, const char *path, uint32_t baud, char *msg, uint32_t n);
 /* The client's side: open path raw at baud, discarding stale input. */
 int board_serial_open(board_serial *s, const char *path, uint32_t baud, char *msg, uint32_t n);
