@@ -675,7 +675,7 @@ static bool instruction(st *S, asm_lex *lx) {
     if (fl[i].width == 32) k32 = (uint32_t)val[i];
     else w |= ((uint32_t)val[i] & (uint32_t)(((uint64_t)1 << fl[i].width) - 1)) << fl[i].shift;
     uint32_t need = 0;
-    if (asm_kind_is_reg(k)) need = (uint32_t)val[i] + (k == CVM_K_RT ? 3 : k == CVM_K_RP || k == CVM_K_WP ? 2 : 1);
+    if (asm_kind_is_reg(k)) need = (uint32_t)val[i] + asm_kind_regs(k);
     if (k == CVM_K_NA && oi->ka == CVM_K_RA) need = (uint32_t)(val[0] + val[i]);
     if (need > fs->need) fs->need = need;
     if (k == CVM_K_HC) {

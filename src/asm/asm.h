@@ -120,6 +120,8 @@ int asm_fields(uint32_t fmt, asm_field f[3]);
 uint32_t asm_op_kind(const cvm_opinfo *oi, int slot);
 bool asm_kind_signed(uint32_t kind);
 bool asm_kind_is_reg(uint32_t kind);
+/* Registers a register operand of this kind spans (a pair 2, a triple 3...). */
+uint32_t asm_kind_regs(uint32_t kind);
 bool asm_kind_is_jump(uint32_t kind);
 /* Valid numeric range of a kind in a field of the given width. */
 void asm_kind_range(uint32_t kind, uint32_t width, int64_t *lo, int64_t *hi);

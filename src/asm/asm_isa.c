@@ -16,6 +16,8 @@ const asm_kindinfo asm_kind_table[CVM_K__COUNT] = {
   [CVM_K_RP]  = { "rN",        "register pair read: rN and rN+1 (an array descriptor (base, count), or ADDLT's step and limit)" },
   [CVM_K_WP]  = { "rN",        "register pair written: an array descriptor in rN, rN+1" },
   [CVM_K_RT]  = { "rN",        "register triple read: an array descriptor in rN, rN+1 and an index in rN+2" },
+  [CVM_K_RX]  = { "rN",        "register group of 5: an array descriptor in rN, rN+1, an index in rN+2 (updated), its step in rN+3 and a count in rN+4 (updated)" },
+  [CVM_K_RY]  = { "rN",        "register group of 4: an array descriptor in rN, rN+1, an index in rN+2 (updated) and its step in rN+3" },
   [CVM_K_RA]  = { "rN",        "argument window starting at rN; the result is written to rN" },
   [CVM_K_I8]  = { "-128..127", "signed 8-bit immediate" },
   [CVM_K_I16] = { "-32768..32767", "signed 16-bit immediate" },
@@ -80,7 +82,11 @@ bool asm_kind_signed(uint32_t k) {
 
 bool asm_kind_is_reg(uint32_t k) {
   return k == CVM_K_RW || k == CVM_K_RR || k == CVM_K_RP || k == CVM_K_WP || k == CVM_K_RA ||
-         k == CVM_K_RT;
+         k == CVM_K_RT || k == CVM_K_RX || k == CVM_K_RY;
+}
+
+uint32_t asm_kind_regs(uint32_t k) {
+  return k == CVM_K_RX ? 5 : k == CVM_K_RY ? 4 : k == CVM_K_RT ? 3 : k == CVM_K_RP || k == CVM_K_WP ? 2 : 1;
 }
 
 bool asm_kind_is_jump(uint32_t k) {

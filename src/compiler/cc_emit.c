@@ -170,6 +170,8 @@ static bool uses_reg(const cc_ins *in, uint32_t r) {
       case CVM_K_RW: case CVM_K_RR: if (f[i] == r) return true; break;
       case CVM_K_RP: case CVM_K_WP: if (f[i] == r || f[i] + 1u == r) return true; break;
       case CVM_K_RT: if (r >= f[i] && r <= f[i] + 2u) return true; break;
+      case CVM_K_RX: if (r >= f[i] && r <= f[i] + 4u) return true; break;
+      case CVM_K_RY: if (r >= f[i] && r <= f[i] + 3u) return true; break;
       case CVM_K_RA: return true;             /* call windows: anything */
       default: break;
     }
@@ -187,9 +189,12 @@ static bool reads_reg(const cc_ins *in, uint32_t r) {
     if (k[i] == CVM_K_RR && f[i] == r) return true;
     if (k[i] == CVM_K_RP && (f[i] == r || f[i] + 1u == r)) return true;
     if (k[i] == CVM_K_RT && r >= f[i] && r <= f[i] + 2u) return true;
+    if (k[i] == CVM_K_RX && r >= f[i] && r <= f[i] + 4u) return true;
+    if (k[i] == CVM_K_RY && r >= f[i] && r <= f[i] + 3u) return true;
   }
   return in->a == r && (is_incbr(in->op) || in->op == CVM_OP_MLA || in->op == CVM_OP_MACP ||
-                        in->op == CVM_OP_MACPS16);
+                        in->op == CVM_OP_MACPS16 || in->op == CVM_OP_DOTP ||
+                        in->op == CVM_OP_DOTPS16);
 }
 
 /* ---- liveness (for fusions that drop a temporary) ------------------------ */
@@ -277,7 +282,9 @@ static bool moved_between(const cc_func *f, uint32_t i, uint32_t j, uint32_t r) 
     if (!is_real(in)) continue;
     const uint8_t *k = op_kinds[in->op];
     if (((k[0] == CVM_K_RW || k[0] == CVM_K_RA) && in->a == r) ||
-        (k[0] == CVM_K_WP && (in->a == r || in->a + 1u == r)) || in->op == CVM_OP_CALL)
+        (k[0] == CVM_K_WP && (in->a == r || in->a + 1u == r)) || in->op == CVM_OP_CALL ||
+        ((in->op == CVM_OP_DOTP || in->op == CVM_OP_DOTPS16) &&      /* indexes, count */
+         (r == in->b + 2u || r == in->b + 4u || r == in->c + 2u)))
       return true;
   }
   return false;

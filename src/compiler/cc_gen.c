@@ -378,6 +378,16 @@ static void stmt(cc_gen *g, cc_node *n) {
         g->line = n->line;
         cc_loop_enter(g, n, &sv);
         int ltop = cc_newlabel(g), lcont = cc_newlabel(g), lbrk = cc_newlabel(g);
+        /* the whole loop in one instruction; its range (the loop facts)
+        ** says it runs at least once, so no entry test either */
+        if (sv.dot && cc_dot(g, &sv)) {
+          cc_label(g, lbrk);
+          cc_loop_leave(g, &sv);
+          g->freereg = sf;
+          g->nactive = sa;
+          g->arroff = so;
+          break;
+        }
         if (!is_true(n->b)) cc_cond(g, n->b, false, lbrk);
         cc_label(g, ltop);
         loop_body(g, n->d, lbrk, lcont);

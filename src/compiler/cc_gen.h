@@ -44,10 +44,12 @@ typedef struct cc_gen {
     int desc;              /* reg - 2: a descriptor pair (for MACP), or -1 */
     const cc_sym *desc_arr;  /* the array that descriptor is of */
     bool colk;
+    bool wide;             /* reg + 1, reg + 2 kept too: a DOTP group's step, count */
   } divs[CC_MAX_LOOPFACTS];
   int ndivs;
   const cc_node *macx[8];  /* subscripts of acc += x * y that want descriptor triples */
   int nmacx;
+  bool dotgroups;          /* ... and DOTP groups (the loop is that one statement) */
 } cc_gen;
 
 typedef struct cc_loopsave {
@@ -55,6 +57,8 @@ typedef struct cc_loopsave {
   int lftr_reg, lftr_lim;  /* the for loop closes on lftr_reg < lftr_lim; -1: on its test */
   bool lftr_ne;            /* ... on lftr_reg != lftr_lim instead */
   bool lftr_nocont;        /* the body has no continue: no label before the step */
+  cc_node *dot;            /* the loop is this acc += x * y, run as one DOTP; or NULL */
+  uint32_t dot_trips;      /* ... that many times (at least once) */
 } cc_loopsave;
 
 /* emission (cc_gen.c) */
@@ -82,6 +86,7 @@ int cc_derived_desc(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t 
                     const cc_sym *arr);
 const cc_node *cc_mac_peel(const cc_node *n);   /* drop value-keeping widenings */
 int cc_mac_kind(const cc_node *n);              /* 4 words, 2 int16, 0 not a MAC operand */
+bool cc_dot(cc_gen *g, const cc_loopsave *sv);  /* the loop as one DOTP (cc_genx.c) */
 bool cc_known_range(cc_gen *g, const cc_node *e, int64_t lo, int64_t hi);
 int cc_hoisted_row(cc_gen *g, const cc_sym *s, uint32_t inner);
 int cc_cached_const(cc_gen *g, int32_t v);        /* register, or -1 */

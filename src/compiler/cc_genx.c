@@ -542,6 +542,35 @@ static bool mac(cc_gen *g, cc_node *e, int acc) {
   return true;
 }
 
+/* A loop that is only acc += x * y (cc_loop.c use_dot), after its entry
+** test: the steps and the trip count go into the groups' spare registers,
+** then one DOTP (DOTPS16) runs every iteration. false: emit the loop. */
+bool cc_dot(cc_gen *g, const cc_loopsave *sv) {
+  const cc_node *e = sv->dot;
+  if (e->op != E_ADD || e->b->k != E_MUL || (e->opk != TY_INT && e->opk != TY_UINT) ||
+      e->a->k != E_VAR || (e->a->sym->stor != ST_LOCAL && e->a->sym->stor != ST_PARAM) ||
+      (e->a->ty.k != TY_INT && e->a->ty.k != TY_UINT))
+    return false;
+  const cc_node *x = cc_mac_peel(e->b->a), *y = cc_mac_peel(e->b->b);
+  int kx = cc_mac_kind(x), ky = cc_mac_kind(y);
+  if (!kx || kx != ky) return false;
+  int dx = mac_triple(g, x), dy = mac_triple(g, y);
+  if (dx < 0 || dy < 0 || dx == dy) return false;
+  int32_t inc[2] = { 0, 0 };
+  int found = 0;
+  for (int i = sv->ndivs; i < g->ndivs; i++) {
+    if (!g->divs[i].wide) continue;
+    if (g->divs[i].desc == dx) { inc[0] = g->divs[i].inc; found |= 1; }
+    if (g->divs[i].desc == dy) { inc[1] = g->divs[i].inc; found |= 2; }
+  }
+  if (found != 3) return false;
+  cc_load_const(g, dx + 3, inc[0]);
+  cc_load_const(g, dx + 4, (int32_t)sv->dot_trips);
+  cc_load_const(g, dy + 3, inc[1]);
+  cc_emit(g, kx == 2 ? CVM_OP_DOTPS16 : CVM_OP_DOTP, e->a->sym->reg, dx, dy);
+  return true;
+}
+
 static int opassign(cc_gen *g, cc_node *e, int dst, bool want) {
   lval lv;
   lv_get(g, e->a, &lv);

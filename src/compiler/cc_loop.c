@@ -399,6 +399,7 @@ static void derive(cc_gen *g, const modset *m, cc_sym *k, int64_t c0, int32_t d,
     if ((rowk || colk) && cc_derived_index(g, row, col, inner) < 0) {
       const cc_node *o = rowk ? col : row;           /* the invariant operand */
       int desc = -1;
+      bool wide = false;
       if (wants_triple(g, n)) {                      /* descriptor, then the index */
         desc = cc_alloc_reg(g);
         if (cc_alloc_reg(g) != desc + 1) desc = -1;
@@ -406,6 +407,8 @@ static void derive(cc_gen *g, const modset *m, cc_sym *k, int64_t c0, int32_t d,
       }
       int r = cc_alloc_reg(g);
       if (desc >= 0 && r != desc + 2) desc = -1;
+      if (desc >= 0 && g->dotgroups)                 /* then the step and the count */
+        wide = cc_alloc_reg(g) == r + 1 && cc_alloc_reg(g) == r + 2;
       if (rowk) {                                      /* k is c0 here */
         int32_t base = (int32_t)((uint32_t)c0 * inner);
         if (o->k == E_NUM) cc_load_const(g, r, (int32_t)((uint32_t)base + (uint32_t)o->val));
@@ -417,8 +420,9 @@ static void derive(cc_gen *g, const modset *m, cc_sym *k, int64_t c0, int32_t d,
         if (hrow < 0) cc_mul_const(g, r, o->sym->reg, (int32_t)inner);
         cc_add_const(g, r, hrow < 0 ? r : hrow, (int32_t)c0);
       }
-      g->freereg = r + 1;
+      g->freereg = wide ? r + 3 : r + 1;
       g->nactive = g->freereg;
+      g->divs[g->ndivs].wide = wide;
       g->divs[g->ndivs].k = k;
       g->divs[g->ndivs].colsym = o->k == E_VAR ? o->sym : NULL;
       g->divs[g->ndivs].colval = o->k == E_NUM ? o->val : 0;
@@ -510,6 +514,40 @@ static void replace_test(cc_gen *g, const cc_node *loop, cc_loopsave *sv, int nf
   sv->lftr_ne = true;   /* p0 + span may pass INT32_MAX: equality, modulo 2^32, is exact */
 }
 
+/* for (int k = c0; k < N; k += d) acc += x * y; -- one statement, found by
+** find_macs, its operands wanting descriptor triples: the whole loop may
+** become one DOTP, so derive gives the triples room for a step and a
+** count. Returns the statement's expression, or NULL. */
+static cc_node *dot_candidate(cc_gen *g, const cc_node *loop) {
+  const cc_node *init = loop->a, *body = loop->d;
+  if (g->nmacx != 2 || !loop->c || !init || !body) return NULL;
+  if (!(init->k == S_BLOCK && init->nlist == 1 && init->list[0]->k == S_DECL)) return NULL;
+  while (body->k == S_BLOCK && body->nlist == 1) body = body->list[0];
+  if (body->k != S_EXPR || !body->a || body->a->k != E_OPASSIGN) return NULL;
+  const cc_node *e = body->a;
+  if (cc_mac_peel(e->b->a) != g->macx[0] || cc_mac_peel(e->b->b) != g->macx[1]) return NULL;
+  return body->a;
+}
+
+/* The candidate becomes a DOTP when derive gave both operands wide groups
+** of their own and the counting variable is read nowhere else (so it can
+** die with the loop, as in replace_test). */
+static void use_dot(cc_gen *g, const cc_node *loop, cc_loopsave *sv, int nf, int32_t d,
+                    cc_node *dot) {
+  cc_sym *k = g->facts[nf].sym;
+  int64_t c0 = g->facts[nf].lo, hi = g->facts[nf].hi;
+  if (d <= 0 || g->ndivs - sv->ndivs != 2 || k->ty.k != TY_INT) return;
+  if (loop->a->list[0]->sym != k) return;
+  for (int i = sv->ndivs; i < g->ndivs; i++)
+    if (!g->divs[i].wide || g->divs[i].desc < 0) return;
+  int u = derived_uses(g, loop->d, k, sv->ndivs, hi);
+  if (u != 2 || uses_of(loop->d, k) != 2) return;
+  int64_t trips = (hi - c0) / d + 1;
+  if (trips < 1 || trips > (int64_t)UINT32_MAX) return;
+  sv->dot = dot;
+  sv->dot_trips = (uint32_t)trips;
+}
+
 /* Assignments to variable i in n (=, op=, ++, --); continue statements
 ** are counted in *conts. */
 static int writes_of(const cc_node *n, const cc_sym *i, int *conts) {
@@ -589,6 +627,8 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
   sv->lftr_reg = sv->lftr_lim = -1;
   sv->lftr_ne = false;
   sv->lftr_nocont = false;
+  sv->dot = NULL;
+  sv->dot_trips = 0;
   if (!g->cs->opt.optimize || g->freereg > HOIST_LIMIT) return;
   cc_node *cond = loop->k == S_FOR ? loop->b : loop->a;
   cc_node *body = loop->k == S_FOR ? loop->d : loop->b;
@@ -622,9 +662,13 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
       int dbudget = MAX_HOIST;
       g->nmacx = 0;
       find_macs(g, body, body);
+      cc_node *dot = dot_candidate(g, loop);
+      g->dotgroups = dot != NULL;
       derive(g, &m, g->facts[nf].sym, g->facts[nf].lo, d, body, &dbudget);
+      g->dotgroups = false;
       g->nmacx = 0;
-      replace_test(g, loop, sv, nf, d);
+      if (dot) use_dot(g, loop, sv, nf, d, dot);
+      if (!sv->dot) replace_test(g, loop, sv, nf, d);
     }
     if (sv->lftr_reg < 0 && cond) replace_counter(g, loop, sv, &m);
     if (sv->lftr_reg < 0 && cond) pair_step(g, &m, loop);

@@ -102,6 +102,26 @@ static inline void st32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
 #endif
 #define PADDR(addr, sz, sh) PADDRX(addr, C, B, sz, sh)
 
+#ifndef CVM_TINY
+#define MUL_W(x, y)   (ld32(x) * ld32(y))
+#define MUL_S16(x, y) ((uint32_t)((int32_t)(int16_t)ld16(x) * (int32_t)(int16_t)ld16(y)))
+/* DOTP's unchecked inner loop, n pairs from x and y stepping by xs and ys
+** bytes; out of line, so the interpreter's registers do not crowd it. */
+#if defined(__GNUC__) || defined(__clang__)
+#define CVM_NOINLINE __attribute__((noinline))
+#else
+#define CVM_NOINLINE
+#endif
+#define DOT_LOOP(fn, mul)                                                       \
+  static CVM_NOINLINE uint32_t fn(const uint8_t *x, intptr_t xs, const uint8_t *y, \
+                                  intptr_t ys, uint64_t n, uint32_t acc) {      \
+    for (; n; n--, x += xs, y += ys) acc += mul(x, y);                         \
+    return acc;                                                                \
+  }
+DOT_LOOP(dot_w, MUL_W)
+DOT_LOOP(dot_s16, MUL_S16)
+#endif
+
 cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   if (vm->status != CVM_RUNNABLE && vm->status != CVM_SLEEPING) return (cvm_status)vm->status;
   if (!vm->verified) {
@@ -306,6 +326,18 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
     NEXT;
   }
   VMCASE(CHK)    if (R[A] >= BX) FAULT(OOB); NEXT;
+#ifdef CVM_TINY   /* the counting loop closers share one handler */
+  VMCASE(INCLT)
+  VMCASE(INCNE)
+  VMCASE(ADDLT)
+  VMCASE(INCLTI) {
+    uint32_t op = CVM_I_OP(i), v = R[A] + (op == CVM_OP_ADDLT ? R[B] : 1u);
+    R[A] = v;
+    int32_t lim = op == CVM_OP_INCLTI ? SB : S32(R[B + (op == CVM_OP_ADDLT)]);
+    if (op == CVM_OP_INCNE ? v != (uint32_t)lim : S32(v) < lim) JUMPBY(SCJ);
+    NEXT;
+  }
+#else
   VMCASE(INCLT) {
     uint32_t v = R[A] + 1u;
     R[A] = v;
@@ -330,6 +362,8 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
     if (S32(v) < SB) JUMPBY(SCJ);
     NEXT;
   }
+
+#endif
 
   /* ---- arrays: static entries ---- */
 #define LD_STATIC(name, basexpr, load)                                    \
@@ -400,19 +434,97 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
   ST_DESC(STP16, 2, 1, st16(ad, R[A]))
   ST_DESC(STP32, 4, 2, st32(ad, R[A]))
 
-  /* multiply-accumulate of two elements, each through a register triple */
-#ifdef CVM_TINY   /* one handler for both widths: flash before speed */
+  /* multiply-accumulate of two elements, each through a register triple;
+  ** DOTP: one such step of a dot product, then the indexes move by their
+  ** steps and the loop goes back to the same instruction until the count
+  ** in R[B+4] runs out. Each backward jump costs a word of budget, so a
+  ** long product is preempted like the loop it stands for, and resumes
+  ** from its registers. */
+#ifdef CVM_TINY   /* one handler for all four: flash before speed */
   VMCASE(MACP)
-  VMCASE(MACPS16) {
-    uint32_t h = CVM_I_OP(pc[-1]) == CVM_OP_MACPS16, sz = 4u >> h;
+  VMCASE(MACPS16)
+  VMCASE(DOTP)
+  VMCASE(DOTPS16) {
+    uint32_t op = CVM_I_OP(pc[-1]);
+    uint32_t h = op == CVM_OP_MACPS16 || op == CVM_OP_DOTPS16, sz = 4u >> h;
     uint8_t *x, *y;
     PADDRX(x, B, B + 2, sz, 2 - h);
     PADDRX(y, C, C + 2, sz, 2 - h);
     R[A] += h ? (uint32_t)((int32_t)(int16_t)ld16(x) * (int32_t)(int16_t)ld16(y))
               : ld32(x) * ld32(y);
+    if (op == CVM_OP_DOTP || op == CVM_OP_DOTPS16) {
+      R[B + 2] += R[B + 3];
+      R[C + 2] += R[C + 3];
+      if (--R[B + 4]) JUMPBY(-1);
+    }
     NEXT;
   }
 #else
+#ifdef CVM_PROFILE
+#define DOT_ONE 1         /* profiles count each pair, as the steps do */
+#else
+#define DOT_ONE 0
+#endif
+  /* DOTP on a host: as many pairs as the budget allows in one dispatch.
+  ** When both vectors' first and last elements of this run are in bounds,
+  ** every element between is (the indexes move by a constant), and neither
+  ** vector overlaps the registers the instruction uses, the pairs run in an
+  ** unchecked loop over locals. Anything else -- an index leaving its
+  ** vector (a fault is coming), registers that overlap each other, a
+  ** (forged) descriptor over the registers -- takes one pair per dispatch,
+  ** which is the definition. */
+#define DOT_SPAN(lo_, hi_, base, i0, il, sz) do {                              \
+    uint64_t f_ = (uint64_t)(base) + (uint64_t)(i0) * (sz);                    \
+    uint64_t l_ = (uint64_t)(base) + (uint64_t)(il) * (sz);                    \
+    lo_ = f_ < l_ ? f_ : l_;                                                   \
+    hi_ = (f_ < l_ ? l_ : f_) + (sz);                                          \
+  } while (0)
+#define DOT_HANDLER(name, sz, sh, mul, fn)                                      \
+  VMCASE(name) {                                                               \
+    uintptr_t a_ = A, b_ = B, c_ = C;                                          \
+    uint32_t *X = R + b_, *Y = R + c_;                                         \
+    intptr_t room = (intptr_t)(q - (uintptr_t)(pc - 1)) / 4;                  \
+    uint64_t todo = X[4] ? X[4] : (uint64_t)1 << 32;                           \
+    uint64_t m = room < 1 ? 1u : (uint64_t)room < todo ? (uint64_t)room : todo; \
+    uint32_t xi = X[2], xs = X[3], yi = Y[2], ys = Y[3];                       \
+    int64_t xl = (int64_t)xi + (int64_t)(m - 1) * (int32_t)xs;                 \
+    int64_t yl = (int64_t)yi + (int64_t)(m - 1) * (int32_t)ys;                 \
+    uint64_t xlo, xhi, ylo, yhi;                                               \
+    DOT_SPAN(xlo, xhi, X[0], xi, xl, sz);                                      \
+    DOT_SPAN(ylo, yhi, Y[0], yi, yl, sz);                                      \
+    uintptr_t rlo = a_ < b_ ? a_ : b_, rhi = a_ > b_ + 4 ? a_ : b_ + 4;        \
+    rlo = c_ < rlo ? c_ : rlo;                                                 \
+    rhi = c_ + 3 > rhi ? c_ + 3 : rhi;                                         \
+    uint64_t flo = (uint64_t)((uint8_t *)R - mem) + rlo * 4u, fhi = flo + (rhi - rlo + 1) * 4u; \
+    if (!DOT_ONE && a_ - b_ >= 5u && a_ - c_ >= 4u &&                          \
+        (b_ < c_ ? c_ - b_ >= 5u : b_ - c_ >= 4u) &&                           \
+        xi < X[1] && xl >= 0 && xl < (int64_t)X[1] && xhi <= lim &&            \
+        yi < Y[1] && yl >= 0 && yl < (int64_t)Y[1] && yhi <= lim &&            \
+        (xhi <= flo || xlo >= fhi) && (yhi <= flo || ylo >= fhi)) {            \
+      R[a_] = fn(mem + (uintptr_t)((uint64_t)X[0] + (uint64_t)xi * (sz)),       \
+                 (intptr_t)(int32_t)xs * (intptr_t)(sz),                       \
+                 mem + (uintptr_t)((uint64_t)Y[0] + (uint64_t)yi * (sz)),       \
+                 (intptr_t)(int32_t)ys * (intptr_t)(sz), m, R[a_]);            \
+      X[2] = xi + (uint32_t)m * xs;                                            \
+      Y[2] = yi + (uint32_t)m * ys;                                            \
+      X[4] = (uint32_t)(todo - m);                                             \
+      if (m == todo) { q -= (uintptr_t)(m - 1) * 4u; NEXT; }  /* the last pair falls through */ \
+      q -= (uintptr_t)m * 4u;                                                  \
+      pc -= 1;                                                                 \
+      if (q <= (uintptr_t)pc) goto stop;                                       \
+      NEXT;                                                                    \
+    }                                                                          \
+    uint8_t *x_, *y_;                                                          \
+    PADDRX(x_, b_, b_ + 2, sz, sh);                                            \
+    PADDRX(y_, c_, c_ + 2, sz, sh);                                            \
+    R[a_] += mul(x_, y_);                                                      \
+    R[b_ + 2] += R[b_ + 3];                                                    \
+    R[c_ + 2] += R[c_ + 3];                                                    \
+    if (--R[b_ + 4]) JUMPBY(-1);                                               \
+    NEXT;                                                                      \
+  }
+  DOT_HANDLER(DOTP, 4u, 2, MUL_W, dot_w)
+  DOT_HANDLER(DOTPS16, 2u, 1, MUL_S16, dot_s16)
   VMCASE(MACP) {
     uint8_t *x, *y;
     PADDRX(x, B, B + 2, 4, 2);

@@ -508,6 +508,8 @@ static void gen_insn(gen *g, uint32_t fn, uint32_t ns, uint32_t nl) {
       case CVM_K_RW: case CVM_K_RR: fprintf(g->f, "r%u", rnd(ns)); break;
       case CVM_K_RP: case CVM_K_WP: fprintf(g->f, "r%u", rnd(ns - 1)); break;
       case CVM_K_RT: fprintf(g->f, "r%u", rnd(ns - 2)); break;
+      case CVM_K_RX: fprintf(g->f, "r%u", rnd(ns - 4)); break;
+      case CVM_K_RY: fprintf(g->f, "r%u", rnd(ns - 3)); break;
       case CVM_K_RA: fprintf(g->f, "r%u", rnd(ns - (win ? win : 1) + 1)); break;
       case CVM_K_GW:
         if (rnd(3)) fprintf(g->f, "g%u", rnd(g->nglob));

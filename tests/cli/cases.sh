@@ -106,9 +106,15 @@ loopshape)   # the loop forms the optimiser promises, counted in the disassembly
 int a[8][16];
 int b[16][8];
 uint8_t f[300];
+int16_t p[4][16], w[16][4];
 int dot(int r) {
   int s = 0;
   for (int k = 0; k < 16; k++) s += a[r][k] * b[k][5];
+  return s;
+}
+int dot16(int r) {
+  int s = 0;
+  for (int k = 0; k < 16; k++) s += p[r][k] * w[k][3];
   return s;
 }
 int fill(void) {
@@ -117,7 +123,7 @@ int fill(void) {
   for (int i = 0; i <= 20; i++) n += f[i];
   return n;
 }
-int main(void) { return dot(1) + fill(); }
+int main(void) { return dot(1) + dot16(2) + fill(); }
 SRC
   "$cockpit" build "$tmp/l.c" -o "$tmp/l.cvm1"
   "$cockpit" dis "$tmp/l.cvm1" >"$tmp/l.s"
@@ -127,7 +133,11 @@ SRC
        /INC(LTI?|NE) / { t = $NF ":"; n = 0; for (i = top[t]; i <= NR; i++) if (i in body) n++;
                     print fn, n }' "$tmp/l.s" >"$tmp/shape"
   cat "$tmp/shape"
-  grep -qx "dot 3" "$tmp/shape" || fail "dot product loop is not 3 instructions (MACP, step, INCLT)"
+  # a loop that is only acc += x * y is one DOTP (DOTPS16), with no loop around it
+  awk '/^\.func/ { fn = $2 } $1 == "DOTP" || $1 == "DOTPS16" { print fn, $1 }' "$tmp/l.s" >"$tmp/dots"
+  grep -qx "dot DOTP" "$tmp/dots" && grep -qx "dot16 DOTPS16" "$tmp/dots" ||
+    fail "dot product loops are not one DOTP/DOTPS16: $(cat "$tmp/dots")"
+  ! grep -q "^dot" "$tmp/shape" || fail "a loop is left around DOTP"
   grep -qx "fill 2" "$tmp/shape" && grep -qx "fill 3" "$tmp/shape" ||
     fail "<= loops do not close with INCLT/INCLTI"
   ;;

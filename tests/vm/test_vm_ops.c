@@ -421,7 +421,8 @@ static uint32_t ref_load(uint32_t size, bool sgn, uint32_t idx) {
 static void test_array_loads(void) {
   for (uint32_t op = 0; op < CVM_OP__COUNT; op++) {
     const cvm_opinfo *oi = &cvm_opinfo_table[op];
-    if (oi->space == CVM_SP__ || oi->ka != CVM_K_RW || oi->kb == CVM_K_RT) continue;   /* loads only */
+    if (oi->space == CVM_SP__ || oi->ka != CVM_K_RW || oi->kb == CVM_K_RT || oi->kb == CVM_K_RX)
+      continue;   /* loads only */
     uint32_t count = 8 / oi->size;
     for (int32_t idx = -1; idx <= (int32_t)count; idx++) {
       tprog *t = &T;
@@ -558,6 +559,130 @@ static void test_mac(void) {
   }
 }
 
+/* DOTP/DOTPS16 against a reference that runs the definition one pair at a
+** time: random vectors, indexes in and out of range, steps of either sign
+** and zero, forged descriptors, registers that overlap, and budgets from
+** one step up (a product preempted anywhere resumes to the same end). */
+static uint32_t drng = 12345;
+static uint32_t drand(uint32_t n) {
+  drng ^= drng << 13;
+  drng ^= drng >> 17;
+  drng ^= drng << 5;
+  return n ? drng % n : drng;
+}
+
+/* The registers are in mem too (at fp), where a forged descriptor can
+** read them: the reference keeps them there. */
+static int dot_ref(uint8_t *mem, uint32_t fp, uint32_t lim, int h, uint32_t a, uint32_t b,
+                   uint32_t c, uint64_t max_pairs) {
+  uint32_t sz = h ? 2 : 4, *R = (uint32_t *)(void *)(mem + fp);
+  for (uint64_t p = 0; p < max_pairs; p++) {
+    uint32_t v[2];
+    for (int s = 0; s < 2; s++) {
+      uint32_t g = s ? c : b, idx = R[g + 2];
+      if (idx >= R[g + 1]) return CVM_FAULT_OOB;
+      if ((uint64_t)R[g] + (uint64_t)idx * sz + sz > lim) return CVM_FAULT_MEMORY;
+      const uint8_t *e = mem + R[g] + (uint64_t)idx * sz;
+      v[s] = h ? (uint32_t)(int32_t)(int16_t)(e[0] | e[1] << 8)
+               : (uint32_t)e[0] | (uint32_t)e[1] << 8 | (uint32_t)e[2] << 16 | (uint32_t)e[3] << 24;
+    }
+    R[a] += v[0] * v[1];
+    R[b + 2] += R[b + 3];
+    R[c + 2] += R[c + 3];
+    if (--R[b + 4] == 0) return OKAY;
+  }
+  return -1;   /* still running */
+}
+
+static void test_dot(void) {
+  enum { NS = 16, XB = 16, YB = 128 };
+  for (int trial = 0; trial < 3000; trial++) {
+    int h = (int)drand(2);
+    uint32_t op = h ? CVM_OP_DOTPS16 : CVM_OP_DOTP, sz = h ? 2 : 4, cap = 96 / sz;
+    uint32_t a = 0, b = 1, c = 6;
+    if (drand(3) == 0) { a = drand(NS); b = drand(NS - 4); c = drand(NS - 3); }
+    uint32_t R0[NS];
+    for (uint32_t r = 0; r < NS; r++) R0[r] = drand(0);
+    uint32_t x[5], y[4];
+    x[0] = XB; x[1] = 1 + drand(cap); x[2] = drand(x[1] + 3) - 1; x[3] = drand(7) - 3;
+    x[4] = 1 + drand(40);
+    y[0] = YB; y[1] = 1 + drand(cap); y[2] = drand(y[1] + 3) - 1; y[3] = drand(7) - 3;
+    if (drand(8) == 0) x[0] = drand(4) ? 0xFFFFFF00u + drand(256) : 200 + drand(60);   /* forged */
+    if (drand(8) == 0) y[1] = 0x40000000u;
+    if (drand(16) == 0 && x[3] != 0) x[4] = 0;                    /* 2^32 pairs: must fault */
+    for (int k = 0; k < 5; k++) R0[b + (uint32_t)k] = x[k];
+    for (int k = 0; k < 4; k++) R0[c + (uint32_t)k] = y[k];
+    uint32_t budget = drand(3) ? 1 + drand(60) : 1000000;
+    /* the program: every register, one DOTP, return */
+    tprog *t = &T;
+    tp_init(t);
+    for (uint32_t k = 0; k < 256; k++) t->data[k] = (uint8_t)drand(0);
+    t->ndata = 256;
+    tp_func(t, 0, NS, 0);
+    for (uint32_t r = 0; r < NS; r++) tp_ldk(t, r, R0[r]);
+    tp_w(t, CVM_ENC_ABC(op, a, b, c));
+    ABC(RET0, 0, 0, 0);
+    uint8_t img[256];
+    memcpy(img, t->data, 256);
+    /* one run with a large budget, one in slices of `budget` */
+    uint64_t steps[2] = { 0, 0 };
+    int got[2];
+    uint32_t Rg[2][NS];
+    for (int pass = 0; pass < 2; pass++) {
+      cvm_status st = tp_run(t, pass ? budget : 0xFFFFFFFu);
+      for (int guard = 0; st == CVM_RUNNABLE && guard < 100000; guard++)
+        st = cvm_run(&T.vm, pass ? budget : 0xFFFFFFFu);
+      got[pass] = st == CVM_FAULTED ? T.vm.fault : st == CVM_DONE ? OKAY : -1;
+      steps[pass] = T.vm.steps;
+      memcpy(Rg[pass], &T.mem[T.p.globals_size / 4], sizeof Rg[pass]);
+    }
+    static uint32_t M[sizeof T.mem / 4];
+    memset(M, 0, sizeof M);
+    memcpy(M, img, sizeof img);
+    memcpy(M + T.p.globals_size / 4, R0, sizeof R0);
+    int want = dot_ref((uint8_t *)M, T.p.globals_size, T.vm.data_top, h, a, b, c,
+                       (uint64_t)1 << 33);
+    const uint32_t *R = M + T.p.globals_size / 4;
+    for (int pass = 0; pass < 2; pass++) {
+      CHECK(got[pass] == want, "%s #%d (A r%u B r%u C r%u, budget %u): fault %d want %d",
+            cvm_opinfo_table[op].name, trial, a, b, c, pass ? budget : 0, got[pass], want);
+      for (uint32_t r = 0; r < NS; r++)
+        CHECK(Rg[pass][r] == R[r], "%s #%d pass %d: r%u = %#x want %#x", cvm_opinfo_table[op].name,
+              trial, pass, r, Rg[pass][r], R[r]);
+    }
+    if (want == OKAY) CHECK(steps[0] == steps[1], "%s #%d: steps %llu sliced %llu",
+                            cvm_opinfo_table[op].name, trial, (unsigned long long)steps[0],
+                            (unsigned long long)steps[1]);
+  }
+  /* a product of n pairs costs n steps, like the loop it stands for */
+  tprog *t = &T;
+  tp_init(t);
+  for (uint32_t k = 0; k < 64; k++) t->data[16 + k] = (uint8_t)(k + 1);
+  t->ndata = 80;
+  tp_func(t, 0, 12, 0);
+  uint32_t kx = tp_array(t, 16, 16, 4, CVM_SP_G);
+  ABX(LDI, 0, 0);
+  ABX(MKARR, 1, kx);
+  ABX(LDI, 3, 0);
+  ABX(LDI, 4, 1);
+  ABX(LDI, 5, 16);
+  ABX(MKARR, 6, kx);
+  ABX(LDI, 8, 15);
+  ABX(LDI, 9, -1);
+  ABC(DOTP, 0, 1, 6);
+  ABC(RET, 0, 0, 0);
+  int f;
+  uint32_t want = 0;
+  for (uint32_t i = 0; i < 16; i++) {
+    uint32_t u = 4 * i + 1, v = 4 * (15 - i) + 1;
+    want += (u | (u + 1) << 8 | (u + 2) << 16 | (u + 3) << 24) *
+            (v | (v + 1) << 8 | (v + 2) << 16 | (v + 3) << 24);
+  }
+  CHECK((uint32_t)run(&f) == want && f == OKAY, "DOTP of a vector with itself reversed");
+  CHECK(T.vm.steps == 8 + 16 + 1, "DOTP of 16 pairs: %llu steps",
+        (unsigned long long)T.vm.steps);
+}
+
 /* A forged descriptor can never reach outside the instance's memory. */
 static void test_forged_descriptor(void) {
   static const uint32_t bases[] = { 0xFFFFFFF0u, 0x80000000u, sizeof T.mem - 2, 0x3FFFFFFFu };
@@ -681,6 +806,7 @@ int main(void) {
   test_array_stores();
   test_forged_descriptor();
   test_mac();
+  test_dot();
   test_calls();
   test_budget();
   test_sys();
