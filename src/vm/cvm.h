@@ -42,7 +42,7 @@ typedef enum cvm_kind {
   CVM_K_N, CVM_K_RW, CVM_K_RR, CVM_K_RP, CVM_K_WP, CVM_K_RA,
   CVM_K_I8, CVM_K_I16, CVM_K_U8, CVM_K_U16, CVM_K_SH, CVM_K_K32,
   CVM_K_GW, CVM_K_KA, CVM_K_KX, CVM_K_FN, CVM_K_HC, CVM_K_NA,
-  CVM_K_J8, CVM_K_J16, CVM_K_J24, CVM_K_RT, CVM_K_RX, CVM_K_RY,
+  CVM_K_J8, CVM_K_J16, CVM_K_J24, CVM_K_RT, CVM_K_RY, CVM_K_RX,   /* groups of 3, 4, 5 */
   CVM_K__COUNT
 } cvm_kind;
 

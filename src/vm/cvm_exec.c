@@ -326,15 +326,20 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
     NEXT;
   }
   VMCASE(CHK)    if (R[A] >= BX) FAULT(OOB); NEXT;
-#ifdef CVM_TINY   /* the counting loop closers share one handler */
+#ifdef CVM_TINY   /* the signed loop closers share one handler */
+  VMCASE(INCNE) {
+    uint32_t v = R[A] + 1u;
+    R[A] = v;
+    if (v != R[B]) JUMPBY(SCJ);
+    NEXT;
+  }
   VMCASE(INCLT)
-  VMCASE(INCNE)
   VMCASE(ADDLT)
   VMCASE(INCLTI) {
     uint32_t op = CVM_I_OP(i), v = R[A] + (op == CVM_OP_ADDLT ? R[B] : 1u);
     R[A] = v;
     int32_t lim = op == CVM_OP_INCLTI ? SB : S32(R[B + (op == CVM_OP_ADDLT)]);
-    if (op == CVM_OP_INCNE ? v != (uint32_t)lim : S32(v) < lim) JUMPBY(SCJ);
+    if (S32(v) < lim) JUMPBY(SCJ);
     NEXT;
   }
 #else

@@ -27,7 +27,7 @@ const char *const cvm_fmt_names[] = { "ABC", "ABX", "AXK", "SJ", "SW" };
 
 const char *const cvm_kind_names[CVM_K__COUNT] = {
   "N", "RW", "RR", "RP", "WP", "RA", "I8", "I16", "U8", "U16", "SH", "K32",
-  "GW", "KA", "KX", "FN", "HC", "NA", "J8", "J16", "J24", "RT", "RX", "RY"
+  "GW", "KA", "KX", "FN", "HC", "NA", "J8", "J16", "J24", "RT", "RY", "RX"
 };
 
 const char *const cvm_cap_names[CVM_CAP__COUNT] = {

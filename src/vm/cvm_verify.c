@@ -68,12 +68,8 @@ static cvm_verr check_field(const vstate *v, uint32_t f, uint32_t insn, uint32_t
       return x < ns ? CVM_VERR_OK : CVM_VERR_REG_RANGE;
     case CVM_K_RP: case CVM_K_WP:
       return x + 1 < ns ? CVM_VERR_OK : CVM_VERR_REG_RANGE;
-    case CVM_K_RT:
-      return x + 2 < ns ? CVM_VERR_OK : CVM_VERR_REG_RANGE;
-    case CVM_K_RX:
-      return x + 4 < ns ? CVM_VERR_OK : CVM_VERR_REG_RANGE;
-    case CVM_K_RY:
-      return x + 3 < ns ? CVM_VERR_OK : CVM_VERR_REG_RANGE;
+    case CVM_K_RT: case CVM_K_RY: case CVM_K_RX:   /* 3, 4 and 5 registers */
+      return x + (k - CVM_K_RT) + 2 < ns ? CVM_VERR_OK : CVM_VERR_REG_RANGE;
     case CVM_K_SH: return x <= 31 ? CVM_VERR_OK : CVM_VERR_SHIFT_RANGE;
     case CVM_K_GW:
       return (uint64_t)x * 4 + 4 <= p->globals_size ? CVM_VERR_OK : CVM_VERR_GLOBAL_RANGE;
