@@ -105,21 +105,83 @@ static inline void st32(uint8_t *p, uint32_t v) { __builtin_memcpy(p, &v, 4); }
 #ifndef CVM_TINY
 #define MUL_W(x, y)   (ld32(x) * ld32(y))
 #define MUL_S16(x, y) ((uint32_t)((int32_t)(int16_t)ld16(x) * (int32_t)(int16_t)ld16(y)))
-/* DOTP's unchecked inner loop, n pairs from x and y stepping by xs and ys
-** bytes; out of line, so the interpreter's registers do not crowd it. */
 #if defined(__GNUC__) || defined(__clang__)
 #define CVM_NOINLINE __attribute__((noinline))
 #else
 #define CVM_NOINLINE
 #endif
-#define DOT_LOOP(fn, mul)                                                       \
-  static CVM_NOINLINE uint32_t fn(const uint8_t *x, intptr_t xs, const uint8_t *y, \
-                                  intptr_t ys, uint64_t n, uint32_t acc) {      \
-    for (; n; n--, x += xs, y += ys) acc += mul(x, y);                         \
-    return acc;                                                                \
+/* DOTP on a host: as many pairs as the budget allows (room, at least 1) in
+** one call, when that is safe without checks: both vectors' first and last
+** elements of the run in bounds (the indexes move by a constant, so every
+** element between is too), the registers not overlapping each other, and
+** neither vector lying over them. Returns the pairs done, with the
+** registers updated; 0 when it is not safe -- an index leaves its vector
+** (a fault is coming), registers overlap, a forged descriptor points at
+** them -- and the interpreter runs one pair, which is the definition.
+** Out of line, so the interpreter's own registers are not disturbed. */
+#define DOT_SPAN(lo_, hi_, base, i0, il, sz) do {                              \
+    uint64_t f_ = (uint64_t)(base) + (uint64_t)(i0) * (sz);                    \
+    uint64_t l_ = (uint64_t)(base) + (uint64_t)(il) * (sz);                    \
+    lo_ = f_ < l_ ? f_ : l_;                                                   \
+    hi_ = (f_ < l_ ? l_ : f_) + (sz);                                          \
+  } while (0)
+/* One pair, checked, in the definition's order (x's index and address,
+** then y's; the accumulator, the indexes, then the count): 1, or 0 with
+** *fault set and nothing changed. */
+#define DOT_ONE_PAIR(fn, sz, mul)                                               \
+  static uint64_t fn(uint32_t *R, uintptr_t a, uintptr_t b, uintptr_t c, uint8_t *mem, \
+                     uint32_t lim, cvm_fault *fault) {                          \
+    uint64_t xo = (uint64_t)R[b] + (uint64_t)R[b + 2] * (sz);                  \
+    uint64_t yo = (uint64_t)R[c] + (uint64_t)R[c + 2] * (sz);                  \
+    if (R[b + 2] >= R[b + 1]) { *fault = CVM_FAULT_OOB; return 0; }           \
+    if (xo + (sz) > lim) { *fault = CVM_FAULT_MEMORY; return 0; }             \
+    if (R[c + 2] >= R[c + 1]) { *fault = CVM_FAULT_OOB; return 0; }           \
+    if (yo + (sz) > lim) { *fault = CVM_FAULT_MEMORY; return 0; }             \
+    R[a] += mul(mem + (uintptr_t)xo, mem + (uintptr_t)yo);                     \
+    R[b + 2] += R[b + 3];                                                      \
+    R[c + 2] += R[c + 3];                                                      \
+    R[b + 4] -= 1u;                                                            \
+    return 1;                                                                  \
   }
-DOT_LOOP(dot_w, MUL_W)
-DOT_LOOP(dot_s16, MUL_S16)
+DOT_ONE_PAIR(dot_w_one, 4u, MUL_W)
+DOT_ONE_PAIR(dot_s16_one, 2u, MUL_S16)
+#define DOT_FAST(fn, sz, mul)                                                   \
+  static CVM_NOINLINE uint64_t fn(uint32_t *R, uintptr_t a, uintptr_t b, uintptr_t c, \
+                                  uint8_t *mem, uint32_t lim, intptr_t room, int one, \
+                                  cvm_fault *fault) {                           \
+    if (one || a - b < 5u || a - c < 4u || (b < c ? c - b < 5u : b - c < 4u))   \
+      return fn##_one(R, a, b, c, mem, lim, fault);                            \
+    uint32_t *X = R + b, *Y = R + c;                                           \
+    uint64_t todo = X[4] ? X[4] : (uint64_t)1 << 32;                           \
+    uint64_t m = room < 1 ? 1u : (uint64_t)room < todo ? (uint64_t)room : todo; \
+    uint32_t xi = X[2], xs = X[3], yi = Y[2], ys = Y[3];                       \
+    int64_t xl = (int64_t)xi + (int64_t)(m - 1) * (int32_t)xs;                 \
+    int64_t yl = (int64_t)yi + (int64_t)(m - 1) * (int32_t)ys;                 \
+    if (xi >= X[1] || xl < 0 || xl >= (int64_t)X[1] || yi >= Y[1] || yl < 0 ||  \
+        yl >= (int64_t)Y[1])                                                   \
+      return fn##_one(R, a, b, c, mem, lim, fault);                            \
+    uint64_t xlo, xhi, ylo, yhi;                                               \
+    DOT_SPAN(xlo, xhi, X[0], xi, xl, sz);                                      \
+    DOT_SPAN(ylo, yhi, Y[0], yi, yl, sz);                                      \
+    uintptr_t rlo = a < b ? a : b, rhi = a > b + 4 ? a : b + 4;                \
+    rlo = c < rlo ? c : rlo;                                                   \
+    rhi = c + 3 > rhi ? c + 3 : rhi;                                           \
+    uint64_t flo = (uint64_t)((uint8_t *)R - mem) + rlo * 4u, fhi = flo + (rhi - rlo + 1) * 4u; \
+    if (xhi > lim || yhi > lim || (xhi > flo && xlo < fhi) || (yhi > flo && ylo < fhi)) \
+      return fn##_one(R, a, b, c, mem, lim, fault);                            \
+    const uint8_t *x = mem + (uintptr_t)((uint64_t)X[0] + (uint64_t)xi * (sz)); \
+    const uint8_t *y = mem + (uintptr_t)((uint64_t)Y[0] + (uint64_t)yi * (sz)); \
+    intptr_t xd = (intptr_t)(int32_t)xs * (intptr_t)(sz), yd = (intptr_t)(int32_t)ys * (intptr_t)(sz); \
+    uint32_t acc = R[a];                                                       \
+    for (uint64_t n = m; n; n--, x += xd, y += yd) acc += mul(x, y);           \
+    R[a] = acc;                                                                \
+    X[2] = xi + (uint32_t)m * xs;                                              \
+    Y[2] = yi + (uint32_t)m * ys;                                              \
+    X[4] = (uint32_t)(todo - m);                                               \
+    return m;                                                                  \
+  }
+DOT_FAST(dot_w, 4u, MUL_W)
+DOT_FAST(dot_s16, 2u, MUL_S16)
 #endif
 
 cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
@@ -470,66 +532,18 @@ cvm_status CVM_RUN_FN(CVM_RUN_ARGS) {
 #else
 #define DOT_ONE 0
 #endif
-  /* DOTP on a host: as many pairs as the budget allows in one dispatch.
-  ** When both vectors' first and last elements of this run are in bounds,
-  ** every element between is (the indexes move by a constant), and neither
-  ** vector overlaps the registers the instruction uses, the pairs run in an
-  ** unchecked loop over locals. Anything else -- an index leaving its
-  ** vector (a fault is coming), registers that overlap each other, a
-  ** (forged) descriptor over the registers -- takes one pair per dispatch,
-  ** which is the definition. */
-#define DOT_SPAN(lo_, hi_, base, i0, il, sz) do {                              \
-    uint64_t f_ = (uint64_t)(base) + (uint64_t)(i0) * (sz);                    \
-    uint64_t l_ = (uint64_t)(base) + (uint64_t)(il) * (sz);                    \
-    lo_ = f_ < l_ ? f_ : l_;                                                   \
-    hi_ = (f_ < l_ ? l_ : f_) + (sz);                                          \
-  } while (0)
-#define DOT_HANDLER(name, sz, sh, mul, fn)                                      \
+  /* DOTP on a host: dot_w/dot_s16 run as many pairs as they safely can */
+#define DOT_HANDLER(name, fn)                                                   \
   VMCASE(name) {                                                               \
-    uintptr_t a_ = A, b_ = B, c_ = C;                                          \
-    uint32_t *X = R + b_, *Y = R + c_;                                         \
-    intptr_t room = (intptr_t)(q - (uintptr_t)(pc - 1)) / 4;                  \
-    uint64_t todo = X[4] ? X[4] : (uint64_t)1 << 32;                           \
-    uint64_t m = room < 1 ? 1u : (uint64_t)room < todo ? (uint64_t)room : todo; \
-    uint32_t xi = X[2], xs = X[3], yi = Y[2], ys = Y[3];                       \
-    int64_t xl = (int64_t)xi + (int64_t)(m - 1) * (int32_t)xs;                 \
-    int64_t yl = (int64_t)yi + (int64_t)(m - 1) * (int32_t)ys;                 \
-    uint64_t xlo, xhi, ylo, yhi;                                               \
-    DOT_SPAN(xlo, xhi, X[0], xi, xl, sz);                                      \
-    DOT_SPAN(ylo, yhi, Y[0], yi, yl, sz);                                      \
-    uintptr_t rlo = a_ < b_ ? a_ : b_, rhi = a_ > b_ + 4 ? a_ : b_ + 4;        \
-    rlo = c_ < rlo ? c_ : rlo;                                                 \
-    rhi = c_ + 3 > rhi ? c_ + 3 : rhi;                                         \
-    uint64_t flo = (uint64_t)((uint8_t *)R - mem) + rlo * 4u, fhi = flo + (rhi - rlo + 1) * 4u; \
-    if (!DOT_ONE && a_ - b_ >= 5u && a_ - c_ >= 4u &&                          \
-        (b_ < c_ ? c_ - b_ >= 5u : b_ - c_ >= 4u) &&                           \
-        xi < X[1] && xl >= 0 && xl < (int64_t)X[1] && xhi <= lim &&            \
-        yi < Y[1] && yl >= 0 && yl < (int64_t)Y[1] && yhi <= lim &&            \
-        (xhi <= flo || xlo >= fhi) && (yhi <= flo || ylo >= fhi)) {            \
-      R[a_] = fn(mem + (uintptr_t)((uint64_t)X[0] + (uint64_t)xi * (sz)),       \
-                 (intptr_t)(int32_t)xs * (intptr_t)(sz),                       \
-                 mem + (uintptr_t)((uint64_t)Y[0] + (uint64_t)yi * (sz)),       \
-                 (intptr_t)(int32_t)ys * (intptr_t)(sz), m, R[a_]);            \
-      X[2] = xi + (uint32_t)m * xs;                                            \
-      Y[2] = yi + (uint32_t)m * ys;                                            \
-      X[4] = (uint32_t)(todo - m);                                             \
-      if (m == todo) { q -= (uintptr_t)(m - 1) * 4u; NEXT; }  /* the last pair falls through */ \
-      q -= (uintptr_t)m * 4u;                                                  \
-      pc -= 1;                                                                 \
-      if (q <= (uintptr_t)pc) goto stop;                                       \
-      NEXT;                                                                    \
-    }                                                                          \
-    uint8_t *x_, *y_;                                                          \
-    PADDRX(x_, b_, b_ + 2, sz, sh);                                            \
-    PADDRX(y_, c_, c_ + 2, sz, sh);                                            \
-    R[a_] += mul(x_, y_);                                                      \
-    R[b_ + 2] += R[b_ + 3];                                                    \
-    R[c_ + 2] += R[c_ + 3];                                                    \
-    if (--R[b_ + 4]) JUMPBY(-1);                                               \
+    cvm_fault f_ = CVM_FAULT_NONE;                                             \
+    uint64_t k_ = fn(R, A, B, C, mem, lim, (intptr_t)(q - (uintptr_t)(pc - 1)) / 4, DOT_ONE, &f_); \
+    if (!k_) { fault = f_; goto faulted; }                                     \
+    q -= (uintptr_t)(k_ - 1) * 4u;         /* the pairs' backward jumps but one */ \
+    if (R[B + 4]) JUMPBY(-1);              /* ... and that one, or fall through */ \
     NEXT;                                                                      \
   }
-  DOT_HANDLER(DOTP, 4u, 2, MUL_W, dot_w)
-  DOT_HANDLER(DOTPS16, 2u, 1, MUL_S16, dot_s16)
+  DOT_HANDLER(DOTP, dot_w)
+  DOT_HANDLER(DOTPS16, dot_s16)
   VMCASE(MACP) {
     uint8_t *x, *y;
     PADDRX(x, B, B + 2, 4, 2);
