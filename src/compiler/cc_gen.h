@@ -35,7 +35,9 @@ typedef struct cc_gen {
   struct { int32_t val; int reg; } consts[CC_MAX_LOOPFACTS];
   int nconsts;
   /* derived induction variables: reg = k * inner + col, stepped with k; or,
-  ** with colk, reg = row * inner + k (colsym/colval then name the row) */
+  ** with colk, reg = row * inner + k (colsym/colval then name the row); or,
+  ** with inner 0, reg = k + col for x[k + col] of a one-dimensional x (colk
+  ** then says col - k) */
   struct {
     cc_sym *k, *colsym;
     int32_t colval, inc;
@@ -84,6 +86,7 @@ void cc_loop_step(cc_gen *g, const cc_loopsave *sv);   /* after a for's step */
 int cc_derived_index(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t inner);
 int cc_derived_desc(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t inner,
                     const cc_sym *arr);
+int cc_derived_desc1(cc_gen *g, const cc_node *n);   /* x[k + o] of a 1-D array x */
 const cc_node *cc_mac_peel(const cc_node *n);   /* drop value-keeping widenings */
 int cc_mac_kind(const cc_node *n);              /* 4 words, 2 int16, 0 not a MAC operand */
 bool cc_dot(cc_gen *g, const cc_loopsave *sv);  /* the loop as one DOTP (cc_genx.c) */

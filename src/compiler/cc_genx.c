@@ -517,9 +517,10 @@ static void normalise(cc_gen *g, int r, int from, int to) {
   if (op >= 0) emit_conv(g, op, r, r);
 }
 
-/* Descriptor triple of element n (2-D, derived index, column known in
-** range) kept by the loop, or -1. */
+/* Descriptor triple of element n (1-D with a derived index, or 2-D with a
+** derived index and its column known in range) kept by the loop, or -1. */
 static int mac_triple(cc_gen *g, const cc_node *n) {
+  if (n->k == E_INDEX && n->a->k == E_VAR && n->a->ty.ndim == 1) return cc_derived_desc1(g, n);
   if (n->k != E_INDEX || n->a->k != E_INDEX || n->a->a->ty.ndim != 2 || n->a->a->k != E_VAR)
     return -1;
   const cc_node *row = n->a->b, *col = n->b;

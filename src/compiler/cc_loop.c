@@ -309,6 +309,49 @@ static int div_find(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t 
   return -1;
 }
 
+/* Is subscript s the variable k, k + o, o + k or o - k (int)? Its offset
+** operand o (NULL for plain k) in *o, and in *neg whether k is subtracted. */
+static bool sub1(const cc_node *s, const cc_sym *k, const cc_node **o, bool *neg) {
+  *o = NULL;
+  *neg = false;
+  if (s->k == E_VAR) return s->sym == k;
+  if ((s->k != E_ADD && s->k != E_SUB) || s->ty.k != TY_INT) return false;
+  if (s->k == E_SUB) {
+    *neg = true;
+    if (s->b->k == E_VAR && s->b->sym == k) *o = s->a;
+  } else if (s->a->k == E_VAR && s->a->sym == k) {
+    *o = s->b;
+  } else if (s->b->k == E_VAR && s->b->sym == k) {
+    *o = s->a;
+  }
+  return *o != NULL;
+}
+
+static bool same_offset(const cc_node *o, const cc_sym *colsym, int32_t colval) {
+  if (!o) return !colsym && colval == 0;
+  return colsym ? o->k == E_VAR && o->sym == colsym : o->k == E_NUM && o->val == colval;
+}
+
+/* The derived register (divs entry) of 1-D element n, or -1: one per
+** array, as each holds that array's descriptor. */
+static int div_find1(cc_gen *g, const cc_node *n) {
+  if (n->k != E_INDEX || n->a->k != E_VAR || n->a->ty.ndim != 1) return -1;
+  for (int i = g->ndivs - 1; i >= 0; i--) {
+    const cc_node *o;
+    bool neg;
+    if (g->divs[i].inner == 0 && g->divs[i].desc_arr == n->a->sym &&
+        sub1(n->b, g->divs[i].k, &o, &neg) && neg == g->divs[i].colk &&
+        same_offset(o, g->divs[i].colsym, g->divs[i].colval))
+      return i;
+  }
+  return -1;
+}
+
+int cc_derived_desc1(cc_gen *g, const cc_node *n) {
+  int i = div_find1(g, n);
+  return i < 0 ? -1 : g->divs[i].desc;
+}
+
 int cc_derived_index(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t inner) {
   int i = div_find(g, row, col, inner);
   return i < 0 ? -1 : g->divs[i].reg;
@@ -328,14 +371,21 @@ const cc_node *cc_mac_peel(const cc_node *n) {
   return n;
 }
 
-/* Kind of a multiply-accumulate operand: a 2-D element of a RAM array of
-** words or signed halfwords; 0 if not one. */
+/* Kind of a multiply-accumulate operand: an element of a one- or
+** two-dimensional RAM array of words or signed halfwords; 0 if not one. */
 int cc_mac_kind(const cc_node *n) {
-  if (n->k != E_INDEX || n->ty.ndim != 0 || n->a->k != E_INDEX || n->a->a->ty.ndim != 2 ||
-      n->a->a->k != E_VAR || n->a->a->sym->rodata || n->a->a->sym->ty.cnst)
+  if (n->k != E_INDEX || n->ty.ndim != 0) return 0;
+  const cc_node *arr = n->a->k == E_INDEX ? n->a->a : n->a;
+  if (arr->k != E_VAR || arr->ty.ndim != (n->a->k == E_INDEX ? 2 : 1) || arr->sym->rodata ||
+      arr->sym->ty.cnst)
     return 0;           /* const arrays may sit in read-only data, out of descriptors' reach */
   int k = n->ty.k;
   return k == TY_INT || k == TY_UINT ? 4 : k == TY_SHORT ? 2 : 0;
+}
+
+/* The array of MAC operand n (cc_mac_kind non-zero). */
+static const cc_node *mac_array(const cc_node *n) {
+  return n->a->k == E_INDEX ? n->a->a : n->a;
 }
 
 /* Is s declared in n (so its storage is not set up before the loop)? */
@@ -359,7 +409,7 @@ static void find_macs(cc_gen *g, const cc_node *n, const cc_node *body) {
     const cc_node *x = cc_mac_peel(n->b->a), *y = cc_mac_peel(n->b->b);
     int kx = cc_mac_kind(x), ky = cc_mac_kind(y);
     if (kx && kx == ky && g->nmacx + 2 <= (int)(sizeof g->macx / sizeof g->macx[0]) &&
-        !declared_in(body, x->a->a->sym) && !declared_in(body, y->a->a->sym)) {
+        !declared_in(body, mac_array(x)->sym) && !declared_in(body, mac_array(y)->sym)) {
       g->macx[g->nmacx++] = x;
       g->macx[g->nmacx++] = y;
     }
@@ -389,6 +439,42 @@ static bool fixed_operand(const modset *m, const cc_node *e) {
 static void derive(cc_gen *g, const modset *m, cc_sym *k, int64_t c0, int32_t d,
                    const cc_node *n, int *budget) {
   if (!n || *budget <= 0) return;
+  /* x[k + o], o invariant, as a MAC operand: reg = k + o beside x's
+  ** descriptor. Any value is safe: the descriptor checks the index. */
+  const cc_node *o1;
+  bool neg;
+  if (n->k == E_INDEX && n->ty.ndim == 0 && n->a->k == E_VAR && n->a->ty.ndim == 1 &&
+      g->ndivs < CC_MAX_LOOPFACTS && wants_triple(g, n) && sub1(n->b, k, &o1, &neg) &&
+      (!o1 || fixed_operand(m, o1)) && div_find1(g, n) < 0) {
+    int desc = cc_alloc_reg(g);
+    bool ok = cc_alloc_reg(g) == desc + 1;
+    int r = cc_alloc_reg(g);
+    if (ok && r == desc + 2) {
+      cc_desc(g, n->a, desc, false);
+      bool wide = g->dotgroups && cc_alloc_reg(g) == r + 1 && cc_alloc_reg(g) == r + 2;
+      uint32_t c = neg ? 0u - (uint32_t)c0 : (uint32_t)c0;      /* o + k or o - k */
+      if (!o1) cc_load_const(g, r, (int32_t)c0);
+      else if (o1->k == E_NUM) cc_load_const(g, r, (int32_t)((uint32_t)o1->val + c));
+      else cc_add_const(g, r, o1->sym->reg, (int32_t)c);
+      g->freereg = wide ? r + 3 : r + 1;
+      g->nactive = g->freereg;
+      g->divs[g->ndivs].k = k;
+      g->divs[g->ndivs].colsym = o1 && o1->k == E_VAR ? o1->sym : NULL;
+      g->divs[g->ndivs].colval = o1 && o1->k == E_NUM ? o1->val : 0;
+      g->divs[g->ndivs].inner = 0;                   /* one-dimensional */
+      g->divs[g->ndivs].inc = neg ? (int32_t)(0u - (uint32_t)d) : d;
+      g->divs[g->ndivs].reg = r;
+      g->divs[g->ndivs].colk = neg;                  /* 1-D: k is subtracted */
+      g->divs[g->ndivs].desc = desc;
+      g->divs[g->ndivs].desc_arr = n->a->sym;
+      g->divs[g->ndivs].wide = wide;
+      g->ndivs++;
+      (*budget)--;
+      return;
+    }
+    g->freereg = desc;
+    g->nactive = g->freereg;
+  }
   if (n->k == E_INDEX && n->ty.ndim == 0 && n->a->k == E_INDEX && n->a->a->ty.ndim == 2 &&
       g->ndivs < CC_MAX_LOOPFACTS) {
     const cc_node *row = n->a->b, *col = n->b;
@@ -467,6 +553,10 @@ static int derived_uses(cc_gen *g, const cc_node *n, const cc_sym *k, int from, 
       if (g->divs[i].colk && hi > (int64_t)g->divs[i].inner - 1) return -1;
       c = 1;
     }
+  }
+  if (n->k == E_INDEX && n->ty.ndim == 0 && n->a->k == E_VAR && n->a->ty.ndim == 1) {
+    int i = div_find1(g, n);                  /* served only where a MAC uses it */
+    if (i >= from && g->divs[i].k == k) c = 1;
   }
   const cc_node *kids[4] = { n->a, n->b, n->c, n->d };
   for (int j = 0; j < 4; j++) {

@@ -112,6 +112,12 @@ int dot(int r) {
   for (int k = 0; k < 16; k++) s += a[r][k] * b[k][5];
   return s;
 }
+int taps[8], sig[40];
+int fir(int n) {
+  int acc = 0;
+  for (int k = 0; k < 8; k++) acc += taps[k] * sig[n - k];
+  return acc;
+}
 int dot16(int r) {
   int s = 0;
   for (int k = 0; k < 16; k++) s += p[r][k] * w[k][3];
@@ -123,7 +129,7 @@ int fill(void) {
   for (int i = 0; i <= 20; i++) n += f[i];
   return n;
 }
-int main(void) { return dot(1) + dot16(2) + fill(); }
+int main(void) { return dot(1) + dot16(2) + fir(20) + fill(); }
 SRC
   "$cockpit" build "$tmp/l.c" -o "$tmp/l.cvm1"
   "$cockpit" dis "$tmp/l.cvm1" >"$tmp/l.s"
@@ -135,9 +141,10 @@ SRC
   cat "$tmp/shape"
   # a loop that is only acc += x * y is one DOTP (DOTPS16), with no loop around it
   awk '/^\.func/ { fn = $2 } $1 == "DOTP" || $1 == "DOTPS16" { print fn, $1 }' "$tmp/l.s" >"$tmp/dots"
-  grep -qx "dot DOTP" "$tmp/dots" && grep -qx "dot16 DOTPS16" "$tmp/dots" ||
+  grep -qx "dot DOTP" "$tmp/dots" && grep -qx "dot16 DOTPS16" "$tmp/dots" &&
+    grep -qx "fir DOTP" "$tmp/dots" ||
     fail "dot product loops are not one DOTP/DOTPS16: $(cat "$tmp/dots")"
-  ! grep -q "^dot" "$tmp/shape" || fail "a loop is left around DOTP"
+  ! grep -q "^dot\|^fir" "$tmp/shape" || fail "a loop is left around DOTP"
   grep -qx "fill 2" "$tmp/shape" && grep -qx "fill 3" "$tmp/shape" ||
     fail "<= loops do not close with INCLT/INCLTI"
   ;;
