@@ -87,6 +87,7 @@ int cc_derived_index(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t
 int cc_derived_desc(cc_gen *g, const cc_node *row, const cc_node *col, uint32_t inner,
                     const cc_sym *arr);
 int cc_derived_desc1(cc_gen *g, const cc_node *n);   /* x[k + o] of a 1-D array x */
+int cc_derived_index1(cc_gen *g, const cc_node *s);  /* register holding subscript s */
 const cc_node *cc_mac_peel(const cc_node *n);   /* drop value-keeping widenings */
 int cc_mac_kind(const cc_node *n);              /* 4 words, 2 int16, 0 not a MAC operand */
 bool cc_dot(cc_gen *g, const cc_loopsave *sv);  /* the loop as one DOTP (cc_genx.c) */

@@ -156,7 +156,8 @@ static int elem_index(cc_gen *g, cc_node *e, abase *b) {
   if (e->line) g->line = e->line;
   if (e->a->k != E_INDEX) {
     array_base(g, e->a, b);
-    return cc_ex(g, e->b, NOREG);
+    int dv = cc_derived_index1(g, e->b);    /* k + o, kept by the loop */
+    return dv >= 0 ? dv : cc_ex(g, e->b, NOREG);
   }
   cc_node *arr = e->a->a, *row = e->a->b, *col = e->b;
   array_base(g, arr, b);

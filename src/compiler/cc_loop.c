@@ -347,6 +347,24 @@ static int div_find1(cc_gen *g, const cc_node *n) {
   return -1;
 }
 
+/* The divs entry whose register holds the value of 1-D subscript s (of
+** whichever array), or -1. */
+static int div_find1s(cc_gen *g, const cc_node *s) {
+  for (int i = g->ndivs - 1; i >= 0; i--) {
+    const cc_node *o;
+    bool neg;
+    if (g->divs[i].inner == 0 && sub1(s, g->divs[i].k, &o, &neg) && neg == g->divs[i].colk &&
+        same_offset(o, g->divs[i].colsym, g->divs[i].colval))
+      return i;
+  }
+  return -1;
+}
+
+int cc_derived_index1(cc_gen *g, const cc_node *s) {
+  int i = div_find1s(g, s);
+  return i < 0 ? -1 : g->divs[i].reg;
+}
+
 int cc_derived_desc1(cc_gen *g, const cc_node *n) {
   int i = div_find1(g, n);
   return i < 0 ? -1 : g->divs[i].desc;
@@ -399,27 +417,46 @@ static bool declared_in(const cc_node *n, const cc_sym *s) {
   return false;
 }
 
-/* acc += x[..][..] * y[..][..] statements in n (the loop body `body`):
-** their subscripts want descriptor triples, so the addition is one
-** MACP/MACPS16. The arrays must exist before the loop. */
-static void find_macs(cc_gen *g, const cc_node *n, const cc_node *body) {
+static bool fixed_operand(const modset *m, const cc_node *e);
+
+/* Can MAC operand n have a descriptor triple in this loop (counter k, body
+** modifying m): one an enclosing loop keeps, or one derive can give it? */
+static bool triple_ok(cc_gen *g, const modset *m, const cc_sym *k, const cc_node *n) {
+  const cc_node *o;
+  bool neg;
+  if (n->a->k == E_VAR)                             /* one-dimensional */
+    return cc_derived_desc1(g, n) >= 0 ||
+           (sub1(n->b, k, &o, &neg) && (!o || fixed_operand(m, o)));
+  const cc_node *arr = n->a->a, *row = n->a->b, *col = n->b;
+  if (cc_derived_desc(g, row, col, arr->ty.dim[1], arr->sym) >= 0) return true;
+  return (row->k == E_VAR && row->sym == k && fixed_operand(m, col)) ||
+         (col->k == E_VAR && col->sym == k && fixed_operand(m, row));
+}
+
+/* acc += x[..] * y[..] statements in n (the loop body `body`, counter k):
+** when both elements can have descriptor triples, their subscripts want
+** them, so the addition is one MACP/MACPS16. The arrays must exist before
+** the loop. */
+static void find_macs(cc_gen *g, const modset *m, const cc_sym *k, const cc_node *n,
+                      const cc_node *body) {
   if (!n) return;
   if (n->k == E_OPASSIGN && n->op == E_ADD && is_reg_var(n->a) &&
       (n->a->ty.k == TY_INT || n->a->ty.k == TY_UINT) && n->b->k == E_MUL) {
     const cc_node *x = cc_mac_peel(n->b->a), *y = cc_mac_peel(n->b->b);
     int kx = cc_mac_kind(x), ky = cc_mac_kind(y);
     if (kx && kx == ky && g->nmacx + 2 <= (int)(sizeof g->macx / sizeof g->macx[0]) &&
-        !declared_in(body, mac_array(x)->sym) && !declared_in(body, mac_array(y)->sym)) {
+        !declared_in(body, mac_array(x)->sym) && !declared_in(body, mac_array(y)->sym) &&
+        triple_ok(g, m, k, x) && triple_ok(g, m, k, y)) {
       g->macx[g->nmacx++] = x;
       g->macx[g->nmacx++] = y;
     }
   }
-  find_macs(g, n->a, body);
-  find_macs(g, n->b, body);
-  find_macs(g, n->c, body);
-  find_macs(g, n->d, body);
+  find_macs(g, m, k, n->a, body);
+  find_macs(g, m, k, n->b, body);
+  find_macs(g, m, k, n->c, body);
+  find_macs(g, m, k, n->d, body);
   if (n->k == S_BLOCK)
-    for (uint32_t i = 0; i < n->nlist; i++) find_macs(g, n->list[i], body);
+    for (uint32_t i = 0; i < n->nlist; i++) find_macs(g, m, k, n->list[i], body);
 }
 
 static bool wants_triple(const cc_gen *g, const cc_node *n) {
@@ -555,7 +592,7 @@ static int derived_uses(cc_gen *g, const cc_node *n, const cc_sym *k, int from, 
     }
   }
   if (n->k == E_INDEX && n->ty.ndim == 0 && n->a->k == E_VAR && n->a->ty.ndim == 1) {
-    int i = div_find1(g, n);                  /* served only where a MAC uses it */
+    int i = div_find1s(g, n->b);    /* every 1-D access indexes through it (elem_index) */
     if (i >= from && g->divs[i].k == k) c = 1;
   }
   const cc_node *kids[4] = { n->a, n->b, n->c, n->d };
@@ -751,7 +788,7 @@ void cc_loop_enter(cc_gen *g, cc_node *loop, cc_loopsave *sv) {
     if (g->nfacts > nf) {
       int dbudget = MAX_HOIST;
       g->nmacx = 0;
-      find_macs(g, body, body);
+      find_macs(g, &m, g->facts[nf].sym, body, body);
       cc_node *dot = dot_candidate(g, loop);
       g->dotgroups = dot != NULL;
       derive(g, &m, g->facts[nf].sym, g->facts[nf].lo, d, body, &dbudget);
