@@ -380,30 +380,24 @@ static void stmt(cc_gen *g, cc_node *n) {
         int ltop = cc_newlabel(g), lcont = cc_newlabel(g), lbrk = cc_newlabel(g);
         /* the whole loop in one instruction; its range (the loop facts)
         ** says it runs at least once, so no entry test either */
-        if (sv.dot && cc_dot(g, &sv)) {
-          cc_label(g, lbrk);
-          cc_loop_leave(g, &sv);
-          g->freereg = sf;
-          g->nactive = sa;
-          g->arroff = so;
-          break;
-        }
-        if (!is_true(n->b)) cc_cond(g, n->b, false, lbrk);
-        cc_label(g, ltop);
-        loop_body(g, n->d, lbrk, lcont);
-        g->nfacts = sv.nfacts;               /* the range holds in the body only */
-        if (!sv.lftr_nocont) cc_label(g, lcont);   /* else nothing jumps there */
-        g->freereg = g->nactive;
-        g->line = n->line;
-        if (n->c && sv.lftr_reg < 0) {
-          cc_ex_void(g, n->c);
+        if (!(sv.dot && cc_dot(g, &sv))) {
+          if (!is_true(n->b)) cc_cond(g, n->b, false, lbrk);
+          cc_label(g, ltop);
+          loop_body(g, n->d, lbrk, lcont);
+          g->nfacts = sv.nfacts;               /* the range holds in the body only */
+          if (!sv.lftr_nocont) cc_label(g, lcont);   /* else nothing jumps there */
           g->freereg = g->nactive;
+          g->line = n->line;
+          if (n->c && sv.lftr_reg < 0) {
+            cc_ex_void(g, n->c);
+            g->freereg = g->nactive;
+          }
+          cc_loop_step(g, &sv);
+          if (sv.lftr_reg >= 0)
+            cc_emit(g, sv.lftr_ne ? CVM_OP_JNE : CVM_OP_JLT, sv.lftr_reg, sv.lftr_lim, 0)->k = ltop;
+          else if (is_true(n->b)) cc_jump(g, ltop);
+          else cc_cond(g, n->b, true, ltop);
         }
-        cc_loop_step(g, &sv);
-        if (sv.lftr_reg >= 0)
-          cc_emit(g, sv.lftr_ne ? CVM_OP_JNE : CVM_OP_JLT, sv.lftr_reg, sv.lftr_lim, 0)->k = ltop;
-        else if (is_true(n->b)) cc_jump(g, ltop);
-        else cc_cond(g, n->b, true, ltop);
         cc_label(g, lbrk);
         cc_loop_leave(g, &sv);
       }
