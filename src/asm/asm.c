@@ -838,6 +838,11 @@ static void finish(st *S) {
   uint64_t mem = (uint64_t)gsize + DEFAULT_STACK + (uint64_t)depth * CVM_CALL_RECORD;
   if (S->set_memory != NONE) mem = (uint64_t)S->set_memory;
 
+  /* a .line with no instruction after it names nothing: the disassembly
+  ** could not show it, and the line table would not round-trip */
+  uint32_t nl = P->nlines;
+  while (nl && P->lines[nl - 1].pc >= P->ncode) nl--;
+
   *im = (cvm1_image){
     .code = P->code, .ncode = P->ncode,
     .funcs = P->funcs, .nfuncs = P->nfuncs,
@@ -847,7 +852,7 @@ static void finish(st *S) {
     .globals_size = gsize, .mem_size = (uint32_t)mem, .max_depth = depth,
     .caps = S->caps_used | S->caps_extra,
     .entry_main = (uint16_t)e[0], .entry_setup = (uint16_t)e[1], .entry_loop = (uint16_t)e[2],
-    .lines = P->lines, .nlines = P->nlines,
+    .lines = P->lines, .nlines = nl,
     .source_name = P->source,
   };
 }
