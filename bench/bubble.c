@@ -29,10 +29,10 @@ void sort(int a[], int n) {
 
 int main(void) {
   uint32_t check = 0;
-  for (int r = 0; r < 12; r++) {
+  for (int r = 0; r < 20; r++) {
     fill((uint32_t)r + 1u);
     sort(v, N);
-    check = check * 31u + (uint32_t)v[r * 80] + (uint32_t)v[N - 1];
+    check = check * 31u + (uint32_t)v[r * 50] + (uint32_t)v[N - 1];
   }
   printf("bubble %u\n", check);
   return 0;

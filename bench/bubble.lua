@@ -26,9 +26,9 @@ local function sort(a, n)
 end
 
 local check = 0
-for r = 0, 11 do
+for r = 0, 19 do
   fill(r + 1)
   sort(v, N)
-  check = (check * 31 + v[r * 80 + 1] + v[N]) & M
+  check = (check * 31 + v[r * 50 + 1] + v[N]) & M
 end
 print(string.format("bubble %d", check))

@@ -123,7 +123,7 @@ int scan_work(void) {
 
 int main(void) {
   uint16_t crc = 0;
-  for (int it = 0; it < 4000; it++) {
+  for (int it = 0; it < 10000; it++) {
     list_init(it);
     crc = crc16(crc, (uint32_t)list_work(it));
     crc = crc16(crc, (uint32_t)matrix_work(it));

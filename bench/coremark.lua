@@ -122,7 +122,7 @@ local function scan_work()
 end
 
 local crc = 0
-for it = 0, 3999 do
+for it = 0, 9999 do
   list_init(it)
   crc = crc16(crc, list_work(it) & M)
   crc = crc16(crc, matrix_work(it) & M)

@@ -7,7 +7,7 @@ int fib(int n) {
 }
 
 int main(void) {
-  int r = fib(35);
+  int r = fib(37);
   printf("fib %d\n", r);
   return 0;
 }

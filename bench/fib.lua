@@ -4,4 +4,4 @@ local function fib(n)
   return fib(n - 1) + fib(n - 2)
 end
 
-print(string.format("fib %d", fib(35)))
+print(string.format("fib %d", fib(37)))

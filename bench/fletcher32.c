@@ -24,7 +24,7 @@ uint32_t fletcher32(uint16_t words[], int len) {
 int main(void) {
   for (int i = 0; i < 180; i++) data[i] = (uint16_t)(i * 7919 + 13);
   uint32_t acc = 0;
-  for (int r = 0; r < 300000; r++) {
+  for (int r = 0; r < 500000; r++) {
     data[r % 180] = (uint16_t)(data[r % 180] + r);
     acc ^= fletcher32(data, 180);
   }

@@ -22,7 +22,7 @@ end
 
 for i = 0, 179 do data[i + 1] = (i * 7919 + 13) & 0xFFFF end
 local acc = 0
-for r = 0, 299999 do
+for r = 0, 499999 do
   local k = r % 180 + 1
   data[k] = (data[k] + r) & 0xFFFF
   acc = acc ~ fletcher32(data, 180)

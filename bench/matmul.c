@@ -14,7 +14,7 @@ int main(void) {
       b[i][j] = (i + j * 5) % 13 - 6;
     }
   int check = 0;
-  for (int r = 0; r < 600; r++) {
+  for (int r = 0; r < 1200; r++) {
     for (int i = 0; i < N; i++)
       for (int j = 0; j < N; j++) {
         int s = 0;

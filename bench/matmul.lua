@@ -14,7 +14,7 @@ for i = 0, N - 1 do
 end
 
 local check = 0
-for r = 0, 599 do
+for r = 0, 1199 do
   for i = 1, N do
     local ai, ci = a[i], c[i]
     for j = 1, N do

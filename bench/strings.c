@@ -59,7 +59,7 @@ int utoa(uint32_t v, char out[]) {
 int main(void) {
   char needle[] = "needle";
   uint32_t check = 0;
-  for (int r = 0; r < 20000; r++) {
+  for (int r = 0; r < 40000; r++) {
     int n = 0;
     uint32_t x = (uint32_t)r * 2654435761u;
     while (n < 200) {

@@ -65,7 +65,7 @@ for k = 0, 5 do needle[k] = string.byte("needle", k + 1) end
 needle[6] = 0
 
 local check = 0
-for r = 0, 19999 do
+for r = 0, 39999 do
   local n = 0
   local x = (r * 2654435761) & M
   while n < 200 do
