@@ -152,8 +152,8 @@ DOT_ONE_PAIR(dot_s16_one, 2u, MUL_S16)
     if (one || a - b < 5u || a - c < 4u || (b < c ? c - b < 5u : b - c < 4u))   \
       return fn##_one(R, a, b, c, mem, lim, fault);                            \
     uint32_t *X = R + b, *Y = R + c;                                           \
-    uint64_t todo = X[4] ? X[4] : (uint64_t)1 << 32;                           \
-    uint64_t m = room < 1 ? 1u : (uint64_t)room < todo ? (uint64_t)room : todo; \
+    uint64_t pairs = X[4] ? X[4] : (uint64_t)1 << 32;                           \
+    uint64_t m = room < 1 ? 1u : (uint64_t)room < pairs ? (uint64_t)room : pairs; \
     uint32_t xi = X[2], xs = X[3], yi = Y[2], ys = Y[3];                       \
     int64_t xl = (int64_t)xi + (int64_t)(m - 1) * (int32_t)xs;                 \
     int64_t yl = (int64_t)yi + (int64_t)(m - 1) * (int32_t)ys;                 \
@@ -177,7 +177,7 @@ DOT_ONE_PAIR(dot_s16_one, 2u, MUL_S16)
     R[a] = acc;                                                                \
     X[2] = xi + (uint32_t)m * xs;                                              \
     Y[2] = yi + (uint32_t)m * ys;                                              \
-    X[4] = (uint32_t)(todo - m);                                               \
+    X[4] = (uint32_t)(pairs - m);                                               \
     return m;                                                                  \
   }
 DOT_FAST(dot_w, 4u, MUL_W)
