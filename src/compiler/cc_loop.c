@@ -332,36 +332,28 @@ static bool same_offset(const cc_node *o, const cc_sym *colsym, int32_t colval) 
   return colsym ? o->k == E_VAR && o->sym == colsym : o->k == E_NUM && o->val == colval;
 }
 
-/* The derived register (divs entry) of 1-D element n, or -1: one per
-** array, as each holds that array's descriptor. */
-static int div_find1(cc_gen *g, const cc_node *n) {
-  if (n->k != E_INDEX || n->a->k != E_VAR || n->a->ty.ndim != 1) return -1;
+/* The divs entry whose register holds the value of 1-D subscript s, or -1;
+** with arr, the entry of that array (each holds its array's descriptor). */
+static int div_find1s(cc_gen *g, const cc_node *s, const cc_sym *arr) {
   for (int i = g->ndivs - 1; i >= 0; i--) {
     const cc_node *o;
     bool neg;
-    if (g->divs[i].inner == 0 && g->divs[i].desc_arr == n->a->sym &&
-        sub1(n->b, g->divs[i].k, &o, &neg) && neg == g->divs[i].colk &&
+    if (g->divs[i].inner == 0 && (!arr || g->divs[i].desc_arr == arr) &&
+        sub1(s, g->divs[i].k, &o, &neg) && neg == g->divs[i].colk &&
         same_offset(o, g->divs[i].colsym, g->divs[i].colval))
       return i;
   }
   return -1;
 }
 
-/* The divs entry whose register holds the value of 1-D subscript s (of
-** whichever array), or -1. */
-static int div_find1s(cc_gen *g, const cc_node *s) {
-  for (int i = g->ndivs - 1; i >= 0; i--) {
-    const cc_node *o;
-    bool neg;
-    if (g->divs[i].inner == 0 && sub1(s, g->divs[i].k, &o, &neg) && neg == g->divs[i].colk &&
-        same_offset(o, g->divs[i].colsym, g->divs[i].colval))
-      return i;
-  }
-  return -1;
+/* The divs entry of 1-D element n (its array's own), or -1. */
+static int div_find1(cc_gen *g, const cc_node *n) {
+  if (n->k != E_INDEX || n->a->k != E_VAR || n->a->ty.ndim != 1) return -1;
+  return div_find1s(g, n->b, n->a->sym);
 }
 
 int cc_derived_index1(cc_gen *g, const cc_node *s) {
-  int i = div_find1s(g, s);
+  int i = div_find1s(g, s, NULL);
   return i < 0 ? -1 : g->divs[i].reg;
 }
 
@@ -592,7 +584,7 @@ static int derived_uses(cc_gen *g, const cc_node *n, const cc_sym *k, int from, 
     }
   }
   if (n->k == E_INDEX && n->ty.ndim == 0 && n->a->k == E_VAR && n->a->ty.ndim == 1) {
-    int i = div_find1s(g, n->b);    /* every 1-D access indexes through it (elem_index) */
+    int i = div_find1s(g, n->b, NULL);   /* every 1-D access indexes through it (elem_index) */
     if (i >= from && g->divs[i].k == k) c = 1;
   }
   const cc_node *kids[4] = { n->a, n->b, n->c, n->d };

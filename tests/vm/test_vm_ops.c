@@ -263,6 +263,26 @@ static void test_branches(void) {
   CHECK(run(&f) == 5050, "loop sum");
 }
 
+/* Loop closer op on r1 = a, r2 = b, r3 = c (ADDLT's limit), as op r1, r2,
+** +2: 1 if the branch was taken, 0 if not; R[1] after it in *a1. */
+static int32_t closer(uint32_t op, uint32_t a, uint32_t b, uint32_t c, uint32_t *a1) {
+  tprog *t = &T;
+  tp_init(t);
+  tp_func(t, 0, 4, 0);
+  tp_ldk(t, 1, a);
+  tp_ldk(t, 2, b);
+  tp_ldk(t, 3, c);
+  tp_w(t, CVM_ENC_ABC(op, 1, 2, 2));
+  ABX(LDI, 0, 0);
+  ABC(RET, 0, 0, 0);
+  ABX(LDI, 0, 1);
+  ABC(RET, 0, 0, 0);
+  int f;
+  int32_t r = run(&f);
+  *a1 = T.mem[T.p.globals_size / 4 + 1];
+  return f == OKAY ? r : -1;
+}
+
 /* Superinstructions: each must equal its expansion. */
 static void test_superinstructions(void) {
   for (size_t x = 0; x < NV; x++)
@@ -279,45 +299,16 @@ static void test_superinstructions(void) {
       int f;
       uint32_t want = vals[x] + vals[y] * vals[(x + y) % NV];
       CHECK((uint32_t)run(&f) == want && f == OKAY, "MLA %#x %#x", vals[x], vals[y]);
-      /* INCLT: one step of a counting loop, taken or not */
-      tp_init(t);
-      tp_func(t, 0, 4, 0);
-      tp_ldk(t, 1, vals[x]);
-      tp_ldk(t, 2, vals[y]);
-      ABC(INCLT, 1, 2, 2);
-      ABX(LDI, 0, 0);
-      ABC(RET, 0, 0, 0);
-      ABX(LDI, 0, 1);
-      ABC(RET, 0, 0, 0);
-      CHECK(run(&f) == ((int32_t)(vals[x] + 1u) < (int32_t)vals[y]) &&
-            T.mem[T.p.globals_size / 4 + 1] == vals[x] + 1u, "INCLT %#x %#x", vals[x], vals[y]);
-      /* INCNE: count up, loop until equal (wrapping) */
-      tp_init(t);
-      tp_func(t, 0, 4, 0);
-      tp_ldk(t, 1, vals[x]);
-      tp_ldk(t, 2, vals[y]);
-      ABC(INCNE, 1, 2, 2);
-      ABX(LDI, 0, 0);
-      ABC(RET, 0, 0, 0);
-      ABX(LDI, 0, 1);
-      ABC(RET, 0, 0, 0);
-      CHECK(run(&f) == (vals[x] + 1u != vals[y]) &&
-            T.mem[T.p.globals_size / 4 + 1] == vals[x] + 1u, "INCNE %#x %#x", vals[x], vals[y]);
-      /* ADDLT: step by R[B], loop while below R[B+1] (wrapping add) */
-      uint32_t lim = vals[(x * 3 + y) % NV];
-      tp_init(t);
-      tp_func(t, 0, 4, 0);
-      tp_ldk(t, 1, vals[x]);
-      tp_ldk(t, 2, vals[y]);
-      tp_ldk(t, 3, lim);
-      ABC(ADDLT, 1, 2, 2);
-      ABX(LDI, 0, 0);
-      ABC(RET, 0, 0, 0);
-      ABX(LDI, 0, 1);
-      ABC(RET, 0, 0, 0);
-      CHECK(run(&f) == ((int32_t)(vals[x] + vals[y]) < (int32_t)lim) &&
-            T.mem[T.p.globals_size / 4 + 1] == vals[x] + vals[y], "ADDLT %#x %#x %#x",
-            vals[x], vals[y], lim);
+      /* loop closers: one step, taken or not; R[A] after it */
+      uint32_t lim = vals[(x * 3 + y) % NV], a1;
+      CHECK(closer(CVM_OP_INCLT, vals[x], vals[y], 0, &a1) ==
+                ((int32_t)(vals[x] + 1u) < (int32_t)vals[y]) && a1 == vals[x] + 1u,
+            "INCLT %#x %#x", vals[x], vals[y]);
+      CHECK(closer(CVM_OP_INCNE, vals[x], vals[y], 0, &a1) == (vals[x] + 1u != vals[y]) &&
+                a1 == vals[x] + 1u, "INCNE %#x %#x", vals[x], vals[y]);
+      CHECK(closer(CVM_OP_ADDLT, vals[x], vals[y], lim, &a1) ==
+                ((int32_t)(vals[x] + vals[y]) < (int32_t)lim) && a1 == vals[x] + vals[y],
+            "ADDLT %#x %#x %#x", vals[x], vals[y], lim);
     }
   static const int32_t imms[] = { -128, -1, 0, 1, 127 };
   for (size_t x = 0; x < NV; x++)
