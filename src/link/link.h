@@ -235,6 +235,241 @@ bool link_status_get(const uint8_t *p, uint32_t len, link_status *out);
 void link_begin_put(uint8_t *p, const link_begin *b);
 bool link_begin_get(const uint8_t *p, uint32_t len, link_begin *out);
 
+
+/* ---- the sideband: runtime messages (docs/sideband.md) --------------------
+** The hypervisor answers these beside the programming commands above, on
+** the same link and framing (src/run serves them; the bootloader answers
+** them UNKNOWN_CMD, which is how a client tells it is in bootloader mode).
+** Integers little-endian; strings are length-prefixed bytes, not NUL-ended.
+** X(name, code, request body bytes, description) */
+#define LINK_RT_CMDS(X) \
+  X(RT_STATUS,        0x10, 0, "runtime status: VM state, program, uptime, boot id, reset reason, counters") \
+  X(TELEMETRY,        0x11, 0, "the current telemetry values, the host's and the guest's") \
+  X(LOGS,             0x12, 4, "guest output lines from a sequence number on") \
+  X(BLACKBOX,         0x13, 5, "read crash records from a sequence number on, or clear them") \
+  X(SET,              0x14, 5, "set a runtime setting (telemetry interval, log level, notifications)") \
+  X(ENTER_BOOTLOADER, 0x15, 4, "stop the program at a safe point and restart into the bootloader")
+
+typedef enum link_rt_cmd {
+#define X(name, code, size, desc) LINK_##name = code,
+  LINK_RT_CMDS(X)
+#undef X
+  LINK_RT_CMD__END
+} link_rt_cmd;
+
+int link_rt_cmd_body(uint32_t cmd);          /* request body bytes, -1 not a runtime command */
+const char *link_rt_cmd_name(uint32_t cmd);  /* "?" if unknown */
+
+/* Notifications: sent by the device on its own, only to a client that asked
+** for them (SET NOTIFY with a mask of their bits), framed like responses:
+**   0xC0|kind u8 | seq u16 (the notifications' own sequence) | status u8 (0) | body
+** No request has bit 0x40 set, so no answer is ever taken for one; a client
+** that did not ask skips them by type. A subscription lapses after
+** LINK_NOTE_LEASE_MS without a request from the client, and at every reset.
+** X(name, kind, description) */
+#define LINK_NOTE_BIT      0x40u
+#define LINK_NOTE_LEASE_MS 10000u
+#define LINK_NOTES(X) \
+  X(HEARTBEAT, 1, "the device is alive: uptime, boot id, states, counters (fixed interval)") \
+  X(LOG,       2, "one line of guest output, numbered") \
+  X(TELEMETRY, 3, "a telemetry sample: every value at the set interval") \
+  X(EVENT,     4, "program started, exited, faulted, trial confirmed, reverted, watchdog reset, ...")
+
+typedef enum link_note {
+#define X(name, kind, desc) LINK_NOTE_##name = kind,
+  LINK_NOTES(X)
+#undef X
+  LINK_NOTE__END
+} link_note;
+#define LINK_NOTE_MASK(kind) (1u << (kind))
+bool link_is_note(const uint8_t *msg, uint32_t len);   /* a notification frame? */
+const char *link_note_name(uint32_t kind);             /* "heartbeat", "?" */
+
+/* VM states. X(name, description) */
+#define LINK_VM_STATES(X) \
+  X(NONE,     "no program") \
+  X(RUNNING,  "running") \
+  X(SLEEPING, "sleeping (delay)") \
+  X(EXITED,   "main returned") \
+  X(FAULTED,  "faulted") \
+  X(LIMIT,    "stopped by a limit") \
+  X(STOPPED,  "stopped for the bootloader")
+typedef enum link_vm_state {
+#define X(name, desc) LINK_VM_##name,
+  LINK_VM_STATES(X)
+#undef X
+  LINK_VM__COUNT
+} link_vm_state;
+
+/* The host's state machine (docs/sideband.md draws the transitions). */
+#define LINK_HOST_STATES(X) \
+  X(READY,                "idle, waiting for requests") \
+  X(RX_ACTIVE,            "receiving a frame") \
+  X(PROCESSING,           "carrying out a request (flash writes)") \
+  X(BOOTLOADER_REQUESTED, "ENTER_BOOTLOADER taken: stopping at the next safe point") \
+  X(DEGRADED,             "a service failed (flash, display, link errors): running, reported")
+typedef enum link_host_state {
+#define X(name, desc) LINK_HOST_##name,
+  LINK_HOST_STATES(X)
+#undef X
+  LINK_HOST__COUNT
+} link_host_state;
+
+/* Why the device last reset (values shared with src/bbox). */
+#define LINK_RESETS(X) \
+  X(POWER_ON, "power-on") \
+  X(SOFTWARE, "software") \
+  X(WATCHDOG, "watchdog") \
+  X(PIN,      "reset pin") \
+  X(BROWNOUT, "brown-out") \
+  X(UNKNOWN,  "unknown")
+typedef enum link_reset {
+#define X(name, desc) LINK_RESET_##name,
+  LINK_RESETS(X)
+#undef X
+  LINK_RESET__COUNT
+} link_reset;
+
+/* Events (EVENT notifications). X(name, description) */
+#define LINK_EVENTS(X) \
+  X(STARTED,         "program started") \
+  X(EXITED,          "main returned") \
+  X(FAULTED,         "program faulted") \
+  X(LIMIT,           "program stopped by a limit") \
+  X(TRIAL_CONFIRMED, "trial confirmed") \
+  X(REVERTED,        "trial rejected: the previous program runs after the reset") \
+  X(WATCHDOG_RESET,  "the last reset was the watchdog's") \
+  X(BOOTLOADER,      "entering the bootloader") \
+  X(GUEST,           "the guest's event_emit")
+typedef enum link_event {
+#define X(name, desc) LINK_EV_##name,
+  LINK_EVENTS(X)
+#undef X
+  LINK_EV__COUNT
+} link_event;
+
+const char *link_vm_state_name(uint32_t s);     /* lower case: "running" */
+const char *link_host_state_name(uint32_t s);   /* "ready", "rx_active", ... */
+const char *link_reset_name(uint32_t r);        /* "watchdog" */
+const char *link_event_name(uint32_t e);        /* "trial_confirmed" */
+
+/* SET keys. X(name, code, description) */
+#define LINK_SET_KEYS(X) \
+  X(TELEMETRY_MS, 1, "telemetry sample interval in ms (0: no samples)") \
+  X(LOG_LEVEL,    2, "guest output at or above this level is kept (0 all)") \
+  X(NOTIFY,       3, "notifications wanted: a mask of 1 << kind (0 none)")
+typedef enum link_set_key {
+#define X(name, code, desc) LINK_SET_##name = code,
+  LINK_SET_KEYS(X)
+#undef X
+  LINK_SET__END
+} link_set_key;
+
+#define LINK_NAME_MAX 32u      /* telemetry names, program names */
+
+typedef struct link_rt_status {  /* RT_STATUS response, LINK_RT_STATUS_SIZE bytes */
+  uint8_t vm_state;              /* link_vm_state */
+  uint8_t host_state;            /* link_host_state */
+  uint8_t reset_reason;          /* link_reset */
+  uint8_t running;               /* bank, or LINK_NO_BANK */
+  uint8_t trial;                 /* 1: the program runs on trial */
+  uint8_t flags;                 /* LINK_RTF_* */
+  uint16_t version[3];           /* running program */
+  uint32_t counter;
+  uint8_t digest[LINK_DIGEST];   /* its image digest */
+  uint32_t boot_id, boots;       /* boots: resets since power-on */
+  uint64_t uptime_ms, steps;     /* since this boot */
+  int32_t exit_code;             /* EXITED */
+  uint32_t fault, fault_pc;      /* FAULTED (cvm_fault), or LIMIT's pc */
+  uint32_t faults;               /* guest faults since power-on */
+  uint32_t link_frames, link_errors, naks;   /* frames in, damaged frames, NAKs sent */
+  uint32_t log_next, log_lost;   /* next log line's number; lines lost to a full ring */
+  uint32_t notes_lost;           /* notifications the link could not take */
+  uint32_t telem_dropped;        /* telemetry calls dropped by the rate limit */
+  uint32_t bbox_next, bbox_count;   /* blackbox: next record number, records held */
+  uint32_t stack_free;           /* VM memory never used by the stacks, bytes */
+  uint32_t gap_max_us;           /* longest gap between two service passes */
+  uint32_t telemetry_ms;         /* settings in force */
+  uint8_t log_level;
+  uint8_t name_len;
+  char name[LINK_NAME_MAX];      /* program name (source file), name_len bytes used */
+} link_rt_status;
+#define LINK_RTF_BOOTLOADER 0x01u  /* ENTER_BOOTLOADER requested */
+#define LINK_RTF_OLED       0x02u  /* the status display answers */
+#define LINK_RTF_NOTIFY     0x04u  /* notifications are subscribed */
+#define LINK_RT_STATUS_SIZE 170u
+
+/* Telemetry values: TELEMETRY's response and TELEMETRY notification bodies
+** are `uptime_ms u64, count u8` then count entries of
+** `flags u8 (LINK_TV_GUEST), value i64, name_len u8, name`. */
+#define LINK_TV_GUEST 0x01u
+typedef struct link_tvalue {
+  uint8_t flags;
+  int64_t value;
+  uint8_t name_len;
+  char name[LINK_NAME_MAX];
+} link_tvalue;
+#define LINK_TV_MAX 32u
+typedef struct link_telemetry {
+  uint64_t uptime_ms;
+  uint32_t count;
+  link_tvalue v[LINK_TV_MAX];
+} link_telemetry;
+
+/* LOGS response: `first u32, next u32, lost u32, count u8` then count lines
+** of `level u8, len u8, text`, numbered first, first+1, ... (lost: lines
+** between the request's number and first that the ring no longer holds).
+** LOG notification: `seq u32, lost u32 (lost just before it), level u8,
+** uptime_ms u64, text` (the rest of the body). */
+#define LINK_LOG_LINE_MAX 120u
+
+/* BLACKBOX request: `op u8 (LINK_BB_READ / LINK_BB_CLEAR), from u32`.
+** READ response: `next u32 (ask from here next), held u32, rec_size u16,
+** count u8` then count records of rec_size bytes (src/bbox's wire format).
+** CLEAR response: `next u32` (the next record number after the clear). */
+enum { LINK_BB_READ = 0, LINK_BB_CLEAR = 1 };
+
+/* HEARTBEAT body: `uptime_ms u64, boot_id u32, vm_state u8, host_state u8,
+** running u8, trial u8, steps u64, log_next u32, log_lost u32, notes_lost
+** u32, bbox_next u32` (LINK_HEARTBEAT_SIZE). */
+typedef struct link_heartbeat {
+  uint64_t uptime_ms;
+  uint32_t boot_id;
+  uint8_t vm_state, host_state, running, trial;
+  uint64_t steps;
+  uint32_t log_next, log_lost, notes_lost, bbox_next;
+} link_heartbeat;
+#define LINK_HEARTBEAT_SIZE 40u
+
+/* EVENT body: `uptime_ms u64, event u8, bank u8, value i32 (exit code,
+** fault, guest value), pc u32, version u16[3], name_len u8, name` (name:
+** the guest event's name, or empty). */
+typedef struct link_event_note {
+  uint64_t uptime_ms;
+  uint8_t event;
+  uint8_t bank;
+  int32_t value;
+  uint32_t pc;
+  uint16_t version[3];
+  uint8_t name_len;
+  char name[LINK_NAME_MAX];
+} link_event_note;
+
+/* Codecs. put returns the bytes written (cap: the room there is; 0 if it
+** does not fit); get returns false on any malformed body (wrong length,
+** count beyond what the body holds, a name over LINK_NAME_MAX). */
+uint32_t link_rt_status_put(uint8_t *p, uint32_t cap, const link_rt_status *s);
+bool link_rt_status_get(const uint8_t *p, uint32_t len, link_rt_status *s);
+uint32_t link_telemetry_put(uint8_t *p, uint32_t cap, const link_telemetry *t);
+bool link_telemetry_get(const uint8_t *p, uint32_t len, link_telemetry *t);
+uint32_t link_heartbeat_put(uint8_t *p, uint32_t cap, const link_heartbeat *h);
+bool link_heartbeat_get(const uint8_t *p, uint32_t len, link_heartbeat *h);
+uint32_t link_event_put(uint8_t *p, uint32_t cap, const link_event_note *e);
+bool link_event_get(const uint8_t *p, uint32_t len, link_event_note *e);
+/* Encode one notification (header + body) as a frame into out. */
+uint32_t link_note_encode(uint8_t kind, uint16_t seq, const uint8_t *body, uint32_t n,
+                          uint8_t *out, uint32_t cap);
+
 /* ---- client engine ------------------------------------------------------- */
 
 /* The byte stream, as callbacks. send: all n bytes or < 0. recv: waits up
@@ -278,6 +513,11 @@ typedef struct link_client {
   uint8_t msg[LINK_MAX_MSG];
   uint8_t resp[LINK_MAX_MSG];  /* body of the last matched response */
   uint32_t resp_len;
+  /* Notifications (docs/sideband.md): handed to on_note as they arrive,
+  ** while a request waits or in link_poll; skipped (counted) without one. */
+  void (*on_note)(void *ctx, uint8_t kind, uint16_t seq, const uint8_t *body, uint32_t n);
+  void *note_ctx;
+  uint32_t notes;
 } link_client;
 
 void link_client_init(link_client *c, const link_io *io);
@@ -297,6 +537,16 @@ link_cerr link_upload(link_client *c, const uint8_t *art, uint32_t len, uint32_t
 link_cerr link_verify(link_client *c, uint8_t *bank);
 link_cerr link_bank_cmd(link_client *c, uint8_t cmd, uint8_t bank);  /* ACTIVATE/CONFIRM/REVERT */
 link_cerr link_reboot(link_client *c, uint32_t boot_id);
+/* Runtime requests (the sideband); bodies decoded with the codecs above. */
+link_cerr link_rt_status_req(link_client *c, link_rt_status *out);
+link_cerr link_telemetry_req(link_client *c, link_telemetry *out);
+link_cerr link_logs_req(link_client *c, uint32_t from);          /* body in c->resp */
+link_cerr link_blackbox_req(link_client *c, uint8_t op, uint32_t from);  /* body in c->resp */
+link_cerr link_set_req(link_client *c, uint8_t key, uint32_t value, uint32_t *now);
+link_cerr link_enter_bootloader(link_client *c, uint32_t boot_id);
+/* Wait up to wait_ms for notifications (to on_note) without a request;
+** LINK_C_OK at the end of the wait, LINK_C_IO if the link failed. */
+link_cerr link_poll(link_client *c, uint32_t wait_ms);
 /* HELLO until the device answers with a boot id other than old_id, for up
 ** to wait_ms (in timeout_ms steps). */
 link_cerr link_wait_reboot(link_client *c, uint32_t old_id, uint32_t wait_ms, link_info *out);
