@@ -240,6 +240,7 @@ int32_t random(int32_t max) {
 }
 
 void event_emit(const char name[], int32_t value) { (void)name; (void)value; }
+void telemetry(const char name[], int32_t value) { (void)name; (void)value; }
 
 /* ---- entry: setup() once, then loop() (programs with main() use theirs) -- */
 

@@ -92,6 +92,7 @@ typedef struct boot_dev {
   uint32_t device_id, boot_id;
   uint16_t hv_version[3];
   int running;                      /* bank whose program runs, -1 none */
+  int reverted;                     /* bank boot_select rejected as a failed trial, -1 none */
   bool trial;                       /* it runs on trial */
   boot_bank bank[BOOT_NBANKS];
   boot_session ses;

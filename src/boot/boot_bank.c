@@ -10,6 +10,7 @@ void boot_init(boot_dev *d, const cvm1_policy *pol, uint32_t device_id, uint32_t
   d->device_id = device_id;
   d->boot_id = boot_id;
   d->running = -1;
+  d->reverted = -1;
 }
 
 const uint8_t *boot_image(const boot_dev *d, uint32_t bank, uint32_t *size) {

@@ -31,6 +31,7 @@ static void reject(boot_dev *d, uint32_t i, link_reason why) {
 
 int boot_select(boot_dev *d) {
   d->running = -1;
+  d->reverted = -1;
   d->trial = false;
   d->ses.on = false;
   boot_scan(d);
@@ -63,6 +64,7 @@ int boot_select(boot_dev *d) {
     }
     if (b->rec[BOOT_REC_BOOTED] != BOOT_DW_ERASED) {
       reject(d, (uint32_t)best, LINK_REASON_NO_CONFIRM);
+      d->reverted = best;           /* a trial that did not come back: reverted */
       continue;
     }
     if (boot_dw_write(BOOT_REC_OFF(best, BOOT_REC_BOOTED), 0) != HAL_OK) {

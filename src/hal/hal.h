@@ -62,6 +62,9 @@ uint32_t hal_random_seed(void);
 
 /* A named event or counter for the host's telemetry. */
 void hal_event(const char *name, uint32_t name_len, int32_t value);
+/* A named integer metric (telemetry()): the runtime keeps the latest value
+** of each name and samples them (src/run). */
+void hal_telemetry(const char *name, uint32_t name_len, int32_t value);
 
 /* ---- Flash -------------------------------------------------------------
 ** The program flash as bytes [0, hal_flash_size()) from the start of the

@@ -93,7 +93,7 @@ uint32_t cvm_insn_words(uint32_t insn);
 
 /* ---- Host ABI (isa/cvm_hostabi.def) ------------------------------------ */
 
-#define CVM_ABI_VERSION 0x0100u   /* major 1, minor 0 */
+#define CVM_ABI_VERSION 0x0101u   /* major 1, minor 1: telemetry() */
 
 typedef enum cvm_cap {
   CVM_CAP_GPIO, CVM_CAP_ANALOG, CVM_CAP_TIME, CVM_CAP_LOG, CVM_CAP_UART,

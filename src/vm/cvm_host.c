@@ -258,6 +258,13 @@ cvm_fault cvm_host_call(cvm_vm *vm, uint32_t id, int32_t *a, uint32_t nslots) {
     hal_event(name, len, a[2]);
     break;
   }
+  case CVM_HC_telemetry: {
+    uint32_t len;
+    const char *name = desc_string(vm, a[0], a[1], &len);
+    if (!name) return CVM_FAULT_HOST_ARG;
+    hal_telemetry(name, len, a[2]);
+    break;
+  }
   default:
     return CVM_FAULT_HOST_ARG;        /* in the table but not dispatched */
   }

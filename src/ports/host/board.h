@@ -170,6 +170,17 @@ typedef struct board_event {
 } board_event;
 const board_event *board_events(uint32_t *n);
 
+/* Hooks a runtime (src/run) sets to see what the guest does: its console
+** output, event_emit and telemetry() calls (each still goes where the board
+** sends it). Kept across board_open; NULL removes them. */
+typedef struct board_hooks {
+  void *ctx;
+  void (*console)(void *ctx, const char *s, uint32_t n);
+  void (*event)(void *ctx, const char *name, uint32_t len, int32_t value);
+  void (*telemetry)(void *ctx, const char *name, uint32_t len, int32_t value);
+} board_hooks;
+void board_set_hooks(const board_hooks *h);
+
 /* ---- run loop ----------------------------------------------------------- */
 
 typedef enum board_stop {

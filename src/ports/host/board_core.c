@@ -106,7 +106,19 @@ void board_hex(char *buf, size_t n, const uint8_t *d, uint32_t len) {
 
 /* ---- console, ids -------------------------------------------------------- */
 
+static board_hooks hooks;
+void board_set_hooks(const board_hooks *h) {
+  if (h) hooks = *h;
+  else memset(&hooks, 0, sizeof hooks);
+}
+
+void hal_telemetry(const char *name, uint32_t name_len, int32_t value) {
+  board_trace("telemetry %.*s = %d", (int)(name_len < 64u ? name_len : 64u), name, (int)value);
+  if (hooks.telemetry) hooks.telemetry(hooks.ctx, name, name_len, value);
+}
+
 void hal_console_write(const char *s, uint32_t n) {
+  if (hooks.console) hooks.console(hooks.ctx, s, n);
   fwrite(s, 1, n, board_S.o.console ? board_S.o.console : stdout);
   if (board_S.o.realtime) fflush(board_S.o.console ? board_S.o.console : stdout);
 }
@@ -139,6 +151,7 @@ void hal_event(const char *name, uint32_t name_len, int32_t value) {
   }
   shown[k] = '\0';
   board_trace("event %s%s = %d", shown, name_len >= BOARD_EVENT_NAME ? "..." : "", (int)value);
+  if (hooks.event) hooks.event(hooks.ctx, name, name_len, value);
 
   uint32_t len = name_len < BOARD_EVENT_NAME - 1 ? name_len : BOARD_EVENT_NAME - 1;
   board_event *e = NULL;

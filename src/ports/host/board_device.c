@@ -16,8 +16,8 @@
 #include "board_flash.h"
 #include "board_serial.h"
 #include "boot.h"
+#include "run.h"
 
-typedef enum { G_NONE, G_SETUP, G_LOOP, G_MAIN, G_DONE, G_FAULT } gphase;
 typedef enum { RUN_ON, RUN_REBOOT, RUN_STOP, RUN_ERROR } runst;
 
 typedef struct dev {
@@ -26,20 +26,22 @@ typedef struct dev {
   board_serial ser;
   cvm1_policy pol;
   boot_dev boot;
-  boot_srv srv;
+  run_dev rt;                /* the runtime every port shares (src/run) */
+  uint32_t ev_seen;          /* runtime events already logged */
   uint64_t boot_ms, start_ms;
+  uint64_t fed_ms;           /* the watchdog was last fed (wall clock) */
   uint32_t boots;
-  cvm_prog prog;
-  cvm_vinfo vi;
-  cvm_vm vm;
-  void *mem;
-  gphase phase;
+  uint8_t reset_reason;      /* why the next boot happens (link_reset) */
+  bool stay;                 /* ENTER_BOOTLOADER: the next boot stays there */
+  uint8_t *mem;              /* the VM's memory, as a port's static array */
+  uint32_t mem_size;
   bool board_open;
   bool throttle;             /* a pty limited to o->baud */
   uint64_t tok_us;           /* token bucket: bytes it may take now */
   uint32_t tokens;
 } dev;
 
+static dev D;
 static volatile sig_atomic_t stop_flag;
 static void on_signal(int sig) {
   (void)sig;
@@ -63,6 +65,7 @@ void board_device_opts_init(board_device_opts *o) {
   o->baud = 0;
   o->health_ms = 1000;
   o->trial_ms = 10000;
+  o->wdog_ms = 1000;
   board_opts_init(&o->board);
 }
 
@@ -78,99 +81,74 @@ static void dlog(dev *d, const char *fmt, ...) {
   fflush(d->log);
 }
 
-static void out_fn(void *ctx, const uint8_t *p, uint32_t n) {
-  board_serial_put(&((dev *)ctx)->ser, p, n);
-}
-
 static uint64_t since_boot_ms(const dev *d) { return board_serial_now_ms() - d->boot_ms; }
 
-static void guest_stop(dev *d) {
-  if (d->board_open) board_close();
-  d->board_open = false;
-  free(d->mem);
-  d->mem = NULL;
-  d->phase = G_NONE;
+/* ---- the port's adapters for src/run ------------------------------------- */
+
+int run_port_link_read(uint8_t *buf, uint32_t cap) {
+  (void)buf;
+  (void)cap;
+  return 0;                  /* the loop below reads and hands bytes in */
 }
 
-static bool guest_call(dev *d, uint32_t f, gphase ph) {
-  if (cvm_call(&d->vm, f)) {
-    d->phase = ph;
-    return true;
-  }
-  dlog(d, "program: cannot start a call (%s)", cvm_fault_str((cvm_fault)d->vm.fault));
-  d->phase = G_FAULT;
-  return false;
+bool run_port_link_write(const uint8_t *p, uint32_t n) {
+  uint64_t before = D.ser.tx_dropped;
+  board_serial_put(&D.ser, p, n);
+  return D.ser.tx_dropped == before;
 }
 
-/* Bind, verify and start the selected bank's program. */
-static bool guest_start(dev *d, uint32_t bank) {
-  uint32_t size;
-  const uint8_t *art = boot_image(&d->boot, bank, &size);
-  cvm1_info info;
-  cvm1_err ce = art ? cvm1_open(art, size, &d->prog, &info) : CVM1_ERR_TRUNCATED;
-  if (ce != CVM1_ERR_OK) {
-    dlog(d, "program: %s", cvm1_err_str(ce));
-    return false;
-  }
-  uint32_t n = cvm_verify_scratch_size(&d->prog);
-  void *scratch = malloc(n ? n : 1);
-  cvm_verr ve = scratch ? cvm_verify(&d->prog, d->o->board.caps, scratch, n, &d->vi) : CVM_VERR_SCRATCH;
-  free(scratch);
-  if (ve != CVM_VERR_OK) {
-    dlog(d, "program: verification failed: %s (pc %u)", cvm_verr_str(ve), (unsigned)d->vi.pc);
-    return false;
-  }
-  uint32_t msize = d->o->board.mem_size > d->prog.mem_size ? d->o->board.mem_size : d->prog.mem_size;
-  msize = (msize + 3u) & ~3u;
-  d->mem = malloc(msize ? msize : 4);
-  board_opts bo = d->o->board;
-  bo.realtime = false;             /* the device loop keeps time itself */
-  if (!d->mem || board_open(&bo) != BOARD_EOK) {
-    dlog(d, "program: cannot set up the board");
-    return false;
-  }
-  d->board_open = true;
-  cvm_host_reset();
-  if (cvm_init(&d->vm, &d->prog, &d->vi, d->mem, msize ? msize : 4, bo.caps) != CVM_VERR_OK) {
-    dlog(d, "program: %s", board_err_str(BOARD_EINIT));
-    return false;
-  }
-  if (d->prog.entry_main != CVM_NO_ENTRY) return guest_call(d, d->prog.entry_main, G_MAIN);
-  if (d->prog.entry_loop == CVM_NO_ENTRY) {
-    dlog(d, "program: %s", board_err_str(BOARD_EENTRY));
-    return false;
-  }
-  if (d->prog.entry_setup != CVM_NO_ENTRY) return guest_call(d, d->prog.entry_setup, G_SETUP);
-  return guest_call(d, d->prog.entry_loop, G_LOOP);
+void run_port_wdog_feed(void) { D.fed_ms = board_serial_now_ms(); }
+
+static void hook_console(void *ctx, const char *s, uint32_t n) { run_dev_console(&((dev *)ctx)->rt, s, n); }
+static void hook_event(void *ctx, const char *name, uint32_t len, int32_t v) {
+  run_dev_event(&((dev *)ctx)->rt, name, len, v);
+}
+static void hook_telemetry(void *ctx, const char *name, uint32_t len, int32_t v) {
+  run_dev_telemetry(&((dev *)ctx)->rt, name, len, v);
 }
 
-/* One slice of the guest if it is due. True if it wants the CPU again now. */
-static bool guest_step(dev *d) {
-  if (d->phase != G_SETUP && d->phase != G_LOOP && d->phase != G_MAIN) return false;
-  board_sleep_until(since_boot_ms(d) * 1000u);
-  if (d->vm.status == CVM_SLEEPING && d->vm.wake_us > board_now_us()) return false;
-  if (d->vm.status == CVM_SLEEPING) board_sleep_until(d->vm.wake_us);
-  uint64_t before = d->vm.steps;
-  cvm_status st = cvm_run(&d->vm, d->o->board.slice ? d->o->board.slice : BOARD_SLICE);
-  board_charge_steps(d->vm.steps - before);
-  fflush(stdout);
-  if (st == CVM_FAULTED) {
-    board_result r = { .stop = BOARD_STOP_FAULT, .fault = (cvm_fault)d->vm.fault, .pc = d->vm.fault_pc };
-    char line[256];
-    board_describe(line, sizeof line, &d->prog, &r);
-    dlog(d, "program: %s", line);
-    d->phase = G_FAULT;
-    return false;
-  }
-  if (st == CVM_DONE) {
-    if (d->phase == G_MAIN) {
-      dlog(d, "program: main returned %d", (int)d->vm.result);
-      d->phase = G_DONE;
-      return false;
+/* The runtime's events as device log lines. */
+static void log_events(dev *d) {
+  const run_events *q = &d->rt.ev;
+  if (d->ev_seen < q->first) d->ev_seen = q->first;
+  for (; d->ev_seen < q->next; d->ev_seen++) {
+    const link_event_note *e = &q->e[d->ev_seen % RUN_EVENTS];
+    bool by = e->name_len == 7 && !memcmp(e->name, "command", 7);
+    switch (e->event) {
+    case LINK_EV_FAULTED: {
+      board_result r = { .stop = BOARD_STOP_FAULT, .fault = (cvm_fault)e->value, .pc = e->pc };
+      char line[256];
+      board_describe(line, sizeof line, &d->rt.prog, &r);
+      dlog(d, "program: %s", line);
+      break;
     }
-    return guest_call(d, d->prog.entry_loop, G_LOOP);
+    case LINK_EV_EXITED:
+      dlog(d, "program: main returned %d", (int)e->value);
+      break;
+    case LINK_EV_TRIAL_CONFIRMED:
+      if (by) dlog(d, "trial confirmed by command; counter floor %u", (unsigned)e->value);
+      else dlog(d, "trial confirmed after %llu ms without a fault; counter floor %u",
+                (unsigned long long)e->uptime_ms, (unsigned)e->value);
+      break;
+    case LINK_EV_REVERTED:
+      if (by) dlog(d, "trial rejected by command; counter floor %u", (unsigned)d->boot.floor);
+      else if (e->name_len == 5 && !memcmp(e->name, "fault", 5))
+        dlog(d, "trial rejected: the program faulted; resetting");
+      else if (e->name_len == 5 && !memcmp(e->name, "start", 5))
+        dlog(d, "trial rejected: the program cannot start; resetting");
+      else if (e->name_len == 7 && !memcmp(e->name, "timeout", 7))
+        dlog(d, "trial not confirmed within %u ms: watchdog reset", (unsigned)d->o->trial_ms);
+      break;
+    case LINK_EV_WATCHDOG_RESET:
+      dlog(d, "boot %u: the last reset was the watchdog's", d->boots);
+      break;
+    case LINK_EV_BOOTLOADER:
+      dlog(d, "entering the bootloader");
+      break;
+    default:
+      break;
+    }
   }
-  return st == CVM_RUNNABLE;
 }
 
 static void describe(char *buf, size_t n, const link_bank *b, uint32_t bank) {
@@ -178,16 +156,21 @@ static void describe(char *buf, size_t n, const link_bank *b, uint32_t bank) {
            b->version[1], b->version[2], (unsigned)b->counter);
 }
 
-/* A reset: the bootloader decides, the hypervisor starts the program. */
+static void guest_stop(dev *d) {
+  if (d->board_open) board_close();
+  d->board_open = false;
+}
+
+/* A reset: the bootloader decides, the runtime starts the program. */
 static runst dev_boot(dev *d) {
   guest_stop(d);
   d->boots++;
   d->boot_ms = board_serial_now_ms();
+  d->fed_ms = d->boot_ms;
   uint32_t id = (uint32_t)(board_serial_now_ms() * 2654435761u) ^ ((uint32_t)getpid() << 12) ^ d->boots;
   boot_init(&d->boot, &d->pol, d->o->board.device_id, id ? id : 1u);
   memcpy(d->boot.hv_version, d->o->hv_version, sizeof d->boot.hv_version);
   int bank = boot_select(&d->boot);
-  boot_srv_init(&d->srv, &d->boot, out_fn, d);
   char what[96];
   for (uint32_t i = 0; i < BOOT_NBANKS; i++) {
     const link_bank *b = &d->boot.bank[i].st;
@@ -196,64 +179,50 @@ static runst dev_boot(dev *d) {
       dlog(d, "boot %u: %s rejected: %s", d->boots, what, link_reason_str(b->reason));
     }
   }
-  if (bank < 0) {
+  if (d->stay) {
+    dlog(d, "boot %u: staying in the bootloader (requested); waiting for an install", d->boots);
+    bank = -1;
+    d->boot.running = -1;
+    d->boot.trial = false;
+  } else if (bank < 0) {
     dlog(d, "boot %u: no program to run; waiting for an install", d->boots);
-    return RUN_ON;
+  } else {
+    describe(what, sizeof what, &d->boot.bank[bank].st, (uint32_t)bank);
+    dlog(d, "boot %u: running %s%s", d->boots, what, d->boot.trial ? " on trial" : "");
   }
-  describe(what, sizeof what, &d->boot.bank[bank].st, (uint32_t)bank);
-  dlog(d, "boot %u: running %s%s", d->boots, what, d->boot.trial ? " on trial" : "");
-  if (!guest_start(d, (uint32_t)bank)) {
-    d->phase = G_FAULT;
-    if (d->boot.trial) {
-      uint32_t detail;
-      boot_reject(&d->boot, (uint32_t)bank, LINK_REASON_FAULT, &detail);
-      dlog(d, "trial rejected: the program cannot start; resetting");
-      return RUN_REBOOT;
-    }
+  board_opts bo = d->o->board;
+  bo.realtime = false;             /* the device loop keeps time itself */
+  if (board_open(&bo) != BOARD_EOK) {
+    dlog(d, "program: cannot set up the board");
+    return RUN_ERROR;
   }
+  d->board_open = true;
+  run_cfg c = {
+    .pol = d->pol, .device_id = d->o->board.device_id, .mem = d->mem, .mem_size = d->mem_size,
+    .slice = d->o->board.slice, .health_ms = d->o->health_ms, .trial_ms = d->o->trial_ms,
+    .wdog_ms = d->o->wdog_ms,
+  };
+  memcpy(c.hv_version, d->o->hv_version, sizeof c.hv_version);
+  c.pol.granted_caps = d->o->board.caps;
+  run_boot b = { .bank = bank, .trial = d->boot.trial, .boot_id = d->boot.boot_id,
+                 .boots = d->boots, .reset_reason = d->reset_reason, .reverted = d->boot.reverted };
+  d->reset_reason = LINK_RESET_SOFTWARE;
+  d->ev_seen = 0;
+  run_dev_start(&d->rt, &c, &d->boot, &b);
+  board_hooks h = { d, hook_console, hook_event, hook_telemetry };
+  board_set_hooks(&h);
+  if (bank >= 0 && !d->rt.have_prog) dlog(d, "program: cannot start it");
+  log_events(d);
   return RUN_ON;
 }
 
-/* Trial supervision: confirm when healthy long enough, reject on a fault,
-** reset when the confirmation does not come in time. */
-static runst supervise(dev *d) {
-  if (!d->boot.trial) return RUN_ON;
-  uint32_t bank = (uint32_t)d->boot.running, detail;
-  uint64_t t = since_boot_ms(d);
-  if (d->phase == G_FAULT) {
-    boot_reject(&d->boot, bank, LINK_REASON_FAULT, &detail);
-    dlog(d, "trial rejected: the program faulted; resetting");
-    return RUN_REBOOT;
-  }
-  if (d->o->health_ms && t >= d->o->health_ms) {
-    link_st st = boot_confirm(&d->boot, bank, &detail);
-    if (st == LINK_ST_OK) dlog(d, "trial confirmed after %llu ms without a fault; counter floor %u",
-                               (unsigned long long)t, (unsigned)d->boot.floor);
-    else dlog(d, "trial could not be confirmed: %s", link_st_str(st));
-    return RUN_ON;
-  }
-  if (d->o->trial_ms && t >= d->o->trial_ms) {
-    dlog(d, "trial not confirmed within %u ms: watchdog reset", (unsigned)d->o->trial_ms);
-    return RUN_REBOOT;
-  }
-  return RUN_ON;
-}
-
-static int wait_ms(const dev *d, bool busy) {
-  if (busy) return 0;
-  uint64_t t = since_boot_ms(d), w = 100;
-  if ((d->phase == G_SETUP || d->phase == G_LOOP || d->phase == G_MAIN) &&
-      d->vm.status == CVM_SLEEPING) {
-    uint64_t at = d->vm.wake_us / 1000u + 1u;
-    w = at > t ? at - t : 0;
-  }
-  if (d->boot.trial) {
-    uint64_t at = d->o->health_ms ? d->o->health_ms : d->o->trial_ms;
-    if (at) w = at > t ? (at - t < w ? at - t : w) : 0;
-  }
+/* How long the loop may wait for link input now. */
+static int wait_ms(const dev *d) {
+  uint64_t now = board_now_us(), at = run_dev_wake_us(&d->rt);
+  uint64_t w = at > now ? (at - now + 999u) / 1000u : 0;
   if (d->o->max_ms) {
-    uint64_t end = d->start_ms + d->o->max_ms, now = board_serial_now_ms();
-    w = end > now ? (end - now < w ? end - now : w) : 0;
+    uint64_t end = d->start_ms + d->o->max_ms, t = board_serial_now_ms();
+    w = end > t ? (end - t < w ? end - t : w) : 0;
   }
   return (int)(w > 100 ? 100 : w);
 }
@@ -278,14 +247,45 @@ static uint32_t rx_budget(dev *d, uint32_t cap) {
   return d->tokens < cap ? d->tokens : cap;
 }
 
+/* The simulated watchdog, on the wall clock the device's time follows: not
+** fed within wdog_ms, it resets the device. A stalled host loop (the
+** --stall-host-ms fault injection) feeds nothing and waits for it. */
+static bool watchdog_bites(dev *d) {
+  if (!d->o->wdog_ms || board_serial_now_ms() - d->fed_ms <= d->o->wdog_ms) return false;
+  dlog(d, "watchdog: not fed for %u ms; resetting", (unsigned)d->o->wdog_ms);
+  run_dev_watchdog(&d->rt);
+  d->reset_reason = LINK_RESET_WATCHDOG;
+  return true;
+}
+
 static runst dev_loop(dev *d) {
   uint8_t buf[512];
   for (;;) {
-    bool busy = guest_step(d);
-    runst rs = supervise(d);
-    if (rs != RUN_ON) return rs;
+    board_sleep_until(since_boot_ms(d) * 1000u);
+    if (d->o->stall_ms && since_boot_ms(d) >= d->o->stall_ms && d->boots == 1) {
+      dlog(d, "fault injection: the host loop stalls");
+      while (!watchdog_bites(d) && !stop_flag) {
+        struct timespec ts = { 0, 5000000 };
+        nanosleep(&ts, NULL);
+      }
+      return stop_flag ? RUN_STOP : RUN_REBOOT;
+    }
+    run_act act = run_dev_poll(&d->rt);
+    log_events(d);
+    if (act == RUN_ACT_BOOTLOADER) {
+      d->stay = true;
+      return RUN_REBOOT;
+    }
+    if (act == RUN_ACT_REBOOT) {
+      if (d->rt.srv.reboot) {
+        dlog(d, "reboot requested");
+        d->stay = false;
+      }
+      return RUN_REBOOT;
+    }
+    if (watchdog_bites(d)) return RUN_REBOOT;
     uint32_t cap = rx_budget(d, sizeof buf);
-    int w = wait_ms(d, busy);
+    int w = wait_ms(d);
     int n = cap ? board_serial_get(&d->ser, buf, cap, w) : 0;
     if (!cap && w) {                     /* throttled: wait for the line */
       struct timespec ts = { 0, 1000000 };
@@ -297,17 +297,8 @@ static runst dev_loop(dev *d) {
       return RUN_ERROR;
     }
     if (n > 0) {
-      bool trial = d->boot.trial;
-      uint32_t floor = d->boot.floor;
-      boot_srv_input(&d->srv, buf, (uint32_t)n);
-      if (trial && !d->boot.trial)
-        dlog(d, "trial %s by command; counter floor %u",
-             d->boot.floor != floor || d->boot.bank[d->boot.running].st.state == LINK_BANK_CONFIRMED
-                 ? "confirmed" : "rejected", (unsigned)d->boot.floor);
-    }
-    if (d->srv.reboot) {
-      dlog(d, "reboot requested");
-      return RUN_REBOOT;
+      board_sleep_until(since_boot_ms(d) * 1000u);
+      run_dev_input(&d->rt, buf, (uint32_t)n);
     }
     if (stop_flag) return RUN_STOP;
     if (d->o->max_ms && board_serial_now_ms() >= d->start_ms + d->o->max_ms) return RUN_STOP;
@@ -315,9 +306,10 @@ static runst dev_loop(dev *d) {
 }
 
 int board_device_run(const board_device_opts *o) {
-  static dev D;
   dev *d = &D;
   memset(d, 0, sizeof *d);
+  d->reset_reason = LINK_RESET_POWER_ON;
+
   d->o = o;
   d->log = o->log ? o->log : stderr;
   d->start_ms = board_serial_now_ms();
@@ -333,6 +325,14 @@ int board_device_run(const board_device_opts *o) {
   char msg[300];
   if (board_serial_serve(&d->ser, o->uart, o->baud ? o->baud : 115200u, msg, sizeof msg) < 0) {
     dlog(d, "%s", msg);
+    board_flash_close();
+    return 1;
+  }
+  d->mem_size = o->board.mem_size > BOARD_DEVICE_MEM ? o->board.mem_size : BOARD_DEVICE_MEM;
+  d->mem = calloc(1, d->mem_size);
+  if (!d->mem) {
+    dlog(d, "cannot allocate the VM's memory");
+    board_serial_close(&d->ser);
     board_flash_close();
     return 1;
   }
@@ -357,7 +357,9 @@ int board_device_run(const board_device_opts *o) {
   guest_stop(d);
   dlog(d, "stopped after %llu flash operations",
        (unsigned long long)board_flash_stats_get()->ops);
+  board_set_hooks(NULL);
   board_serial_close(&d->ser);
   board_flash_close();
+  free(d->mem);
   return rs == RUN_STOP ? 0 : 1;
 }

@@ -23,6 +23,8 @@
 #include "board.h"
 #include "cvm1.h"
 
+#define BOARD_DEVICE_MEM (24u * 1024u)   /* the VM's memory, as on the STM32G474 */
+
 typedef struct board_device_opts {
   const char *flash;           /* flash image file (created erased) */
   const char *uart;            /* pty link to make, or a serial device */
@@ -35,6 +37,9 @@ typedef struct board_device_opts {
   uint32_t health_ms;          /* trial runs this long without a fault: confirm; 0 never */
   uint32_t trial_ms;           /* no confirmation by then: reset; 0 never */
   uint64_t max_ms;             /* stop the device after this long; 0 never */
+  uint32_t wdog_ms;            /* watchdog: reset when not fed this long (1000); 0 off */
+  uint32_t stall_ms;           /* fault injection: the host loop stalls after this
+                               ** long in the first boot (the watchdog resets it); 0 never */
   uint16_t hv_version[3];      /* what HELLO reports for the hypervisor */
   board_opts board;            /* the guest's board (caps, trace, ...) */
   FILE *log;                   /* NULL: stderr */

@@ -4,114 +4,83 @@
 ** or a limit.
 */
 #include "board_int.h"
+#include "run.h"
 
 #include <stdlib.h>
-
-typedef enum { RUN_DONE, RUN_STOP } run_end;
 
 static uint32_t ms_part(uint64_t us) { return (uint32_t)(us % 1000u); }
 static unsigned long long ms_whole(uint64_t us) { return (unsigned long long)(us / 1000u); }
 
-/* Run the call in progress until it returns; RUN_STOP with r filled when
-** it faults or reaches a limit. */
-static run_end run_call(cvm_vm *vm, const board_opts *o, board_result *r) {
+/* The stepper's end as the board reports it. */
+static void take_stop(const run_prog *rp, board_result *r) {
+  r->pc = rp->pc;
+  switch (rp->state) {
+  case RUN_EXITED:
+    r->stop = BOARD_STOP_EXIT;
+    r->exit_code = rp->vm.result;
+    break;
+  case RUN_FAULTED:
+    r->stop = BOARD_STOP_FAULT;
+    r->fault = (cvm_fault)rp->vm.fault;
+    break;
+  case RUN_LIMIT:
+    r->stop = BOARD_STOP_STEPS;
+    break;
+  default:
+    r->stop = BOARD_STOP_ERROR;
+    r->err = BOARD_ECALL;
+    break;
+  }
+}
+
+/* Slices until the program ends, faults or reaches a limit; sleeping on the
+** board's clock (virtual, or real with --realtime). */
+static void run_slices(run_prog *rp, const board_opts *o, board_result *r) {
+  uint32_t budget = o->slice ? o->slice : BOARD_SLICE;
   for (;;) {
-    if (o->max_steps && vm->steps >= o->max_steps) {
-      r->stop = BOARD_STOP_STEPS;
-      r->pc = vm->pc;
-      return RUN_STOP;
-    }
     if (o->max_us && board_now_us() >= o->max_us) {
+      run_prog_limit(rp);
       r->stop = BOARD_STOP_TIME;
-      r->pc = vm->pc;
-      return RUN_STOP;
+      r->pc = rp->pc;
+      return;
     }
-    uint64_t budget = o->slice ? o->slice : BOARD_SLICE;
-    if (o->max_steps && o->max_steps - vm->steps < budget) budget = o->max_steps - vm->steps;
-    uint64_t before = vm->steps;
-    cvm_status st = o->run ? o->run(vm, (uint32_t)budget, o->run_ctx) : cvm_run(vm, (uint32_t)budget);
-    board_charge_steps(vm->steps - before);
-    switch (st) {
-    case CVM_DONE:
-      return RUN_DONE;
-    case CVM_FAULTED:
-      r->stop = BOARD_STOP_FAULT;
-      r->fault = (cvm_fault)vm->fault;
-      r->pc = vm->fault_pc;
-      return RUN_STOP;
-    case CVM_SLEEPING: {
-      uint64_t now = board_now_us(), wake = vm->wake_us > now ? vm->wake_us : now;
+    uint64_t before = rp->vm.steps;
+    run_state st = run_prog_step(rp, budget);
+    board_charge_steps(rp->vm.steps - before);
+    if (st == RUN_SLEEPING) {
+      uint64_t now = board_now_us(), wake = rp->vm.wake_us > now ? rp->vm.wake_us : now;
       board_trace("sleep %llu.%03u ms", ms_whole(wake - now), (unsigned)ms_part(wake - now));
       if (o->max_us && wake > o->max_us) {
         board_sleep_until(o->max_us);
+        run_prog_limit(rp);
         r->stop = BOARD_STOP_TIME;
-        r->pc = vm->pc;
-        return RUN_STOP;
+        r->pc = rp->pc;
+        return;
       }
       board_sleep_until(wake);
-      break;
+      continue;
     }
-    default:
-      break;      /* budget used up or yielded: the host's turn is over */
+    if (st != RUN_RUNNING) {
+      take_stop(rp, r);
+      return;
     }
-  }
-}
-
-static bool start_call(cvm_vm *vm, uint32_t f, board_result *r) {
-  if (cvm_call(vm, f)) return true;
-  if (vm->status == CVM_FAULTED) {
-    r->stop = BOARD_STOP_FAULT;
-    r->fault = (cvm_fault)vm->fault;
-    r->pc = vm->fault_pc;
-  } else {
-    r->stop = BOARD_STOP_ERROR;
-    r->err = BOARD_ECALL;
-  }
-  return false;
-}
-
-static void run_program(cvm_vm *vm, const cvm_prog *p, const board_opts *o, board_result *r) {
-  if (r->main) {
-    board_trace("start main");
-    if (!start_call(vm, p->entry_main, r) || run_call(vm, o, r) == RUN_STOP) return;
-    r->stop = BOARD_STOP_EXIT;
-    r->exit_code = vm->result;
-    return;
-  }
-  board_trace("start setup/loop");
-  if (p->entry_setup != CVM_NO_ENTRY &&
-      (!start_call(vm, p->entry_setup, r) || run_call(vm, o, r) == RUN_STOP))
-    return;
-  for (;;) {
-    if (!start_call(vm, p->entry_loop, r) || run_call(vm, o, r) == RUN_STOP) return;
-    r->loops++;
   }
 }
 
 int board_run(const cvm_prog *p, const cvm_vinfo *vi, const board_opts *o,
               board_result *r) {
-  cvm_vinfo own;
-  void *mem = NULL;
-  cvm_vm vm;
   *r = (board_result){ .stop = BOARD_STOP_ERROR, .err = BOARD_EOK };
   r->main = p->entry_main != CVM_NO_ENTRY;
-
-  if (!vi || !vi->ok) {
-    uint32_t n = cvm_verify_scratch_size(p);
-    void *scratch = malloc(n ? n : 1);
-    if (!scratch) { r->err = BOARD_ENOMEM; return board_exit_status(r); }
-    r->verr = cvm_verify(p, o->caps, scratch, n, &own);
-    free(scratch);
-    if (r->verr != CVM_VERR_OK) { r->err = BOARD_EVERIFY; return board_exit_status(r); }
-    vi = &own;
-  }
-  if (!r->main && p->entry_loop == CVM_NO_ENTRY) {
+  if (!r->main && p->entry_loop == CVM_NO_ENTRY && vi && vi->ok) {
     r->err = BOARD_EENTRY;
     return board_exit_status(r);
   }
+  /* Room for the program and, before it runs, the verifier's scratch. */
   uint32_t size = o->mem_size > p->mem_size ? o->mem_size : p->mem_size;
   size = (size + 3u) & ~3u;
-  mem = malloc(size ? size : 4);
+  uint32_t cap = size ? size : 4u, need = vi && vi->ok ? 0 : cvm_verify_scratch_size(p);
+  if (need > cap) cap = (need + 3u) & ~3u;
+  uint8_t *mem = malloc(cap);
   if (!mem) { r->err = BOARD_ENOMEM; return board_exit_status(r); }
   board_err be = board_open(o);
   if (be != BOARD_EOK) {
@@ -119,15 +88,27 @@ int board_run(const cvm_prog *p, const cvm_vinfo *vi, const board_opts *o,
     r->err = be;
     return board_exit_status(r);
   }
-  cvm_host_reset();
-  if (cvm_init(&vm, p, vi, mem, size ? size : 4, o->caps) != CVM_VERR_OK) {
-    r->err = BOARD_EINIT;
+  static run_prog rp;
+  rp.exec = o->run;
+  rp.exec_ctx = o->run_ctx;
+  rp.max_steps = o->max_steps;
+  run_err e = run_prog_start(&rp, p, vi, mem, cap, size, o->caps);
+  static const board_err errs[RUN_E__COUNT] = {
+    [RUN_EOK] = BOARD_EOK, [RUN_EARTIFACT] = BOARD_EVERIFY, [RUN_EVERIFY] = BOARD_EVERIFY,
+    [RUN_EMEMORY] = BOARD_EINIT, [RUN_EENTRY] = BOARD_EENTRY, [RUN_ECALL] = BOARD_ECALL,
+  };
+  if (e != RUN_EOK) {
+    r->err = errs[e];
+    r->verr = rp.verr;
   } else {
-    run_program(&vm, p, o, r);
-    r->steps = vm.steps;
+    board_trace(r->main ? "start main" : "start setup/loop");
+    if (rp.state == RUN_FAULTED) take_stop(&rp, r);
+    else run_slices(&rp, o, r);
   }
+  r->steps = rp.vm.steps;
+  r->loops = rp.loops;
   r->time_us = board_now_us();
-  if (board_tracing()) {
+  if (board_tracing() && e == RUN_EOK) {
     char line[256];
     if (r->stop == BOARD_STOP_EXIT) board_trace("exit %d", (int)r->exit_code);
     else if (board_describe(line, sizeof line, p, r) > 0) board_trace("%s", line);

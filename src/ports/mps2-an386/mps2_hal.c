@@ -132,3 +132,7 @@ uint32_t hal_random_seed(void) { return hv_sil.seed; }
 void hal_event(const char *name, uint32_t name_len, int32_t value) {
   hv_report_event(name, name_len, value);
 }
+
+void hal_telemetry(const char *name, uint32_t name_len, int32_t value) {
+  hv_report_event(name, name_len, value);
+}

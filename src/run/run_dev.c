@@ -1,0 +1,376 @@
+/*
+** run_dev.c -- the supervisor: the hypervisor's loop body, the same on the
+** simulated device and on every firmware. One run_dev_poll() runs one
+** guest slice (when it is due) and then one pass of the host's services,
+** so the gap between two passes is bounded by the slice budget:
+**
+**   link       frames in: programming commands and runtime requests
+**   trial      confirm after health_ms without a fault; a fault rejects
+**              the bank and resets; no confirmation by trial_ms resets
+**   heartbeat  at its fixed interval, to a subscribed client
+**   telemetry  the host's and the guest's values at the set interval
+**   log        guest output lines, in order, as the link takes them
+**   events     started, exited, faulted, confirmed, reverted, ...
+**   watchdog   fed at the end of a pass, only when every service above
+**              kept its deadline
+*/
+#include "run_int.h"
+
+run_dev *run_current;
+
+enum { SVC_LINK, SVC_HEARTBEAT, SVC_TELEMETRY, SVC_LOG, SVC__COUNT };
+
+static uint64_t now_ms(void) { return hal_time_us() / 1000u; }
+
+static void srv_out(void *ctx, const uint8_t *p, uint32_t n) {
+  (void)ctx;
+  run_port_link_write(p, n);
+}
+
+static uint8_t vm_state(const run_dev *d) {
+  if (d->boot_req) return LINK_VM_STOPPED;
+  if (!d->have_prog) return LINK_VM_NONE;
+  switch (d->rp.state) {
+  case RUN_RUNNING:  return LINK_VM_RUNNING;
+  case RUN_SLEEPING: return LINK_VM_SLEEPING;
+  case RUN_EXITED:   return LINK_VM_EXITED;
+  case RUN_FAULTED:  return LINK_VM_FAULTED;
+  case RUN_LIMIT:    return LINK_VM_LIMIT;
+  default:           return LINK_VM_NONE;
+  }
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+void run_dev_post(run_dev *d, uint8_t ev, int32_t value, uint32_t pc, const char *name,
+                 uint32_t len) {
+  run_events *q = &d->ev;
+  if (q->next - q->first == RUN_EVENTS) {
+    if (q->noted <= q->first) {
+      d->notes_lost++;
+      q->noted = q->first + 1u;
+    }
+    q->first++;
+  }
+  link_event_note *e = &q->e[q->next % RUN_EVENTS];
+  __builtin_memset(e, 0, sizeof *e);
+  e->uptime_ms = (hal_time_us() - d->t0_us) / 1000u;
+  e->event = ev;
+  e->bank = d->b.bank < 0 ? LINK_NO_BANK : (uint8_t)d->b.bank;
+  e->value = value;
+  e->pc = pc;
+  if (d->b.bank >= 0) __builtin_memcpy(e->version, d->boot->bank[d->b.bank].st.version, sizeof e->version);
+  if (len > LINK_NAME_MAX) len = LINK_NAME_MAX;
+  if (name) __builtin_memcpy(e->name, name, len);
+  e->name_len = (uint8_t)(name ? len : 0);
+  q->next++;
+}
+
+/* ---- start ---------------------------------------------------------------- */
+
+static bool start_prog(run_dev *d) {
+  uint32_t size;
+  const uint8_t *art = boot_image(d->boot, (uint32_t)d->b.bank, &size);
+  cvm1_info info;
+  if (!art || cvm1_open(art, size, &d->prog, &info) != CVM1_ERR_OK) return false;
+  run_err e = run_prog_start(&d->rp, &d->prog, 0, d->cfg.mem, d->cfg.mem_size, 0,
+                             d->cfg.pol.granted_caps);
+  if (e != RUN_EOK) return false;
+  d->have_prog = true;
+  return true;
+}
+
+void run_dev_start(run_dev *d, const run_cfg *c, boot_dev *boot, const run_boot *b) {
+  __builtin_memset(d, 0, sizeof *d);
+  d->cfg = *c;
+  if (!d->cfg.slice) d->cfg.slice = RUN_SLICE;
+  if (!d->cfg.heartbeat_ms) d->cfg.heartbeat_ms = 1000u;
+  if (!d->cfg.wdog_ms) d->cfg.wdog_ms = 1000u;
+  d->boot = boot;
+  d->b = *b;
+  d->t0_us = d->last_pass_us = hal_time_us();
+  boot_srv_init(&d->srv, boot, srv_out, d);
+  link_rx_init(&d->rx);
+  run_log_init(&d->log);
+  run_telem_init(&d->telem, d->cfg.telemetry_ms ? d->cfg.telemetry_ms : 1000u);
+  d->telem.next_ms = now_ms() + d->telem.interval_ms;
+  for (uint32_t i = 0; i < SVC__COUNT; i++) d->svc_ms[i] = now_ms();
+  run_current = d;
+  if (b->reset_reason == LINK_RESET_WATCHDOG) run_dev_post(d, LINK_EV_WATCHDOG_RESET, 0, 0, 0, 0);
+  if (b->reverted >= 0) run_dev_post(d, LINK_EV_REVERTED, b->reverted, 0, "boot", 4);
+  if (b->bank < 0) return;
+  if (start_prog(d)) {
+    run_dev_post(d, LINK_EV_STARTED, b->trial, 0, 0, 0);
+    if (d->rp.state == RUN_FAULTED) d->faults++;
+  } else {
+    d->have_prog = false;
+    d->rp.state = RUN_FAULTED;
+  }
+}
+
+/* ---- the guest's slice ------------------------------------------------------ */
+
+/* The program stopped: its event, and on trial the verdict. */
+static run_act stopped(run_dev *d, run_state st) {
+  const run_prog *r = &d->rp;
+  if (st == RUN_EXITED) run_dev_post(d, LINK_EV_EXITED, r->vm.result, 0, 0, 0);
+  else if (st == RUN_LIMIT) run_dev_post(d, LINK_EV_LIMIT, 0, r->pc, 0, 0);
+  else {
+    d->faults++;
+    run_dev_post(d, LINK_EV_FAULTED, r->vm.fault, r->pc, 0, 0);
+  }
+  if (st != RUN_EXITED && st != RUN_LIMIT && d->boot->trial) {
+    uint32_t detail;
+    boot_reject(d->boot, (uint32_t)d->boot->running, LINK_REASON_FAULT, &detail);
+    run_dev_post(d, LINK_EV_REVERTED, d->b.bank, r->pc, "fault", 5);
+    d->want_reboot = true;
+  }
+  return RUN_ACT_NONE;
+}
+
+static void guest_slice(run_dev *d, uint64_t now) {
+  run_prog *r = &d->rp;
+  if (!d->have_prog || d->boot_req) return;
+  if (r->state == RUN_SLEEPING && r->vm.wake_us > now) return;
+  if (r->state != RUN_RUNNING && r->state != RUN_SLEEPING) return;
+  run_state st = run_prog_step(r, d->cfg.slice);
+  if (st != RUN_RUNNING && st != RUN_SLEEPING) stopped(d, st);
+}
+
+/* ---- services --------------------------------------------------------------- */
+
+static void trial(run_dev *d, uint64_t up_ms) {
+  boot_dev *b = d->boot;
+  if (!b->trial || d->want_reboot) return;
+  if (d->have_prog && d->rp.state == RUN_FAULTED) return;   /* stopped() decided */
+  if (!d->have_prog) {                                       /* cannot start */
+    uint32_t detail;
+    boot_reject(b, (uint32_t)b->running, LINK_REASON_FAULT, &detail);
+    run_dev_post(d, LINK_EV_REVERTED, d->b.bank, 0, "start", 5);
+    d->want_reboot = true;
+    return;
+  }
+  if (d->cfg.health_ms && up_ms >= d->cfg.health_ms) {
+    uint32_t detail;
+    if (boot_confirm(b, (uint32_t)b->running, &detail) == LINK_ST_OK)
+      run_dev_post(d, LINK_EV_TRIAL_CONFIRMED, (int32_t)b->floor, 0, "health", 6);
+    return;
+  }
+  if (d->cfg.trial_ms && up_ms >= d->cfg.trial_ms) {   /* the trial's watchdog */
+    run_dev_post(d, LINK_EV_REVERTED, d->b.bank, 0, "timeout", 7);
+    d->want_reboot = true;
+  }
+}
+
+static void host_values(const run_dev *d, link_telemetry *t, uint64_t up_ms) {
+  static const char *const names[] = { "uptime_ms", "steps", "faults", "stack_free", "link_errors" };
+  int64_t v[] = { (int64_t)up_ms, (int64_t)d->rp.vm.steps, d->faults,
+                  d->have_prog ? run_prog_stack_free(&d->rp) : 0, d->link_errors };
+  for (uint32_t i = 0; i < sizeof v / sizeof v[0] && t->count < LINK_TV_MAX; i++) {
+    link_tvalue *e = &t->v[t->count++];
+    uint32_t n = 0;
+    while (names[i][n]) n++;
+    e->flags = 0;
+    e->value = v[i];
+    e->name_len = (uint8_t)n;
+    __builtin_memcpy(e->name, names[i], n);
+  }
+}
+
+void run_dev_telemetry_now(run_dev *d, link_telemetry *t) {
+  uint64_t up = (hal_time_us() - d->t0_us) / 1000u;
+  t->uptime_ms = up;
+  t->count = 0;
+  host_values(d, t, up);
+  for (uint32_t i = 0; i < d->telem.n && t->count < LINK_TV_MAX; i++) {
+    link_tvalue *e = &t->v[t->count++];
+    e->flags = LINK_TV_GUEST;
+    e->value = d->telem.g[i].value;
+    e->name_len = d->telem.g[i].len;
+    __builtin_memcpy(e->name, d->telem.g[i].name, e->name_len);
+  }
+}
+
+static void heartbeat(run_dev *d, uint64_t ms, uint64_t up_ms) {
+  if (ms < d->next_hb_ms) return;
+  d->next_hb_ms = ms + d->cfg.heartbeat_ms;
+  d->svc_ms[SVC_HEARTBEAT] = ms;
+  link_heartbeat h = {
+    .uptime_ms = up_ms, .boot_id = d->b.boot_id, .vm_state = vm_state(d),
+    .host_state = d->host_state, .running = d->b.bank < 0 ? LINK_NO_BANK : (uint8_t)d->b.bank,
+    .trial = d->boot->trial, .steps = d->rp.vm.steps, .log_next = d->log.next,
+    .log_lost = d->log.lost, .notes_lost = d->notes_lost, .bbox_next = 0,
+  };
+  uint8_t body[LINK_HEARTBEAT_SIZE];
+  uint32_t n = link_heartbeat_put(body, sizeof body, &h);
+  run_side_note(d, LINK_NOTE_HEARTBEAT, body, n);
+}
+
+static void telemetry(run_dev *d, uint64_t ms) {
+  run_telem *t = &d->telem;
+  if (!t->interval_ms || ms < t->next_ms) return;
+  t->next_ms = ms + t->interval_ms;
+  t->calls = 0;                       /* a new interval */
+  d->svc_ms[SVC_TELEMETRY] = ms;
+  static link_telemetry s;
+  run_dev_telemetry_now(d, &s);
+  uint32_t n = link_telemetry_put(d->body, sizeof d->body, &s);
+  if (n) run_side_note(d, LINK_NOTE_TELEMETRY, d->body, n);
+}
+
+/* Lines and events not yet sent, while the link takes them. */
+static void pending_notes(run_dev *d, uint64_t ms) {
+  d->svc_ms[SVC_LOG] = ms;
+  if (!d->notify) return;
+  run_events *q = &d->ev;
+  if (q->noted < q->first) q->noted = q->first;
+  while ((d->notify & LINK_NOTE_MASK(LINK_NOTE_EVENT)) && q->noted < q->next) {
+    uint32_t n = link_event_put(d->body, sizeof d->body, &q->e[q->noted % RUN_EVENTS]);
+    if (!run_side_note(d, LINK_NOTE_EVENT, d->body, n)) break;
+    q->noted++;
+  }
+  run_log *l = &d->log;
+  if (l->noted < l->first) l->noted = l->first;
+  for (uint32_t k = 0; k < 8u && (d->notify & LINK_NOTE_MASK(LINK_NOTE_LOG)) && l->noted < l->next; k++) {
+    uint8_t level;
+    int len = run_log_get(l, l->noted, d->body + 17, LINK_LOG_LINE_MAX, &level);
+    if (len < 0) break;
+    link_put32(d->body, l->noted);
+    link_put32(d->body + 4, 0);
+    d->body[8] = level;
+    link_put64(d->body + 9, (hal_time_us() - d->t0_us) / 1000u);
+    if (!run_side_note(d, LINK_NOTE_LOG, d->body, 17u + (uint32_t)len)) break;
+    l->noted++;
+  }
+}
+
+static void link_in(run_dev *d, uint64_t ms) {
+  uint8_t buf[256];
+  for (uint32_t k = 0; k < 8u; k++) {
+    int n = run_port_link_read(buf, sizeof buf);
+    if (n <= 0) break;
+    run_dev_input(d, buf, (uint32_t)n);
+  }
+  d->svc_ms[SVC_LINK] = ms;
+  if (d->notify && ms >= d->notify_until_ms) d->notify = 0;   /* the lease lapsed */
+}
+
+static bool healthy(const run_dev *d, uint64_t ms) {
+  uint64_t limit[SVC__COUNT] = { d->cfg.wdog_ms, d->cfg.heartbeat_ms + d->cfg.wdog_ms,
+                                 d->telem.interval_ms ? d->telem.interval_ms + d->cfg.wdog_ms : 0,
+                                 d->cfg.wdog_ms };
+  for (uint32_t i = 0; i < SVC__COUNT; i++)
+    if (limit[i] && ms - d->svc_ms[i] > limit[i]) return false;
+  return true;
+}
+
+run_act run_dev_poll(run_dev *d) {
+  uint64_t now = hal_time_us();
+  guest_slice(d, now);
+  now = hal_time_us();
+  uint64_t gap = now - d->last_pass_us;
+  if (gap > d->gap_max_us) d->gap_max_us = gap;
+  uint64_t ms = now / 1000u, up = (now - d->t0_us) / 1000u;
+  link_in(d, ms);
+  trial(d, up);
+  heartbeat(d, ms, up);
+  telemetry(d, ms);
+  pending_notes(d, ms);
+  d->last_pass_us = hal_time_us();
+  if (healthy(d, ms)) run_port_wdog_feed();
+  if (d->boot_req) {
+    run_side_answer_bootloader(d);
+    run_dev_post(d, LINK_EV_BOOTLOADER, 0, 0, 0, 0);
+    return RUN_ACT_BOOTLOADER;
+  }
+  if (d->srv.reboot || d->want_reboot) return RUN_ACT_REBOOT;
+  return RUN_ACT_NONE;
+}
+
+/* When the next pass is due, for a port that idles between passes. */
+uint64_t run_dev_wake_us(const run_dev *d) {
+  uint64_t now = hal_time_us(), w = now + 100000u;
+  if (d->have_prog && d->rp.state == RUN_RUNNING) return now;
+  if (d->have_prog && d->rp.state == RUN_SLEEPING && d->rp.vm.wake_us < w) w = d->rp.vm.wake_us;
+  uint64_t hb = d->next_hb_ms * 1000u, tm = d->telem.next_ms * 1000u;
+  if (d->notify && hb < w) w = hb;
+  if (d->telem.interval_ms && tm < w) w = tm;
+  if (d->boot->trial) {
+    uint64_t at = d->t0_us + (uint64_t)(d->cfg.health_ms ? d->cfg.health_ms : d->cfg.trial_ms) * 1000u;
+    if ((d->cfg.health_ms || d->cfg.trial_ms) && at < w) w = at;
+  }
+  return w < now ? now : w;
+}
+
+/* ---- the HAL's hooks ---------------------------------------------------------- */
+
+void run_dev_console(run_dev *d, const char *s, uint32_t n) { run_log_write(&d->log, s, n); }
+
+void run_dev_event(run_dev *d, const char *name, uint32_t len, int32_t value) {
+  run_dev_post(d, LINK_EV_GUEST, value, d->rp.vm.pc, name, len);
+}
+
+void run_dev_telemetry(run_dev *d, const char *name, uint32_t len, int32_t value) {
+  run_telem_put(&d->telem, name, len, value);
+}
+
+void run_dev_watchdog(run_dev *d) { (void)d; }
+
+bool run_dev_blackbox(run_dev *d, uint8_t op, uint32_t from, uint8_t *out, uint32_t cap,
+                      uint32_t *n) {
+  (void)d; (void)from; (void)cap;
+  if (op == LINK_BB_CLEAR) {
+    link_put32(out, 0);
+    *n = 4;
+    return true;
+  }
+  if (op != LINK_BB_READ) return false;
+  link_put32(out, 0);
+  link_put32(out + 4, 0);
+  link_put16(out + 8, 0);
+  out[10] = 0;
+  *n = 11;
+  return true;
+}
+
+void run_dev_status(const run_dev *d, link_rt_status *s) {
+  __builtin_memset(s, 0, sizeof *s);
+  s->vm_state = vm_state(d);
+  s->host_state = d->host_state;
+  s->reset_reason = d->b.reset_reason;
+  s->running = d->b.bank < 0 ? LINK_NO_BANK : (uint8_t)d->b.bank;
+  s->trial = d->boot->trial;
+  s->flags = (uint8_t)((d->boot_req ? LINK_RTF_BOOTLOADER : 0u) | (d->notify ? LINK_RTF_NOTIFY : 0u));
+  if (d->b.bank >= 0) {
+    const link_bank *bk = &d->boot->bank[d->b.bank].st;
+    __builtin_memcpy(s->version, bk->version, sizeof s->version);
+    s->counter = bk->counter;
+    __builtin_memcpy(s->digest, bk->digest, sizeof s->digest);
+  }
+  s->boot_id = d->b.boot_id;
+  s->boots = d->b.boots;
+  s->uptime_ms = (hal_time_us() - d->t0_us) / 1000u;
+  s->steps = d->rp.vm.steps;
+  if (d->have_prog) {
+    s->exit_code = d->rp.state == RUN_EXITED ? d->rp.vm.result : 0;
+    s->fault = d->rp.state == RUN_FAULTED ? d->rp.vm.fault : 0;
+    s->fault_pc = d->rp.state == RUN_FAULTED || d->rp.state == RUN_LIMIT ? d->rp.pc : 0;
+    s->stack_free = run_prog_stack_free(&d->rp);
+    const char *name = cvm_source_name(&d->prog);
+    uint32_t n = 0;
+    while (name && name[n] && n < LINK_NAME_MAX) n++;
+    if (name) __builtin_memcpy(s->name, name, n);
+    s->name_len = (uint8_t)n;
+  }
+  s->faults = d->faults;
+  s->link_frames = d->link_frames;
+  s->link_errors = d->link_errors;
+  s->naks = d->naks;
+  s->log_next = d->log.next;
+  s->log_lost = d->log.lost;
+  s->notes_lost = d->notes_lost;
+  s->telem_dropped = d->telem.dropped;
+  s->gap_max_us = d->gap_max_us > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)d->gap_max_us;
+  s->telemetry_ms = d->telem.interval_ms;
+  s->log_level = d->log.level;
+}
