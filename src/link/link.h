@@ -46,6 +46,9 @@
 /* Encode msg[0..n) as a frame into out (cap bytes; LINK_WIRE_SIZE(n) is
 ** always enough). Returns the wire length, 0 if it does not fit. */
 uint32_t link_frame_encode(const uint8_t *msg, uint32_t n, uint8_t *out, uint32_t cap);
+/* The same for the message a||b, without copying it together. */
+uint32_t link_frame_encode2(const uint8_t *a, uint32_t na, const uint8_t *b, uint32_t nb,
+                           uint8_t *out, uint32_t cap);
 
 typedef enum link_rxev {
   LINK_RX_NONE,    /* byte taken, no frame ended */
@@ -224,6 +227,13 @@ static inline uint32_t link_get16(const uint8_t *p) { return (uint32_t)p[0] | (u
 static inline uint32_t link_get32(const uint8_t *p) {
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
+static inline void link_put64(uint8_t *p, uint64_t v) {
+  link_put32(p, (uint32_t)v);
+  link_put32(p + 4, (uint32_t)(v >> 32));
+}
+static inline uint64_t link_get64(const uint8_t *p) {
+  return (uint64_t)link_get32(p) | (uint64_t)link_get32(p + 4) << 32;
+}
 
 /* Body codecs: put writes exactly the *_SIZE bytes; get reads them from a
 ** body of len bytes and returns false if len is not that size. */
@@ -352,6 +362,14 @@ const char *link_vm_state_name(uint32_t s);     /* lower case: "running" */
 const char *link_host_state_name(uint32_t s);   /* "ready", "rx_active", ... */
 const char *link_reset_name(uint32_t r);        /* "watchdog" */
 const char *link_event_name(uint32_t e);        /* "trial_confirmed" */
+/* Names are the tables' identifiers in lower case ("power_on"), for JSON and
+** for tokens in text; *_str are the description column, for sentences.
+** Both "?" for a value outside the table. */
+const char *link_vm_state_str(uint32_t s);      /* "sleeping (delay)" */
+const char *link_host_state_str(uint32_t s);
+const char *link_reset_str(uint32_t r);         /* "power-on" */
+const char *link_event_str(uint32_t e);
+const char *link_set_key_name(uint32_t k);      /* "telemetry_ms" */
 
 /* SET keys. X(name, code, description) */
 #define LINK_SET_KEYS(X) \
@@ -422,12 +440,35 @@ typedef struct link_telemetry {
 ** LOG notification: `seq u32, lost u32 (lost just before it), level u8,
 ** uptime_ms u64, text` (the rest of the body). */
 #define LINK_LOG_LINE_MAX 120u
+#define LINK_LOGS_FIXED 13u       /* LOGS response before its lines */
+#define LINK_LOG_NOTE_FIXED 17u   /* LOG notification before its text */
+typedef struct link_log_note {
+  uint32_t seq, lost;
+  uint8_t level;
+  uint64_t uptime_ms;
+  uint8_t len;
+  char text[LINK_LOG_LINE_MAX];   /* len bytes used, not NUL-ended */
+} link_log_note;
+/* A LOGS response, checked whole by link_logs_get; its lines walked with
+** link_logs_line (false after the last). */
+typedef struct link_logs {
+  uint32_t first, next, lost, count;
+  const uint8_t *p;               /* the lines */
+  uint32_t len, at;
+} link_logs;
 
 /* BLACKBOX request: `op u8 (LINK_BB_READ / LINK_BB_CLEAR), from u32`.
 ** READ response: `next u32 (ask from here next), held u32, rec_size u16,
 ** count u8` then count records of rec_size bytes (src/bbox's wire format).
 ** CLEAR response: `next u32` (the next record number after the clear). */
 enum { LINK_BB_READ = 0, LINK_BB_CLEAR = 1 };
+#define LINK_BB_READ_FIXED 11u    /* READ response before its records */
+typedef struct link_bb_read {
+  uint32_t next, held;
+  uint16_t rec_size;
+  uint8_t count;
+  const uint8_t *recs;            /* count * rec_size bytes */
+} link_bb_read;
 
 /* HEARTBEAT body: `uptime_ms u64, boot_id u32, vm_state u8, host_state u8,
 ** running u8, trial u8, steps u64, log_next u32, log_lost u32, notes_lost
@@ -454,6 +495,9 @@ typedef struct link_event_note {
   uint8_t name_len;
   char name[LINK_NAME_MAX];
 } link_event_note;
+#define LINK_EVENT_FIXED 25u      /* EVENT body before its name */
+/* The largest body a response or notification can carry. */
+#define LINK_MAX_BODY (LINK_MAX_MSG - LINK_RESP_HDR)
 
 /* Codecs. put returns the bytes written (cap: the room there is; 0 if it
 ** does not fit); get returns false on any malformed body (wrong length,
@@ -466,7 +510,13 @@ uint32_t link_heartbeat_put(uint8_t *p, uint32_t cap, const link_heartbeat *h);
 bool link_heartbeat_get(const uint8_t *p, uint32_t len, link_heartbeat *h);
 uint32_t link_event_put(uint8_t *p, uint32_t cap, const link_event_note *e);
 bool link_event_get(const uint8_t *p, uint32_t len, link_event_note *e);
-/* Encode one notification (header + body) as a frame into out. */
+uint32_t link_log_note_put(uint8_t *p, uint32_t cap, const link_log_note *l);
+bool link_log_note_get(const uint8_t *p, uint32_t len, link_log_note *l);
+bool link_logs_get(const uint8_t *p, uint32_t len, link_logs *out);
+bool link_logs_line(link_logs *it, uint8_t *level, const uint8_t **text, uint32_t *n);
+bool link_bb_read_get(const uint8_t *p, uint32_t len, link_bb_read *out);
+/* Encode one notification (header + body) as a frame into out (0 if it does
+** not fit, or the body is over LINK_MAX_BODY, or kind is over 0x3F). */
 uint32_t link_note_encode(uint8_t kind, uint16_t seq, const uint8_t *body, uint32_t n,
                           uint8_t *out, uint32_t cap);
 

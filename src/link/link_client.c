@@ -54,14 +54,25 @@ static link_cerr send_req(link_client *c, uint8_t cmd, const uint8_t *a, uint32_
   return c->io.send(c->io.ctx, c->tx, off + n) < 0 ? LINK_C_IO : LINK_C_OK;
 }
 
+/* A notification (docs/sideband.md) is never an answer, whatever its seq:
+** it goes to on_note, if there is one, and is counted. */
+static void take_note(link_client *c) {
+  c->notes++;
+  if (c->on_note)
+    c->on_note(c->note_ctx, (uint8_t)(c->rx.msg[0] & ~(LINK_RESP_BIT | LINK_NOTE_BIT)),
+               (uint16_t)link_get16(c->rx.msg + 1), c->rx.msg + LINK_RESP_HDR, c->rx.len - LINK_RESP_HDR);
+}
+
 /* Wait until `deadline` (ms) for the next well-formed response frame: 1
-** with it in c->rx.msg, 0 at the deadline, -1 if the link failed. */
+** with it in c->rx.msg, 0 at the deadline, -1 if the link failed.
+** Notifications on the way are handed over and waiting goes on. */
 static int wait_frame(link_client *c, uint64_t deadline) {
   for (;;) {
     while (c->in_pos < c->in_len) {
       link_rxev ev = link_rx_byte(&c->rx, c->in[c->in_pos++]);
       if (ev == LINK_RX_BAD) c->bad_frames++;
       if (ev != LINK_RX_FRAME) continue;
+      if (link_is_note(c->rx.msg, c->rx.len)) { take_note(c); continue; }
       if (c->rx.len >= LINK_RESP_HDR && (c->rx.msg[0] & LINK_RESP_BIT)) return 1;
       c->bad_frames++;          /* a request or a runt: not for us */
     }
@@ -152,6 +163,67 @@ link_cerr link_reboot(link_client *c, uint32_t boot_id) {
   link_put32(body, boot_id);
   link_cerr e = link_request(c, LINK_REBOOT, body, 4);
   return e ? e : c->resp_len ? LINK_C_PROTO : LINK_C_OK;
+}
+
+/* ---- the sideband's requests --------------------------------------------- */
+
+link_cerr link_rt_status_req(link_client *c, link_rt_status *out) {
+  link_cerr e = link_request(c, LINK_RT_STATUS, 0, 0);
+  if (e) return e;
+  return link_rt_status_get(c->resp, c->resp_len, out) ? LINK_C_OK : LINK_C_PROTO;
+}
+
+link_cerr link_telemetry_req(link_client *c, link_telemetry *out) {
+  link_cerr e = link_request(c, LINK_TELEMETRY, 0, 0);
+  if (e) return e;
+  return link_telemetry_get(c->resp, c->resp_len, out) ? LINK_C_OK : LINK_C_PROTO;
+}
+
+link_cerr link_logs_req(link_client *c, uint32_t from) {
+  uint8_t body[4];
+  link_put32(body, from);
+  link_cerr e = link_request(c, LINK_LOGS, body, 4);
+  if (e) return e;
+  link_logs l;
+  return link_logs_get(c->resp, c->resp_len, &l) ? LINK_C_OK : LINK_C_PROTO;
+}
+
+link_cerr link_blackbox_req(link_client *c, uint8_t op, uint32_t from) {
+  if (op != LINK_BB_READ && op != LINK_BB_CLEAR) return LINK_C_ARG;
+  uint8_t body[5] = { op };
+  link_put32(body + 1, from);
+  link_cerr e = link_request(c, LINK_BLACKBOX, body, 5);
+  if (e) return e;
+  link_bb_read r;
+  if (op == LINK_BB_CLEAR) return c->resp_len == 4 ? LINK_C_OK : LINK_C_PROTO;
+  return link_bb_read_get(c->resp, c->resp_len, &r) ? LINK_C_OK : LINK_C_PROTO;
+}
+
+link_cerr link_set_req(link_client *c, uint8_t key, uint32_t value, uint32_t *now) {
+  uint8_t body[5] = { key };
+  link_put32(body + 1, value);
+  link_cerr e = link_request(c, LINK_SET, body, 5);
+  if (e) return e;
+  if (c->resp_len != 4) return LINK_C_PROTO;
+  if (now) *now = link_get32(c->resp);
+  return LINK_C_OK;
+}
+
+link_cerr link_enter_bootloader(link_client *c, uint32_t boot_id) {
+  uint8_t body[4];
+  link_put32(body, boot_id);
+  link_cerr e = link_request(c, LINK_ENTER_BOOTLOADER, body, 4);
+  return e ? e : c->resp_len ? LINK_C_PROTO : LINK_C_OK;
+}
+
+link_cerr link_poll(link_client *c, uint32_t wait_ms) {
+  uint64_t deadline = c->io.now_ms(c->io.ctx) + wait_ms;
+  for (;;) {
+    int r = wait_frame(c, deadline);
+    if (r < 0) return LINK_C_IO;
+    if (r == 0) return LINK_C_OK;
+    c->stale++;                 /* an answer nobody waits for (a late one) */
+  }
 }
 
 link_cerr link_wait_reboot(link_client *c, uint32_t old_id, uint32_t wait_ms, link_info *out) {

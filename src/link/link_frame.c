@@ -43,18 +43,24 @@ static void enc_byte(cobs_enc *e, uint8_t b) {
   }
 }
 
-uint32_t link_frame_encode(const uint8_t *msg, uint32_t n, uint8_t *out, uint32_t cap) {
-  if (n > LINK_MAX_MSG) return 0;
+uint32_t link_frame_encode2(const uint8_t *a, uint32_t na, const uint8_t *b, uint32_t nb,
+                           uint8_t *out, uint32_t cap) {
+  if (na > LINK_MAX_MSG || nb > LINK_MAX_MSG - na) return 0;
   cobs_enc e = { out, cap, 0, 0, 0, false };
   uint8_t crc[LINK_CRC_SIZE];
-  link_put32(crc, crc32(msg, n));
+  link_put32(crc, crc32_update(crc32(a, na), b, nb));
   enc_open(&e);
-  for (uint32_t i = 0; i < n; i++) enc_byte(&e, msg[i]);
+  for (uint32_t i = 0; i < na; i++) enc_byte(&e, a[i]);
+  for (uint32_t i = 0; i < nb; i++) enc_byte(&e, b[i]);
   for (uint32_t i = 0; i < LINK_CRC_SIZE; i++) enc_byte(&e, crc[i]);
   enc_close(&e);
   if (e.over || e.n >= cap) return 0;
   out[e.n++] = 0;
   return e.n;
+}
+
+uint32_t link_frame_encode(const uint8_t *msg, uint32_t n, uint8_t *out, uint32_t cap) {
+  return link_frame_encode2(msg, n, msg, 0, out, cap);
 }
 
 void link_rx_init(link_rx *r) {
