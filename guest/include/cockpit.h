@@ -88,5 +88,7 @@ int32_t random(int32_t max);
 /* EVENT */
 void event_emit(const char name[], int32_t value);
     /* report a named event or counter to the host's telemetry */
+void telemetry(const char name[], int32_t value);
+    /* publish a named integer metric; the host samples the latest value of each name at its telemetry interval */
 
 #endif /* COCKPIT_H */

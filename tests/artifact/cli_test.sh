@@ -90,12 +90,12 @@ verify)
 inspect)
   setup
   expect 0 "security_counter  7" "$cockpit" inspect a.cvm1
-  for pat in "version           1.2.3" "abi               1.0" "caps              TIME LOG" \
+  for pat in "version           1.2.3" "abi               1.1" "caps              TIME LOG" \
              "  code     offset" "signature         unsigned" "source_name       sample.c"; do
     grep -q "$pat" out.txt || fail "inspect text lacks '$pat'"
   done
   expect 0 '"security_counter": 7' "$cockpit" inspect s.cvm1 --json
-  for pat in '"version": "1.2.3"' '"abi_version": "1.0"' '"abi_hash": "0x' '"sections": \[' \
+  for pat in '"version": "1.2.3"' '"abi_version": "1.1"' '"abi_hash": "0x' '"sections": \[' \
              '"digest": "' '"signature": "' '"key_id": "' '"signature_status": "present'; do
     grep -q "$pat" out.txt || fail "inspect --json lacks '$pat'"
   done

@@ -289,7 +289,7 @@ static void test_inspect(void) {
   CHECK_ERR(cvm1_check_auth(s, slen - 1, NULL, NULL), CVM1_ERR_TRUNCATED);
   char *t = cvm1_inspect(a, len, true, NULL);
   CHECK(t && has(t, "\"valid\": true") && has(t, "\"version\": \"1.2.3\"") &&
-        has(t, "\"security_counter\": 7") && has(t, "\"abi_version\": \"1.0\"") &&
+        has(t, "\"security_counter\": 7") && has(t, "\"abi_version\": \"1.1\"") &&
         has(t, "\"abi_match\": true") && has(t, "\"caps\": [\"TIME\", \"LOG\"]") &&
         has(t, "\"entry_main\": 0,") && has(t, "\"entry_setup\": null") &&
         has(t, "\"source_name\": \"sample.c\"") && has(t, "\"build_time\": 1700000000") &&

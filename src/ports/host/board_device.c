@@ -18,7 +18,7 @@
 #include "boot.h"
 #include "run.h"
 
-typedef enum { RUN_ON, RUN_REBOOT, RUN_STOP, RUN_ERROR } runst;
+typedef enum { DEV_ON, DEV_REBOOT, DEV_STOP, DEV_ERROR } runst;
 
 typedef struct dev {
   const board_device_opts *o;
@@ -194,7 +194,7 @@ static runst dev_boot(dev *d) {
   bo.realtime = false;             /* the device loop keeps time itself */
   if (board_open(&bo) != BOARD_EOK) {
     dlog(d, "program: cannot set up the board");
-    return RUN_ERROR;
+    return DEV_ERROR;
   }
   d->board_open = true;
   run_cfg c = {
@@ -213,7 +213,7 @@ static runst dev_boot(dev *d) {
   board_set_hooks(&h);
   if (bank >= 0 && !d->rt.have_prog) dlog(d, "program: cannot start it");
   log_events(d);
-  return RUN_ON;
+  return DEV_ON;
 }
 
 /* How long the loop may wait for link input now. */
@@ -268,22 +268,22 @@ static runst dev_loop(dev *d) {
         struct timespec ts = { 0, 5000000 };
         nanosleep(&ts, NULL);
       }
-      return stop_flag ? RUN_STOP : RUN_REBOOT;
+      return stop_flag ? DEV_STOP : DEV_REBOOT;
     }
     run_act act = run_dev_poll(&d->rt);
     log_events(d);
     if (act == RUN_ACT_BOOTLOADER) {
       d->stay = true;
-      return RUN_REBOOT;
+      return DEV_REBOOT;
     }
     if (act == RUN_ACT_REBOOT) {
       if (d->rt.srv.reboot) {
         dlog(d, "reboot requested");
         d->stay = false;
       }
-      return RUN_REBOOT;
+      return DEV_REBOOT;
     }
-    if (watchdog_bites(d)) return RUN_REBOOT;
+    if (watchdog_bites(d)) return DEV_REBOOT;
     uint32_t cap = rx_budget(d, sizeof buf);
     int w = wait_ms(d);
     int n = cap ? board_serial_get(&d->ser, buf, cap, w) : 0;
@@ -294,14 +294,14 @@ static runst dev_loop(dev *d) {
     if (d->throttle && n > 0) d->tokens -= (uint32_t)n;
     if (n < 0) {
       dlog(d, "serial port failed");
-      return RUN_ERROR;
+      return DEV_ERROR;
     }
     if (n > 0) {
       board_sleep_until(since_boot_ms(d) * 1000u);
       run_dev_input(&d->rt, buf, (uint32_t)n);
     }
-    if (stop_flag) return RUN_STOP;
-    if (d->o->max_ms && board_serial_now_ms() >= d->start_ms + d->o->max_ms) return RUN_STOP;
+    if (stop_flag) return DEV_STOP;
+    if (d->o->max_ms && board_serial_now_ms() >= d->start_ms + d->o->max_ms) return DEV_STOP;
   }
 }
 
@@ -352,8 +352,8 @@ int board_device_run(const board_device_opts *o) {
   runst rs;
   do {
     rs = dev_boot(d);
-    if (rs == RUN_ON) rs = dev_loop(d);
-  } while (rs == RUN_REBOOT);
+    if (rs == DEV_ON) rs = dev_loop(d);
+  } while (rs == DEV_REBOOT);
   guest_stop(d);
   dlog(d, "stopped after %llu flash operations",
        (unsigned long long)board_flash_stats_get()->ops);
@@ -361,5 +361,5 @@ int board_device_run(const board_device_opts *o) {
   board_serial_close(&d->ser);
   board_flash_close();
   free(d->mem);
-  return rs == RUN_STOP ? 0 : 1;
+  return rs == DEV_STOP ? 0 : 1;
 }
