@@ -505,6 +505,9 @@ typedef struct link_event_note {
 uint32_t link_rt_status_put(uint8_t *p, uint32_t cap, const link_rt_status *s);
 bool link_rt_status_get(const uint8_t *p, uint32_t len, link_rt_status *s);
 uint32_t link_telemetry_put(uint8_t *p, uint32_t cap, const link_telemetry *t);
+/* One entry of a telemetry body (a device encodes its values in place). */
+uint32_t link_tvalue_put(uint8_t *p, uint32_t cap, uint8_t flags, int64_t value,
+                         const char *name, uint32_t len);
 bool link_telemetry_get(const uint8_t *p, uint32_t len, link_telemetry *t);
 uint32_t link_heartbeat_put(uint8_t *p, uint32_t cap, const link_heartbeat *h);
 bool link_heartbeat_get(const uint8_t *p, uint32_t len, link_heartbeat *h);

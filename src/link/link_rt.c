@@ -189,6 +189,16 @@ bool link_log_note_get(const uint8_t *p, uint32_t len, link_log_note *l) {
 
 #define TV_FIXED 10u   /* flags u8, value i64, name_len u8 */
 
+uint32_t link_tvalue_put(uint8_t *p, uint32_t cap, uint8_t flags, int64_t value,
+                         const char *name, uint32_t len) {
+  if (!len || len > LINK_NAME_MAX || cap < TV_FIXED + len) return 0;
+  p[0] = flags;
+  link_put64(p + 1, (uint64_t)value);
+  p[9] = (uint8_t)len;
+  __builtin_memcpy(p + TV_FIXED, name, len);
+  return TV_FIXED + len;
+}
+
 uint32_t link_telemetry_put(uint8_t *p, uint32_t cap, const link_telemetry *t) {
   if (t->count > LINK_TV_MAX || cap < 9) return 0;
   link_put64(p, t->uptime_ms);
@@ -196,12 +206,9 @@ uint32_t link_telemetry_put(uint8_t *p, uint32_t cap, const link_telemetry *t) {
   uint32_t at = 9;
   for (uint32_t i = 0; i < t->count; i++) {
     const link_tvalue *v = &t->v[i];
-    if (!v->name_len || v->name_len > LINK_NAME_MAX || cap - at < TV_FIXED + v->name_len) return 0;
-    p[at] = v->flags;
-    link_put64(p + at + 1, (uint64_t)v->value);
-    p[at + 9] = v->name_len;
-    __builtin_memcpy(p + at + TV_FIXED, v->name, v->name_len);
-    at += TV_FIXED + v->name_len;
+    uint32_t n = link_tvalue_put(p + at, cap - at, v->flags, v->value, v->name, v->name_len);
+    if (!n) return 0;
+    at += n;
   }
   return at;
 }

@@ -62,6 +62,8 @@ typedef enum run_state {
   RUN_ERROR       /* the next loop() call could not start */
 } run_state;
 
+typedef enum run_limit { RUN_LIMIT_STEPS, RUN_LIMIT_TIME } run_limit;
+
 typedef enum run_phase { RUN_PH_NONE, RUN_PH_MAIN, RUN_PH_SETUP, RUN_PH_LOOP } run_phase;
 
 typedef cvm_status (*run_exec_fn)(cvm_vm *vm, uint32_t budget, void *ctx);
@@ -75,6 +77,7 @@ typedef struct run_prog {
   uint64_t max_steps;       /* 0: no limit */
   uint32_t loops;           /* loop() calls completed */
   uint32_t pc;              /* fault pc, or where a limit stopped it */
+  uint8_t limit;            /* LIMIT: run_limit */
   cvm_verr verr;            /* RUN_EVERIFY */
   run_exec_fn exec;         /* NULL: cvm_run (a profiler puts its own) */
   void *exec_ctx;
@@ -91,14 +94,16 @@ run_err run_prog_start(run_prog *r, const cvm_prog *p, const cvm_vinfo *vi, uint
 ** next one). Call again while RUNNING, or once vm.wake_us has come while
 ** SLEEPING. */
 run_state run_prog_step(run_prog *r, uint32_t budget);
-/* Stop by a limit the caller keeps (time): state LIMIT at the current pc. */
-void run_prog_limit(run_prog *r);
+/* Stop by a limit: state LIMIT at the current pc (the caller keeps time). */
+void run_prog_limit(run_prog *r, run_limit why);
 /* VM memory above the deepest statically known stack (bytes). */
 uint32_t run_prog_stack_free(const run_prog *r);
 
 /* ---- services: guest output lines (run_log.c) ------------------------- */
 
-#define RUN_LOG_RING 1024u    /* bytes of lines kept */
+#ifndef RUN_LOG_RING
+#define RUN_LOG_RING 512u     /* bytes of lines kept */
+#endif
 
 typedef struct run_log {
   uint8_t ring[RUN_LOG_RING]; /* entries: len u8, level u8, text */
@@ -122,7 +127,9 @@ int run_log_get(const run_log *l, uint32_t seq, uint8_t *out, uint32_t cap, uint
 
 /* ---- services: telemetry (run_telem.c) ---------------------------------- */
 
-#define RUN_TELEM_GUEST 16u        /* named guest metrics */
+#ifndef RUN_TELEM_GUEST
+#define RUN_TELEM_GUEST 8u         /* named guest metrics */
+#endif
 #define RUN_TELEM_CALLS 64u        /* guest calls taken per interval, at most */
 
 typedef struct run_telem {
@@ -154,6 +161,7 @@ typedef struct run_cfg {
   uint32_t wdog_ms;              /* a service pass later than this: no feed (0: 1000) */
   uint32_t bbox_off, bbox_pages; /* blackbox ring in flash; 0 pages: none */
   bool oled;                     /* drive the status display (I2C 0x3C) */
+  uint64_t max_steps, max_us;    /* stop the program (SIL harness); 0: no limit */
 } run_cfg;
 
 /* What the port should do after a poll. */
@@ -164,7 +172,9 @@ typedef enum run_act {
 } run_act;
 
 /* One event waiting to be sent as a notification. */
-#define RUN_EVENTS 8u
+#ifndef RUN_EVENTS
+#define RUN_EVENTS 6u
+#endif
 typedef struct run_events {
   link_event_note e[RUN_EVENTS];
   uint32_t first, next;          /* numbers of the oldest held and the next */
@@ -172,6 +182,10 @@ typedef struct run_events {
 } run_events;
 
 typedef struct run_dev run_dev;
+
+/* The longest runtime answer or notification (header included): LOGS and
+** BLACKBOX answers fill what fits and say where to go on. */
+#define RUN_MSG_MAX 300u
 
 /* The boot this runtime starts in, as the bootloader decided it. */
 typedef struct run_boot {
@@ -210,17 +224,17 @@ extern run_dev *run_current;
 struct run_dev {
   run_cfg cfg;
   boot_dev *boot;
-  boot_dev own_boot;
   boot_srv srv;                  /* the programming protocol */
   run_boot b;
   cvm_prog prog;
   run_prog rp;
   bool have_prog;
+  run_err start_err;             /* why the program did not start */
+  cvm1_err art_err;              /* RUN_EARTIFACT: the artifact check */
   bool started;                  /* STARTED event sent */
   uint64_t t0_us;                /* this boot started */
   uint64_t last_pass_us, gap_max_us;
-  /* sideband */
-  link_rx rx;
+  /* sideband (frames are decoded by srv.rx) */
   uint8_t host_state;            /* link_host_state */
   uint32_t notify;               /* subscribed notification mask */
   uint64_t notify_until_ms;      /* lease */
@@ -238,8 +252,8 @@ struct run_dev {
   /* services state */
   uint64_t svc_ms[4];            /* when each service last ran */
   bool degraded;
-  uint8_t tx[LINK_MAX_WIRE];
-  uint8_t body[LINK_MAX_MSG];
+  uint8_t body[RUN_MSG_MAX];      /* a runtime answer or notification */
+  uint8_t tx[LINK_WIRE_SIZE(RUN_MSG_MAX)];
 };
 
 /* ---- supplied by the port ------------------------------------------------ */

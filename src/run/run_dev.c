@@ -68,14 +68,20 @@ void run_dev_post(run_dev *d, uint8_t ev, int32_t value, uint32_t pc, const char
 
 /* ---- start ---------------------------------------------------------------- */
 
+/* The bootloader checked the bank; the hypervisor checks it again in
+** place (digest, signature, policy) before it binds it. */
 static bool start_prog(run_dev *d) {
   uint32_t size;
   const uint8_t *art = boot_image(d->boot, (uint32_t)d->b.bank, &size);
-  cvm1_info info;
-  if (!art || cvm1_open(art, size, &d->prog, &info) != CVM1_ERR_OK) return false;
-  run_err e = run_prog_start(&d->rp, &d->prog, 0, d->cfg.mem, d->cfg.mem_size, 0,
-                             d->cfg.pol.granted_caps);
-  if (e != RUN_EOK) return false;
+  d->art_err = art ? cvm1_load(art, size, &d->cfg.pol, &d->prog, 0) : CVM1_ERR_TRUNCATED;
+  if (d->art_err != CVM1_ERR_OK) {
+    d->start_err = RUN_EARTIFACT;
+    return false;
+  }
+  d->rp.max_steps = d->cfg.max_steps;
+  d->start_err = run_prog_start(&d->rp, &d->prog, 0, d->cfg.mem, d->cfg.mem_size, 0,
+                                d->cfg.pol.granted_caps);
+  if (d->start_err != RUN_EOK) return false;
   d->have_prog = true;
   return true;
 }
@@ -90,7 +96,6 @@ void run_dev_start(run_dev *d, const run_cfg *c, boot_dev *boot, const run_boot 
   d->b = *b;
   d->t0_us = d->last_pass_us = hal_time_us();
   boot_srv_init(&d->srv, boot, srv_out, d);
-  link_rx_init(&d->rx);
   run_log_init(&d->log);
   run_telem_init(&d->telem, d->cfg.telemetry_ms ? d->cfg.telemetry_ms : 1000u);
   d->telem.next_ms = now_ms() + d->telem.interval_ms;
@@ -131,8 +136,15 @@ static run_act stopped(run_dev *d, run_state st) {
 static void guest_slice(run_dev *d, uint64_t now) {
   run_prog *r = &d->rp;
   if (!d->have_prog || d->boot_req) return;
-  if (r->state == RUN_SLEEPING && r->vm.wake_us > now) return;
+  if (r->state == RUN_SLEEPING && r->vm.wake_us > now &&
+      (!d->cfg.max_us || now - d->t0_us < d->cfg.max_us))
+    return;
   if (r->state != RUN_RUNNING && r->state != RUN_SLEEPING) return;
+  if (d->cfg.max_us && now - d->t0_us >= d->cfg.max_us) {
+    run_prog_limit(r, RUN_LIMIT_TIME);
+    stopped(d, RUN_LIMIT);
+    return;
+  }
   run_state st = run_prog_step(r, d->cfg.slice);
   if (st != RUN_RUNNING && st != RUN_SLEEPING) stopped(d, st);
 }
@@ -162,33 +174,31 @@ static void trial(run_dev *d, uint64_t up_ms) {
   }
 }
 
-static void host_values(const run_dev *d, link_telemetry *t, uint64_t up_ms) {
+uint32_t run_dev_telemetry_body(run_dev *d, uint8_t *out, uint32_t cap) {
   static const char *const names[] = { "uptime_ms", "steps", "faults", "stack_free", "link_errors" };
-  int64_t v[] = { (int64_t)up_ms, (int64_t)d->rp.vm.steps, d->faults,
-                  d->have_prog ? run_prog_stack_free(&d->rp) : 0, d->link_errors };
-  for (uint32_t i = 0; i < sizeof v / sizeof v[0] && t->count < LINK_TV_MAX; i++) {
-    link_tvalue *e = &t->v[t->count++];
-    uint32_t n = 0;
-    while (names[i][n]) n++;
-    e->flags = 0;
-    e->value = v[i];
-    e->name_len = (uint8_t)n;
-    __builtin_memcpy(e->name, names[i], n);
-  }
-}
-
-void run_dev_telemetry_now(run_dev *d, link_telemetry *t) {
   uint64_t up = (hal_time_us() - d->t0_us) / 1000u;
-  t->uptime_ms = up;
-  t->count = 0;
-  host_values(d, t, up);
-  for (uint32_t i = 0; i < d->telem.n && t->count < LINK_TV_MAX; i++) {
-    link_tvalue *e = &t->v[t->count++];
-    e->flags = LINK_TV_GUEST;
-    e->value = d->telem.g[i].value;
-    e->name_len = d->telem.g[i].len;
-    __builtin_memcpy(e->name, d->telem.g[i].name, e->name_len);
+  int64_t v[] = { (int64_t)up, (int64_t)d->rp.vm.steps, d->faults,
+                  d->have_prog ? run_prog_stack_free(&d->rp) : 0, d->link_errors };
+  if (cap < 9u) return 0;
+  link_put64(out, up);
+  uint32_t at = 9u, count = 0;
+  for (uint32_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+    uint32_t len = 0;
+    while (names[i][len]) len++;
+    uint32_t n = link_tvalue_put(out + at, cap - at, 0, v[i], names[i], len);
+    if (!n) break;
+    at += n;
+    count++;
   }
+  for (uint32_t i = 0; i < d->telem.n; i++) {
+    uint32_t n = link_tvalue_put(out + at, cap - at, LINK_TV_GUEST, d->telem.g[i].value,
+                                 d->telem.g[i].name, d->telem.g[i].len);
+    if (!n) break;
+    at += n;
+    count++;
+  }
+  out[8] = (uint8_t)count;
+  return at;
 }
 
 static void heartbeat(run_dev *d, uint64_t ms, uint64_t up_ms) {
@@ -212,9 +222,7 @@ static void telemetry(run_dev *d, uint64_t ms) {
   t->next_ms = ms + t->interval_ms;
   t->calls = 0;                       /* a new interval */
   d->svc_ms[SVC_TELEMETRY] = ms;
-  static link_telemetry s;
-  run_dev_telemetry_now(d, &s);
-  uint32_t n = link_telemetry_put(d->body, sizeof d->body, &s);
+  uint32_t n = run_dev_telemetry_body(d, d->body, RUN_MSG_MAX - LINK_RESP_HDR);
   if (n) run_side_note(d, LINK_NOTE_TELEMETRY, d->body, n);
 }
 
@@ -225,7 +233,7 @@ static void pending_notes(run_dev *d, uint64_t ms) {
   run_events *q = &d->ev;
   if (q->noted < q->first) q->noted = q->first;
   while ((d->notify & LINK_NOTE_MASK(LINK_NOTE_EVENT)) && q->noted < q->next) {
-    uint32_t n = link_event_put(d->body, sizeof d->body, &q->e[q->noted % RUN_EVENTS]);
+    uint32_t n = link_event_put(d->body, RUN_MSG_MAX - LINK_RESP_HDR, &q->e[q->noted % RUN_EVENTS]);
     if (!run_side_note(d, LINK_NOTE_EVENT, d->body, n)) break;
     q->noted++;
   }

@@ -14,7 +14,8 @@ void run_side_answer_bootloader(run_dev *d);
 /* run_dev.c */
 void run_dev_post(run_dev *d, uint8_t ev, int32_t value, uint32_t pc, const char *name,
                   uint32_t len);
-void run_dev_telemetry_now(run_dev *d, link_telemetry *t);
+/* Every telemetry value (the host's, then the guest's) as a TELEMETRY body. */
+uint32_t run_dev_telemetry_body(run_dev *d, uint8_t *out, uint32_t cap);
 /* BLACKBOX: op and from as requested; the response body in out. */
 bool run_dev_blackbox(run_dev *d, uint8_t op, uint32_t from, uint8_t *out, uint32_t cap,
                       uint32_t *n);

@@ -91,7 +91,7 @@ static void rt_message(run_dev *d, uint8_t cmd, uint32_t seq, const uint8_t *bod
     return;
   }
   uint8_t *out = d->body + LINK_RESP_HDR;
-  uint32_t cap = LINK_MAX_MSG - LINK_RESP_HDR, rn = 0;
+  uint32_t cap = RUN_MSG_MAX - LINK_RESP_HDR, rn = 0;
   switch (cmd) {
   case LINK_RT_STATUS: {
     link_rt_status st;
@@ -99,12 +99,9 @@ static void rt_message(run_dev *d, uint8_t cmd, uint32_t seq, const uint8_t *bod
     rn = link_rt_status_put(out, cap, &st);
     break;
   }
-  case LINK_TELEMETRY: {
-    static link_telemetry t;
-    run_dev_telemetry_now(d, &t);
-    rn = link_telemetry_put(out, cap, &t);
+  case LINK_TELEMETRY:
+    rn = run_dev_telemetry_body(d, out, cap);
     break;
-  }
   case LINK_LOGS:
     rn = logs_body(d, link_get32(body), out, cap);
     break;
@@ -160,9 +157,9 @@ static void message(run_dev *d, const uint8_t *msg, uint32_t len) {
 
 void run_dev_input(run_dev *d, const uint8_t *p, uint32_t n) {
   for (uint32_t i = 0; i < n && !d->srv.reboot && !d->boot_req; i++) {
-    link_rxev ev = link_rx_byte(&d->rx, p[i]);
+    link_rxev ev = link_rx_byte(&d->srv.rx, p[i]);
     if (ev == LINK_RX_FRAME) {
-      message(d, d->rx.msg, d->rx.len);
+      message(d, d->srv.rx.msg, d->srv.rx.len);
     } else if (ev == LINK_RX_BAD) {
       d->link_errors++;
       nak(d, 0, 0, LINK_ST_FRAME, 0);
@@ -170,7 +167,7 @@ void run_dev_input(run_dev *d, const uint8_t *p, uint32_t n) {
   }
   if (d->host_state == LINK_HOST_PROCESSING || d->host_state == LINK_HOST_RX_ACTIVE ||
       d->host_state == LINK_HOST_READY)
-    d->host_state = d->rx.len || d->rx.code ? LINK_HOST_RX_ACTIVE
+    d->host_state = d->srv.rx.len || d->srv.rx.code ? LINK_HOST_RX_ACTIVE
                     : d->degraded ? LINK_HOST_DEGRADED : LINK_HOST_READY;
 }
 

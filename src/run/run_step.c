@@ -66,7 +66,7 @@ run_state run_prog_step(run_prog *r, uint32_t budget) {
   if (r->state != RUN_RUNNING && r->state != RUN_SLEEPING) return (run_state)r->state;
   cvm_vm *vm = &r->vm;
   if (r->max_steps && vm->steps >= r->max_steps) {
-    run_prog_limit(r);
+    run_prog_limit(r, RUN_LIMIT_STEPS);
     return RUN_LIMIT;
   }
   if (r->max_steps && r->max_steps - vm->steps < budget) budget = (uint32_t)(r->max_steps - vm->steps);
@@ -92,12 +92,13 @@ run_state run_prog_step(run_prog *r, uint32_t budget) {
     r->state = RUN_RUNNING;
     break;
   }
-  if (r->state == RUN_RUNNING && r->max_steps && vm->steps >= r->max_steps) run_prog_limit(r);
+  if (r->state == RUN_RUNNING && r->max_steps && vm->steps >= r->max_steps) run_prog_limit(r, RUN_LIMIT_STEPS);
   return (run_state)r->state;
 }
 
-void run_prog_limit(run_prog *r) {
+void run_prog_limit(run_prog *r, run_limit why) {
   r->state = RUN_LIMIT;
+  r->limit = (uint8_t)why;
   r->pc = r->vm.pc;
 }
 

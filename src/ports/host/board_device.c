@@ -170,7 +170,14 @@ static runst dev_boot(dev *d) {
   uint32_t id = (uint32_t)(board_serial_now_ms() * 2654435761u) ^ ((uint32_t)getpid() << 12) ^ d->boots;
   boot_init(&d->boot, &d->pol, d->o->board.device_id, id ? id : 1u);
   memcpy(d->boot.hv_version, d->o->hv_version, sizeof d->boot.hv_version);
-  int bank = boot_select(&d->boot);
+  /* Asked to stay (ENTER_BOOTLOADER): no selection, so no trial starts. */
+  int bank = -1;
+  if (d->stay) {
+    boot_scan(&d->boot);
+    d->boot.reverted = -1;
+  } else {
+    bank = boot_select(&d->boot);
+  }
   char what[96];
   for (uint32_t i = 0; i < BOOT_NBANKS; i++) {
     const link_bank *b = &d->boot.bank[i].st;
@@ -181,9 +188,6 @@ static runst dev_boot(dev *d) {
   }
   if (d->stay) {
     dlog(d, "boot %u: staying in the bootloader (requested); waiting for an install", d->boots);
-    bank = -1;
-    d->boot.running = -1;
-    d->boot.trial = false;
   } else if (bank < 0) {
     dlog(d, "boot %u: no program to run; waiting for an install", d->boots);
   } else {

@@ -39,7 +39,7 @@ static void run_slices(run_prog *rp, const board_opts *o, board_result *r) {
   uint32_t budget = o->slice ? o->slice : BOARD_SLICE;
   for (;;) {
     if (o->max_us && board_now_us() >= o->max_us) {
-      run_prog_limit(rp);
+      run_prog_limit(rp, RUN_LIMIT_TIME);
       r->stop = BOARD_STOP_TIME;
       r->pc = rp->pc;
       return;
@@ -52,7 +52,7 @@ static void run_slices(run_prog *rp, const board_opts *o, board_result *r) {
       board_trace("sleep %llu.%03u ms", ms_whole(wake - now), (unsigned)ms_part(wake - now));
       if (o->max_us && wake > o->max_us) {
         board_sleep_until(o->max_us);
-        run_prog_limit(rp);
+        run_prog_limit(rp, RUN_LIMIT_TIME);
         r->stop = BOARD_STOP_TIME;
         r->pc = rp->pc;
         return;

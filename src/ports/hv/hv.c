@@ -1,7 +1,7 @@
 /*
-** hv.c -- the hypervisor's run loop: bank -> check -> verify -> run, with
-** the same stopping rules as the simulated board's (src/ports/host/
-** board_run.c) so a program ends the same way on both.
+** hv.c -- report lines, and the runner of boards without a bootloader:
+** bank -> check -> verify -> run on the stepper (src/run), which gives the
+** same stopping rules as the simulated board's.
 */
 #include "hv.h"
 #include "hal.h"
@@ -66,107 +66,36 @@ void hv_report_event(const char *name, uint32_t name_len, int32_t value) {
   hv_line_end(&l);
 }
 
-/* ---- running --------------------------------------------------------------- */
+/* ---- the stop line ----------------------------------------------------------- */
 
-typedef enum { STOP_NONE, STOP_EXIT, STOP_FAULT, STOP_STEPS, STOP_TIME } hv_stop;
-
-typedef struct hv_state {
-  const hv_config *c;
-  cvm_vm vm;
-  uint64_t t0;
-  hv_stop stop;
-  uint32_t pc;
-} hv_state;
-
-static bool over_time(const hv_state *s, uint64_t now) {
-  return s->c->max_us && now - s->t0 >= s->c->max_us;
-}
-
-/* Run the call in progress to its end; false when it stopped for good. */
-static bool run_call(hv_state *s) {
-  cvm_vm *vm = &s->vm;
-  const hv_config *c = s->c;
-  for (;;) {
-    hv_port_service();
-    if (c->max_steps && vm->steps >= c->max_steps) {
-      s->stop = STOP_STEPS;
-      s->pc = vm->pc;
-      return false;
-    }
-    if (over_time(s, hal_time_us())) {
-      s->stop = STOP_TIME;
-      s->pc = vm->pc;
-      return false;
-    }
-    uint64_t budget = HV_SLICE;
-    if (c->max_steps && c->max_steps - vm->steps < budget) budget = c->max_steps - vm->steps;
-    switch (cvm_run(vm, (uint32_t)budget)) {
-    case CVM_DONE:
-      return true;
-    case CVM_FAULTED:
-      s->stop = STOP_FAULT;
-      s->pc = vm->fault_pc;
-      return false;
-    case CVM_SLEEPING: {
-      uint64_t wake = vm->wake_us;
-      if (c->max_us && wake - s->t0 > c->max_us) wake = s->t0 + c->max_us;
-      hv_port_wait_until(wake);
-      break;
-    }
-    default:
-      break;
-    }
-  }
-}
-
-/* A call that cannot start faulted (stack), or is refused (STOP_NONE). */
-static bool start_call(hv_state *s, uint32_t f) {
-  if (cvm_call(&s->vm, f)) return true;
-  if (s->vm.status == CVM_FAULTED) {
-    s->stop = STOP_FAULT;
-    s->pc = s->vm.fault_pc;
-  }
-  return false;
-}
-
-static void run_program(hv_state *s, const cvm_prog *p) {
-  if (p->entry_main != CVM_NO_ENTRY) {
-    if (start_call(s, p->entry_main) && run_call(s)) s->stop = STOP_EXIT;
-    return;
-  }
-  if (p->entry_setup != CVM_NO_ENTRY && (!start_call(s, p->entry_setup) || !run_call(s)))
-    return;
-  while (start_call(s, p->entry_loop) && run_call(s)) {}
-}
-
-static int report_stop(hv_state *s, bool is_main) {
+int hv_report_stop(const run_prog *r, uint64_t us) {
   hv_line l;
-  const cvm_vm *vm = &s->vm;
   int status;
-  switch (s->stop) {
-  case STOP_NONE:
+  bool is_main = r->phase == RUN_PH_MAIN;
+  switch (r->state) {
+  case RUN_EXITED:
+    line_start(&l, "exit ");
+    hv_line_i32(&l, r->vm.result);
+    status = r->vm.result;
+    break;
+  case RUN_FAULTED:
+    line_start(&l, "fault");
+    line_kv(&l, NULL, r->vm.fault);
+    line_kv(&l, "pc", r->pc);
+    status = HV_STATUS_FAULT;
+    break;
+  case RUN_LIMIT:
+    line_start(&l, r->limit == RUN_LIMIT_TIME ? "limit time" : "limit steps");
+    line_kv(&l, "pc", r->pc);
+    status = r->limit == RUN_LIMIT_TIME && !is_main ? 0 : HV_STATUS_LIMIT;
+    break;
+  default:
     line_start(&l, "entry");
     hv_line_end(&l);
     return HV_STATUS_ERROR;
-  case STOP_EXIT:
-    line_start(&l, "exit ");
-    hv_line_i32(&l, vm->result);
-    status = vm->result;
-    break;
-  case STOP_FAULT:
-    line_start(&l, "fault");
-    line_kv(&l, NULL, vm->fault);
-    line_kv(&l, "pc", s->pc);
-    status = HV_STATUS_FAULT;
-    break;
-  default:
-    line_start(&l, s->stop == STOP_STEPS ? "limit steps" : "limit time");
-    line_kv(&l, "pc", s->pc);
-    status = s->stop == STOP_TIME && !is_main ? 0 : HV_STATUS_LIMIT;
-    break;
   }
-  line_kv(&l, "steps", vm->steps);
-  line_kv(&l, "us", hal_time_us() - s->t0);
+  line_kv(&l, "steps", r->vm.steps);
+  line_kv(&l, "us", us);
   hv_line_end(&l);
   return status;
 }
@@ -180,11 +109,36 @@ static int refuse(const char *what, uint32_t a, const char *k2, uint32_t b) {
   return HV_STATUS_ERROR;
 }
 
+int hv_report_start(const run_prog *r, run_err e, const cvm_prog *p, uint32_t have) {
+  switch (e) {
+  case RUN_EVERIFY: {
+    hv_line l;
+    line_start(&l, "verify");
+    line_kv(&l, NULL, r->verr);
+    line_kv(&l, "pc", r->vi.pc);
+    line_kv(&l, "func", r->vi.func);
+    hv_line_end(&l);
+    return HV_STATUS_ERROR;
+  }
+  case RUN_EMEMORY: {
+    uint32_t need = cvm_verify_scratch_size(p), size = (p->mem_size + 3u) & ~3u;
+    return refuse("memory need", need > have ? need : size, "have", have);
+  }
+  default: {
+    hv_line l;
+    line_start(&l, "entry");
+    hv_line_end(&l);
+    return HV_STATUS_ERROR;
+  }
+  }
+}
+
+/* ---- the runner (boards without a bootloader) ------------------------------ */
+
 int hv_run(const hv_config *c) {
-  static hv_state s;
-  cvm_prog prog;
+  static run_prog r;
+  static cvm_prog prog;
   cvm1_err first = CVM1_ERR_TRUNCATED;
-  uint32_t first_bank = 0;
   bool found = false;
   for (uint32_t b = 0; b < HV_BANKS && !found; b++) {
     uint32_t total;
@@ -192,37 +146,28 @@ int hv_run(const hv_config *c) {
     if (c->bank[b]) e = cvm1_size(c->bank[b], c->bank_size, &total);
     if (!e) e = cvm1_load(c->bank[b], total, &c->policy, &prog, NULL);
     if (!e) found = true;
-    else if (b == 0) { first = e; first_bank = b; }
+    else if (b == 0) first = e;
   }
-  if (!found) return refuse("refused bank", first_bank, "err", first);
-
-  cvm_vinfo vi;
-  uint32_t need = cvm_verify_scratch_size(&prog);
-  if (need > c->mem_size) return refuse("memory need", need, "have", c->mem_size);
-  cvm_verr ve = cvm_verify(&prog, c->policy.granted_caps, c->mem, c->mem_size, &vi);
-  if (ve) {
-    hv_line l;
-    line_start(&l, "verify");
-    line_kv(&l, NULL, ve);
-    line_kv(&l, "pc", vi.pc);
-    line_kv(&l, "func", vi.func);
-    hv_line_end(&l);
-    return HV_STATUS_ERROR;
+  if (!found) return refuse("refused bank", 0, "err", first);
+  r.max_steps = c->max_steps;
+  run_err e = run_prog_start(&r, &prog, 0, c->mem, c->mem_size, 0, c->policy.granted_caps);
+  if (e != RUN_EOK) return hv_report_start(&r, e, &prog, c->mem_size);
+  uint64_t t0 = hal_time_us();
+  for (;;) {
+    hv_port_service();
+    uint64_t now = hal_time_us();
+    if (r.state == RUN_SLEEPING || r.state == RUN_RUNNING) {
+      if (c->max_us && now - t0 >= c->max_us) run_prog_limit(&r, RUN_LIMIT_TIME);
+      else if (r.state == RUN_SLEEPING && r.vm.wake_us > now) {
+        uint64_t wake = r.vm.wake_us;
+        if (c->max_us && wake - t0 > c->max_us) wake = t0 + c->max_us;
+        hv_port_wait_until(wake);
+        continue;
+      } else {
+        run_prog_step(&r, HV_SLICE);
+        continue;
+      }
+    }
+    return hv_report_stop(&r, hal_time_us() - t0);
   }
-  bool is_main = prog.entry_main != CVM_NO_ENTRY;
-  if (!is_main && prog.entry_loop == CVM_NO_ENTRY) {
-    hv_line l;
-    line_start(&l, "entry");
-    hv_line_end(&l);
-    return HV_STATUS_ERROR;
-  }
-  uint32_t size = (prog.mem_size + 3u) & ~3u;
-  if (size > c->mem_size) return refuse("memory need", size, "have", c->mem_size);
-  s = (hv_state){ .c = c };
-  cvm_host_reset();
-  if (cvm_init(&s.vm, &prog, &vi, c->mem, size ? size : 4u, c->policy.granted_caps))
-    return refuse("memory need", size, "have", c->mem_size);
-  s.t0 = hal_time_us();
-  run_program(&s, &prog);
-  return report_stop(&s, is_main);
 }

@@ -1,9 +1,11 @@
 /*
-** hv.h -- the hypervisor's portable core: find the guest artifact in a
-** flash bank, check it as the device's policy says, verify it, and run it
-** in one VM instance with static memory, the host keeping control between
-** slices. Freestanding; every firmware port (Cortex-M, RISC-V) calls
-** hv_run() from its main and supplies the hv_port_* functions.
+** hv.h -- what every firmware image shares on top of the device runtime
+** (src/run): the report lines, the runner for boards without a bootloader
+** (hv_run: find the artifact in a bank, check it, verify it, run it on the
+** stepper), the device main for boards with one (hv_dev_main: the
+** bootloader's handoff, then the supervisor with its services and the
+** sideband link), and the bootloader's main. Freestanding; each port
+** calls one of them from its main and supplies the hv_port_* functions.
 **
 ** The outcome is one report line on the port's diagnostic channel, made
 ** to be read by people and by `cockpit sil` (numbers are the enum values
@@ -27,6 +29,7 @@
 
 #include "cvm.h"
 #include "cvm1.h"
+#include "run.h"
 
 /* Exit statuses besides main's return value (as BOARD_STATUS_*). */
 #define HV_STATUS_ERROR 1
@@ -44,11 +47,22 @@ typedef struct hv_config {
   uint32_t mem_size;
   uint64_t max_steps;             /* 0: no limit */
   uint64_t max_us;                /* time since start; 0: no limit */
+  /* hv_dev_main only */
+  uint32_t device_id;
+  uint32_t health_ms, trial_ms;   /* trial supervision (run_cfg) */
+  bool exit_on_end;               /* return when the program ends (SIL) */
+  bool oled;                      /* a status display on I2C 0x3C */
 } hv_config;
 
 /* Run the first bank that holds an acceptable artifact (A, then B).
 ** Returns the exit status; the report line says why. */
 int hv_run(const hv_config *c);
+
+/* The stop line of a program (exit, fault, limit), returning the exit
+** status; the line for a program that could not start (verify, memory,
+** entry), returning HV_STATUS_ERROR. */
+int hv_report_stop(const run_prog *r, uint64_t us);
+int hv_report_start(const run_prog *r, run_err e, const cvm_prog *p, uint32_t have);
 
 /* The event line for hal_event (ports' telemetry over the report channel). */
 void hv_report_event(const char *name, uint32_t name_len, int32_t value);
@@ -80,6 +94,9 @@ typedef struct hv_handoff {
   uint32_t boot_id;        /* HELLO's boot id: new at every boot */
   int32_t bank;            /* what the bootloader chose, -1 none */
   uint32_t trial;          /* it runs on trial */
+  uint32_t reset_reason;   /* link_reset, as the bootloader read it */
+  int32_t reverted;        /* bank the bootloader rejected as a failed trial, -1 */
+  uint32_t stay;           /* ENTER_BOOTLOADER: the next boot serves installs */
 } hv_handoff;
 extern hv_handoff hv_handoff_area;
 
@@ -88,15 +105,13 @@ extern hv_handoff hv_handoff_area;
 ** protocol on the link until a REBOOT (hv_port_reboot). Never returns. */
 void hv_boot_main(const cvm1_policy *pol, uint32_t device_id) __attribute__((noreturn));
 
-/* The hypervisor's side: if the bootloader handed over a bank, take the
-** device state (floor, banks) and serve the link between guest slices.
-** Returns the bank to run, or -1 when started without a handoff. */
-int hv_dev_init(cvm1_policy *pol, uint32_t device_id, uint32_t health_ms);
-/* Between slices: link requests (install into the standby bank, status,
-** confirm, reboot), and confirming a trial healthy for health_ms. */
-void hv_dev_service(void);
-/* The guest stopped: a fault on trial rejects the bank. */
-void hv_dev_stopped(bool faulted);
+/* The hypervisor of a board with a bootloader: take the handoff's bank and
+** device state (floor, banks), then poll the runtime (src/run): guest
+** slices, the link, trial supervision, services; reset when it says so.
+** The report line when the program stops; with c->exit_on_end it then
+** returns the exit status, else it goes on serving. Without a handoff it
+** runs as hv_run. */
+int hv_dev_main(const hv_config *c);
 
 /* ---- supplied by the port ------------------------------------------------ */
 
@@ -105,8 +120,12 @@ void hv_dev_stopped(bool faulted);
 void hv_port_report(const char *s, uint32_t n);
 /* Sleep until hal_time_us() >= us (or return early on an event). */
 void hv_port_wait_until(uint64_t us);
-/* Called between slices: feed the watchdog, serve the host's duties. */
+/* Called between slices of hv_run (boards without a device runtime). */
 void hv_port_service(void);
+/* Device boards: feed the hardware watchdog; why the last reset happened
+** (link_reset; the bootloader asks, the handoff carries it). */
+void hv_port_wdog_feed(void);
+uint32_t hv_port_reset_reason(void);
 /* The link (programming port): a received byte or -1; send bytes. */
 int hv_port_link_get(void);
 void hv_port_link_put(const uint8_t *p, uint32_t n);

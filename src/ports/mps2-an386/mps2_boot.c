@@ -13,6 +13,9 @@ void hv_port_wait_until(uint64_t us) { cm_tick_wait_until(us); }
 void hv_port_service(void) {}
 void hv_port_start_hv(void) { cm_jump(MPS2_FLASH_BASE + MPS2_HV_OFF); }
 void hv_port_reboot(void) { cm_jump(MPS2_FLASH_BASE + MPS2_BOOT_OFF); }
+/* QEMU keeps no reset flags: a reset with a handoff in RAM was ours. */
+uint32_t hv_port_reset_reason(void) { return LINK_RESET_SOFTWARE; }
+void hv_port_wdog_feed(void) {}
 
 void port_crash(uint32_t pc, uint32_t exc) {
   hv_line l = { .n = 0 };

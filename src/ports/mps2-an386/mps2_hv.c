@@ -16,15 +16,14 @@
 static uint32_t vm_mem[VM_MEM_SIZE / 4u];
 
 void hv_port_report(const char *s, uint32_t n) { cm_semi_write(CM_SEMI_STDERR, s, n); }
-void hv_port_service(void) { hv_dev_service(); }
+void hv_port_service(void) {}
+void hv_port_wdog_feed(void) {}
+uint32_t hv_port_reset_reason(void) { return LINK_RESET_SOFTWARE; }
 void hv_port_start_hv(void) { cm_jump(MPS2_FLASH_BASE + MPS2_HV_OFF); }
 void hv_port_reboot(void) { cm_jump(MPS2_FLASH_BASE + MPS2_BOOT_OFF); }
 
 void hv_port_wait_until(uint64_t us) {
-  while (cm_tick_us() < us) {
-    hv_dev_service();
-    cm_wfi();
-  }
+  while (cm_tick_us() < us) cm_wfi();
 }
 
 void port_crash(uint32_t pc, uint32_t exc) {
@@ -42,17 +41,13 @@ void port_main(void) {
   cm_tick_start(MPS2_SYSCLK);
   static hv_config c;
   hv_sil_config((const void *)(uintptr_t)(MPS2_FLASH_BASE + MPS2_SIL_OFF), &c.policy, &c);
-  int bank = hv_dev_init(&c.policy, hv_sil.device_id, hv_sil.health_ms);
-  if (bank >= 0) {
-    c.bank[0] = hal_flash_map(BOOT_BANK_OFF(bank));
-  } else {
-    c.bank[0] = hal_flash_map(MPS2_BANK_A_OFF);
-    c.bank[1] = hal_flash_map(MPS2_BANK_B_OFF);
-  }
+  c.bank[0] = hal_flash_map(MPS2_BANK_A_OFF);     /* without a handoff: A, then B */
+  c.bank[1] = hal_flash_map(MPS2_BANK_B_OFF);
   c.bank_size = MPS2_BANK_SIZE;
   c.mem = (uint8_t *)vm_mem;
   c.mem_size = VM_MEM_SIZE;
-  int status = hv_run(&c);
-  hv_dev_stopped(status == HV_STATUS_FAULT);
-  cm_semi_exit(status);
+  c.device_id = hv_sil.device_id;
+  c.health_ms = hv_sil.health_ms;
+  c.exit_on_end = true;                            /* QEMU's exit status is the program's */
+  cm_semi_exit(hv_dev_main(&c));
 }

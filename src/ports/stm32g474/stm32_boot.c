@@ -18,6 +18,18 @@ void hv_port_start_hv(void) { cm_jump(HV_VECTORS); }
 void hv_port_reboot(void) { cm_reset(); }
 int hv_port_link_get(void) { return stm32_usart_get(USART1_BASE); }
 
+/* RCC_CSR's reset flags (RM0440 7.4.29), cleared for the next reset. */
+uint32_t hv_port_reset_reason(void) {
+  uint32_t csr = CM_REG(RCC_CSR);
+  CM_REG(RCC_CSR) = csr | (1u << 23);                /* RMVF */
+  if (csr & (3u << 29)) return LINK_RESET_WATCHDOG;   /* IWDG, WWDG */
+  if (csr & (1u << 27)) return LINK_RESET_BROWNOUT;
+  if (csr & (1u << 28)) return LINK_RESET_SOFTWARE;
+  if (csr & (1u << 26)) return LINK_RESET_PIN;
+  return LINK_RESET_UNKNOWN;
+}
+void hv_port_wdog_feed(void) {}
+
 void hv_port_link_put(const uint8_t *p, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) stm32_usart_put(USART1_BASE, p[i]);
 }

@@ -16,6 +16,7 @@
 #define BANK_SIZE   0x08000u
 #define WATCHDOG_MS 2000u
 #define HEALTH_MS   1000u                    /* trial confirmed after this */
+#define TRIAL_MS    10000u                   /* ... or reset (reverted) by then */
 
 static uint32_t vm_mem[VM_MEM_SIZE / 4u];
 
@@ -28,17 +29,14 @@ void hv_port_link_put(const uint8_t *p, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) stm32_usart_put(USART1_BASE, p[i]);
 }
 
-void hv_port_service(void) {
-  stm32_iwdg_refresh();
-  hv_dev_service();
-}
+void hv_port_service(void) { stm32_iwdg_refresh(); }
+/* The runtime feeds it only when its services kept their deadlines. */
+void hv_port_wdog_feed(void) { stm32_iwdg_refresh(); }
+uint32_t hv_port_reset_reason(void) { return LINK_RESET_UNKNOWN; }   /* the bootloader's */
 
-/* Sleep in SysTick periods, serving the link and the watchdog. */
+/* Sleep in SysTick periods (the runtime polls the link between them). */
 void hv_port_wait_until(uint64_t us) {
-  while (cm_tick_us() < us) {
-    hv_port_service();
-    cm_wfi();
-  }
+  while (cm_tick_us() < us) cm_wfi();
 }
 
 void port_crash(uint32_t pc, uint32_t exc) {
@@ -68,13 +66,10 @@ void port_main(void) {
   c.mem_size = VM_MEM_SIZE;
   cvm1_policy_init(&c.policy);              /* as the bootloader's (stm32_boot.c) */
   c.policy.flags |= CVM1_POL_UNSIGNED_OK;
-  int bank = hv_dev_init(&c.policy, hal_device_id(), HEALTH_MS);
-  if (bank >= 0) {
-    c.bank[0] = hal_flash_map(BOOT_BANK_OFF(bank));
-    c.bank[1] = 0;
-  }
-  int status = hv_run(&c);
-  hv_dev_stopped(status == HV_STATUS_FAULT);
-  if (status == HV_STATUS_FAULT && bank >= 0) cm_reset();   /* the bootloader decides */
+  c.device_id = hal_device_id();
+  c.health_ms = HEALTH_MS;
+  c.trial_ms = TRIAL_MS;
+  c.oled = true;
+  hv_dev_main(&c);                          /* returns only without a handoff */
   for (;;) hv_port_wait_until(cm_tick_us() + 1000u);
 }
