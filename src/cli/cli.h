@@ -103,9 +103,12 @@ typedef struct cli_json {
   FILE *f;
   int depth;
   bool first, key;         /* no comma before the next item; after a key */
+  bool line;               /* the whole document on one line */
 } cli_json;
 
 void cli_json_init(cli_json *j, FILE *f);
+/* The same, for one document per line (JSON Lines). */
+void cli_json_init_line(cli_json *j, FILE *f);
 void cli_json_open(cli_json *j, char bracket);   /* '{' or '[' */
 void cli_json_close(cli_json *j, char bracket);  /* '}' or ']' */
 void cli_json_key(cli_json *j, const char *key);

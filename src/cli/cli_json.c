@@ -1,14 +1,19 @@
 /*
 ** cli_json.c -- a small JSON writer: objects, arrays, strings with every
-** required escape, integers, booleans; two-space indentation.
+** required escape, integers, booleans; two-space indentation, or one line.
 */
 #include <math.h>
 
 #include "cli.h"
 
 void cli_json_init(cli_json *j, FILE *f) { *j = (cli_json){ .f = f, .first = true }; }
+void cli_json_init_line(cli_json *j, FILE *f) { *j = (cli_json){ .f = f, .first = true, .line = true }; }
 
 static void indent(cli_json *j) {
+  if (j->line) {
+    fputc(' ', j->f);
+    return;
+  }
   fputc('\n', j->f);
   for (int i = 0; i < j->depth; i++) fputs("  ", j->f);
 }

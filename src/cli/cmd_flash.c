@@ -7,9 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "board_serial.h"
-#include "cli.h"
-#include "link.h"
+#include "cli_link.h"
 
 static const char usage[] =
   "usage: cockpit flash --uart PATH ART [--confirm] [options]\n"
@@ -22,12 +20,14 @@ static const char usage[] =
   "confirms the trial itself after its health check, or reverts it; with\n"
   "--confirm this command confirms it as soon as it runs. A lost link is\n"
   "resumed where the device stopped. Progress on stderr.\n\n"
-  "  --status              show both banks, the running one and the counter floor\n"
+  "  --status              show both banks, the running one and the counter floor;\n"
+  "                        from a running hypervisor also its runtime status: VM\n"
+  "                        and host state, uptime, boot count, last reset (JSON:\n"
+  "                        \"runtime\", absent when the device has none)\n"
   "  --revert              reject the running bank and reboot into the other\n"
   "  --confirm             confirm the new program once it runs\n"
   "  --json                status as JSON\n"
-  "  --timeout-ms N        wait this long for each answer (1000)\n"
-  "  --baud N              serial speed (115200)\n"
+  CLI_LINK_OPTS_HELP
   "  --quiet               no progress bar\n"
   "Exit status: 0 done, 1 refused or failed (the reason on stderr), 2 usage.\n";
 
@@ -61,13 +61,6 @@ static void on_progress(void *ctx, uint32_t done, uint32_t total) {
   fflush(stderr);
 }
 
-static char bank_name(uint32_t b) { return b < LINK_NBANKS ? (char)('A' + b) : '-'; }
-
-static void hex(char *out, const uint8_t *p, uint32_t n) {
-  for (uint32_t i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", p[i]);
-  out[2 * n] = 0;
-}
-
 static const char *verdict(uint8_t v) {
   return v == CVM1_ERR_OK ? "ok" : cvm1_err_name((cvm1_err)v);
 }
@@ -76,15 +69,42 @@ static bool has_artifact(const link_bank *b) {
   return b->size && b->state != LINK_BANK_EMPTY && b->state != LINK_BANK_WRITING;
 }
 
-static void status_text(const link_info *in, const link_status *st) {
+/* RT_STATUS, when the device answers it (a hypervisor that knows the
+** sideband); NULL for a bootloader or an older device. */
+static void runtime_text(const link_rt_status *rt) {
+  if (!rt) return;
+  printf("runtime: vm %s, host %s, up %.1f s, boot count %u, last reset %s\n",
+         link_vm_state_name(rt->vm_state), link_host_state_name(rt->host_state),
+         (double)rt->uptime_ms / 1000.0, (unsigned)rt->boots, link_reset_str(rt->reset_reason));
+}
+
+static void runtime_json(cli_json *j, const link_rt_status *rt) {
+  if (!rt) return;
+  char name[LINK_NAME_MAX + 1];
+  cli_text(name, (const uint8_t *)rt->name, rt->name_len);
+  cli_json_key(j, "runtime");
+  cli_json_open(j, '{');
+  cli_json_key(j, "vm_state"); cli_json_str(j, link_vm_state_name(rt->vm_state));
+  cli_json_key(j, "host_state"); cli_json_str(j, link_host_state_name(rt->host_state));
+  cli_json_key(j, "uptime_ms"); cli_json_int(j, (int64_t)rt->uptime_ms);
+  cli_json_key(j, "reset_reason"); cli_json_str(j, link_reset_name(rt->reset_reason));
+  cli_json_key(j, "boots"); cli_json_int(j, rt->boots);
+  cli_json_key(j, "program"); cli_json_str(j, name);
+  cli_json_key(j, "trial"); cli_json_bool(j, rt->trial != 0);
+  cli_json_key(j, "steps"); cli_json_int(j, (int64_t)rt->steps);
+  cli_json_key(j, "faults"); cli_json_int(j, rt->faults);
+  cli_json_close(j, '}');
+}
+
+static void status_text(const link_info *in, const link_status *st, const link_rt_status *rt) {
   printf("device 0x%08x: bootloader %u.%u.%u, hypervisor %u.%u.%u, protocol %u\n",
          (unsigned)in->device_id, in->boot_version[0], in->boot_version[1], in->boot_version[2],
          in->hv_version[0], in->hv_version[1], in->hv_version[2], in->proto);
   printf("running: %s", st->running < LINK_NBANKS ? "bank " : "nothing (bootloader waits for an install)");
-  if (st->running < LINK_NBANKS) printf("%c", bank_name(st->running));
+  if (st->running < LINK_NBANKS) printf("%c", cli_bank_letter(st->running));
   printf(", security counter floor %u\n", (unsigned)st->floor);
   if (st->ses_bank < LINK_NBANKS)
-    printf("install in progress: bank %c, %u of %u bytes\n", bank_name(st->ses_bank),
+    printf("install in progress: bank %c, %u of %u bytes\n", cli_bank_letter(st->ses_bank),
            (unsigned)st->ses_next, (unsigned)st->ses_size);
   printf("bank  state      version     counter  key id            size    check\n");
   for (uint32_t i = 0; i < LINK_NBANKS; i++) {
@@ -94,20 +114,21 @@ static void status_text(const link_info *in, const link_status *st) {
       snprintf(ver, sizeof ver, "%u.%u.%u", b->version[0], b->version[1], b->version[2]);
       snprintf(ctr, sizeof ctr, "%u", (unsigned)b->counter);
       snprintf(size, sizeof size, "%u", (unsigned)b->size);
-      if (b->flags & LINK_BF_SIGNED) hex(key, b->keyid, LINK_KEYID);
+      if (b->flags & LINK_BF_SIGNED) cli_hex(key, b->keyid, LINK_KEYID);
       else snprintf(key, sizeof key, "unsigned");
     }
     char state[16];
     snprintf(state, sizeof state, "%s", link_bank_state_name(b->state));
     for (char *c = state; *c; c++) *c = (char)(*c - 'A' + 'a');
-    printf("%c%c    %-10s %-11s %-8s %-17s %-7s %s", bank_name(i), b->flags & LINK_BF_RUNNING ? '*' : ' ',
+    printf("%c%c    %-10s %-11s %-8s %-17s %-7s %s", cli_bank_letter(i), b->flags & LINK_BF_RUNNING ? '*' : ' ',
            state, ver, ctr, key, size, has_artifact(b) ? verdict(b->verdict) : "-");
     if (b->state == LINK_BANK_REJECTED) printf("  (%s)", link_reason_str(b->reason));
     printf("\n");
   }
+  runtime_text(rt);
 }
 
-static void status_json(const link_info *in, const link_status *st) {
+static void status_json(const link_info *in, const link_status *st, const link_rt_status *rt) {
   cli_json j;
   char buf[80];
   cli_json_init(&j, stdout);
@@ -121,12 +142,12 @@ static void status_json(const link_info *in, const link_status *st) {
   cli_json_key(&j, "protocol"); cli_json_int(&j, in->proto);
   cli_json_key(&j, "floor"); cli_json_int(&j, st->floor);
   cli_json_key(&j, "running");
-  if (st->running < LINK_NBANKS) { snprintf(buf, sizeof buf, "%c", bank_name(st->running)); cli_json_str(&j, buf); }
+  if (st->running < LINK_NBANKS) { snprintf(buf, sizeof buf, "%c", cli_bank_letter(st->running)); cli_json_str(&j, buf); }
   else cli_json_str(&j, "");
   cli_json_key(&j, "install");
   cli_json_open(&j, '{');
   cli_json_key(&j, "bank");
-  snprintf(buf, sizeof buf, "%c", bank_name(st->ses_bank));
+  snprintf(buf, sizeof buf, "%c", cli_bank_letter(st->ses_bank));
   cli_json_str(&j, st->ses_bank < LINK_NBANKS ? buf : "");
   cli_json_key(&j, "size"); cli_json_int(&j, st->ses_size);
   cli_json_key(&j, "received"); cli_json_int(&j, st->ses_next);
@@ -136,7 +157,7 @@ static void status_json(const link_info *in, const link_status *st) {
   for (uint32_t i = 0; i < LINK_NBANKS; i++) {
     const link_bank *b = &st->bank[i];
     cli_json_open(&j, '{');
-    snprintf(buf, sizeof buf, "%c", bank_name(i));
+    snprintf(buf, sizeof buf, "%c", cli_bank_letter(i));
     cli_json_key(&j, "bank"); cli_json_str(&j, buf);
     snprintf(buf, sizeof buf, "%s", link_bank_state_name(b->state));
     for (char *c = buf; *c; c++) *c = (char)(*c - 'A' + 'a');
@@ -148,10 +169,10 @@ static void status_json(const link_info *in, const link_status *st) {
     cli_json_key(&j, "version"); cli_json_str(&j, art ? buf : "");
     cli_json_key(&j, "counter"); cli_json_int(&j, art ? b->counter : 0);
     cli_json_key(&j, "size"); cli_json_int(&j, art ? b->size : 0);
-    if (art && (b->flags & LINK_BF_SIGNED)) hex(buf, b->keyid, LINK_KEYID); else buf[0] = 0;
+    if (art && (b->flags & LINK_BF_SIGNED)) cli_hex(buf, b->keyid, LINK_KEYID); else buf[0] = 0;
     cli_json_key(&j, "key_id"); cli_json_str(&j, buf);
     char dg[2 * LINK_DIGEST + 1] = "";
-    if (art) hex(dg, b->digest, LINK_DIGEST);
+    if (art) cli_hex(dg, b->digest, LINK_DIGEST);
     cli_json_key(&j, "digest"); cli_json_str(&j, dg);
     cli_json_key(&j, "check"); cli_json_str(&j, art ? verdict(b->verdict) : "");
     cli_json_key(&j, "rejected");
@@ -159,6 +180,7 @@ static void status_json(const link_info *in, const link_status *st) {
     cli_json_close(&j, '}');
   }
   cli_json_close(&j, ']');
+  runtime_json(&j, rt);
   cli_json_close(&j, '}');
   cli_json_end(&j);
 }
@@ -178,7 +200,7 @@ static int report(const link_client *c, link_cerr e, const link_flash_result *r)
   if (r->step == LINK_STEP_RUN) {
     const link_bank *b = &r->st.bank[r->bank];
     return cli_error("flash", "the device did not keep the new program in bank %c: %s%s%s",
-                     bank_name(r->bank), link_bank_state_str(b->state),
+                     cli_bank_letter(r->bank), link_bank_state_str(b->state),
                      b->state == LINK_BANK_REJECTED ? ": " : "",
                      b->state == LINK_BANK_REJECTED ? link_reason_str(b->reason) : "");
   }
@@ -189,19 +211,14 @@ static int report(const link_client *c, link_cerr e, const link_flash_result *r)
 
 int cmd_flash(int argc, char **argv) {
   if (cli_help(argc, argv, usage)) return CLI_EXIT_OK;
-  const char *uart = NULL, *art_path = NULL, *v;
+  const char *art_path = NULL;
   bool status = false, revert = false, json = false, quiet = false;
   link_flash_opts fo = { .reboot_wait_ms = 10000, .resumes = 3 };
-  uint32_t timeout = 1000, baud = 115200;
+  static cli_link l;
+  cli_link_init(&l);
   for (int i = 1; i < argc;) {
-    int r;
-    if ((r = cli_opt(argc, argv, &i, "--uart", &uart)) < 0) return CLI_EXIT_USAGE;
-    if (r) continue;
-    if ((r = cli_opt(argc, argv, &i, "--timeout-ms", &v)) < 0) return CLI_EXIT_USAGE;
-    if (r && (!cli_parse_u32(v, &timeout) || !timeout)) return cli_usage_error("flash", "bad --timeout-ms value '%s'", v);
-    if (r) continue;
-    if ((r = cli_opt(argc, argv, &i, "--baud", &v)) < 0) return CLI_EXIT_USAGE;
-    if (r && !cli_parse_u32(v, &baud)) return cli_usage_error("flash", "bad --baud value '%s'", v);
+    int r = cli_link_opt("flash", &l, argc, argv, &i);
+    if (r < 0) return CLI_EXIT_USAGE;
     if (r) continue;
     const char *a = argv[i];
     if (!strcmp(a, "--status")) status = true;
@@ -214,7 +231,7 @@ int cmd_flash(int argc, char **argv) {
     else art_path = a;
     i++;
   }
-  if (!uart) return cli_usage_error("flash", "--uart PATH is required");
+  if (!l.uart) return cli_usage_error("flash", "--uart PATH is required");
   if ((status || revert) && art_path) return cli_usage_error("flash", "--status and --revert take no artifact");
   if (status && revert) return cli_usage_error("flash", "--status or --revert, not both");
   if (!status && !revert && !art_path) return cli_usage_error("flash", "no artifact to install");
@@ -226,48 +243,50 @@ int cmd_flash(int argc, char **argv) {
     cvm1_err e = cvm1_read_file(art_path, &art, &len);
     if (e != CVM1_ERR_OK) return cli_error("flash", "%s: %s", art_path, strerror(errno));
   }
-  board_serial ser;
-  char msg[300];
-  if (board_serial_open(&ser, uart, baud, msg, sizeof msg) < 0) {
+  if (cli_link_open("flash", &l)) {
     free(art);
-    return cli_error("flash", "%s", msg);
+    return CLI_EXIT_ERROR;
   }
-  static link_client c;
-  link_io io = board_serial_io(&ser);
-  link_client_init(&c, &io);
-  c.timeout_ms = timeout;
+  link_client *c = &l.c;
   link_flash_result r;
   link_cerr e;
   int rc = CLI_EXIT_OK;
   if (status) {
     link_info in;
     memset(&r, 0, sizeof r);
-    e = link_hello(&c, &in);
-    if (!e) e = link_get_status(&c, &r.st);
+    e = link_hello(c, &in);
+    if (!e) e = link_get_status(c, &r.st);
     r.step = e ? LINK_STATUS : 0;
-    if (e) rc = report(&c, e, &r);
-    else if (json) status_json(&in, &r.st);
-    else status_text(&in, &r.st);
+    link_rt_status rts, *rt = NULL;
+    if (!e) {
+      link_cerr re = link_rt_status_req(c, &rts);
+      if (!re) rt = &rts;
+      else if (!cli_link_no_runtime(&l, re))
+        fprintf(stderr, "cockpit flash: runtime status: %s\n", link_cerr_str(re));
+    }
+    if (e) rc = report(c, e, &r);
+    else if (json) status_json(&in, &r.st, rt);
+    else status_text(&in, &r.st, rt);
   } else if (revert) {
-    e = link_revert_running(&c, fo.reboot_wait_ms, &r);
-    if (e) rc = report(&c, e, &r);
-    else printf("reverted: bank %c rejected, now running bank %c\n", bank_name(r.bank), bank_name(r.st.running));
+    e = link_revert_running(c, fo.reboot_wait_ms, &r);
+    if (e) rc = report(c, e, &r);
+    else printf("reverted: bank %c rejected, now running bank %c\n", cli_bank_letter(r.bank), cli_bank_letter(r.st.running));
   } else {
     progress pg = { .tty = isatty(2), .quiet = quiet };
     fo.progress = on_progress;
     fo.ctx = &pg;
-    e = link_flash(&c, art, (uint32_t)len, &fo, &r);
+    e = link_flash(c, art, (uint32_t)len, &fo, &r);
     if (e) {
-      rc = report(&c, e, &r);
+      rc = report(c, e, &r);
     } else {
       const link_bank *b = &r.st.bank[r.bank];
       printf("%s: version %u.%u.%u, counter %u %s bank %c; %s\n", art_path, b->version[0],
              b->version[1], b->version[2], (unsigned)b->counter,
-             r.already ? "already in" : "installed in", bank_name(r.bank),
+             r.already ? "already in" : "installed in", cli_bank_letter(r.bank),
              r.confirmed ? "running, confirmed" : "running on trial (the device confirms it after its health check)");
     }
   }
-  board_serial_close(&ser);
+  cli_link_close(&l);
   free(art);
   return rc;
 }
