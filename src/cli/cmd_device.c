@@ -34,6 +34,10 @@ static const char usage_head[] =
   "  --baud N                speed of a real serial device (115200); on the pty,\n"
   "                          receive no faster than N baud would deliver (8N1)\n"
   "  --max-ms N              stop after N ms of wall-clock time\n"
+  "  --watchdog-ms N         the watchdog resets the device when the host's services\n"
+  "                          miss their deadlines this long (1000; 0: off)\n"
+  "  --stall-host-ms N       fault injection: after N ms the host loop stalls (feeds\n"
+  "                          nothing), so the watchdog resets the device once\n"
   "board options (for the guest):\n";
 
 #define MAX_KEYS 4
@@ -57,6 +61,7 @@ int cmd_device(int argc, char **argv) {
     struct { const char *opt; uint32_t *dst; } nums[] = {
       { "--health-ms", &o.health_ms }, { "--trial-ms", &o.trial_ms },
       { "--cut-seed", &o.cut_seed }, { "--baud", &o.baud },
+      { "--watchdog-ms", &o.wdog_ms }, { "--stall-host-ms", &o.stall_ms },
     };
     bool done = false;
     for (size_t k = 0; k < sizeof nums / sizeof nums[0] && !done; k++) {

@@ -40,6 +40,13 @@ static uint8_t vm_state(const run_dev *d) {
   }
 }
 
+/* Memory the program's stacks can still grow into: the VM memory it was
+** not given, and what its deepest known stack leaves of what it was. */
+static uint32_t stack_free(const run_dev *d) {
+  if (!d->have_prog) return d->cfg.mem_size;
+  return d->cfg.mem_size - d->rp.vm.mem_size + run_prog_stack_free(&d->rp);
+}
+
 /* ---- events ------------------------------------------------------------- */
 
 void run_dev_post(run_dev *d, uint8_t ev, int32_t value, uint32_t pc, const char *name,
@@ -178,7 +185,7 @@ uint32_t run_dev_telemetry_body(run_dev *d, uint8_t *out, uint32_t cap) {
   static const char *const names[] = { "uptime_ms", "steps", "faults", "stack_free", "link_errors" };
   uint64_t up = (hal_time_us() - d->t0_us) / 1000u;
   int64_t v[] = { (int64_t)up, (int64_t)d->rp.vm.steps, d->faults,
-                  d->have_prog ? run_prog_stack_free(&d->rp) : 0, d->link_errors };
+                  stack_free(d), d->link_errors };
   if (cap < 9u) return 0;
   link_put64(out, up);
   uint32_t at = 9u, count = 0;
@@ -363,7 +370,7 @@ void run_dev_status(const run_dev *d, link_rt_status *s) {
     s->exit_code = d->rp.state == RUN_EXITED ? d->rp.vm.result : 0;
     s->fault = d->rp.state == RUN_FAULTED ? d->rp.vm.fault : 0;
     s->fault_pc = d->rp.state == RUN_FAULTED || d->rp.state == RUN_LIMIT ? d->rp.pc : 0;
-    s->stack_free = run_prog_stack_free(&d->rp);
+    s->stack_free = stack_free(d);
     const char *name = cvm_source_name(&d->prog);
     uint32_t n = 0;
     while (name && name[n] && n < LINK_NAME_MAX) n++;

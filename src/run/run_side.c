@@ -73,9 +73,10 @@ static bool set_key(run_dev *d, uint8_t key, uint32_t v, uint32_t *now) {
 #define X(name, kind, desc) all |= LINK_NOTE_MASK(kind);
     LINK_NOTES(X)
 #undef X
+    uint32_t was = d->notify;
     d->notify = v & all;
     d->notify_until_ms = now_ms() + LINK_NOTE_LEASE_MS;
-    if (d->notify & LINK_NOTE_MASK(LINK_NOTE_HEARTBEAT)) d->next_hb_ms = 0;  /* one now */
+    if (d->notify & ~was & LINK_NOTE_MASK(LINK_NOTE_HEARTBEAT)) d->next_hb_ms = 0;  /* one now */
     *now = d->notify;
     return true;
   }
@@ -167,7 +168,7 @@ void run_dev_input(run_dev *d, const uint8_t *p, uint32_t n) {
   }
   if (d->host_state == LINK_HOST_PROCESSING || d->host_state == LINK_HOST_RX_ACTIVE ||
       d->host_state == LINK_HOST_READY)
-    d->host_state = d->srv.rx.len || d->srv.rx.code ? LINK_HOST_RX_ACTIVE
+    d->host_state = d->srv.rx.code || d->srv.rx.broken ? LINK_HOST_RX_ACTIVE
                     : d->degraded ? LINK_HOST_DEGRADED : LINK_HOST_READY;
 }
 

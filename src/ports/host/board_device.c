@@ -33,6 +33,7 @@ typedef struct dev {
   uint32_t boots;
   uint8_t reset_reason;      /* why the next boot happens (link_reset) */
   bool stay;                 /* ENTER_BOOTLOADER: the next boot stays there */
+  bool stalled;              /* the --stall-host-ms injection happened */
   uint8_t *mem;              /* the VM's memory, as a port's static array */
   uint32_t mem_size;
   bool board_open;
@@ -266,7 +267,8 @@ static runst dev_loop(dev *d) {
   uint8_t buf[512];
   for (;;) {
     board_sleep_until(since_boot_ms(d) * 1000u);
-    if (d->o->stall_ms && since_boot_ms(d) >= d->o->stall_ms && d->boots == 1) {
+    if (d->o->stall_ms && !d->stalled && board_serial_now_ms() - d->start_ms >= d->o->stall_ms) {
+      d->stalled = true;
       dlog(d, "fault injection: the host loop stalls");
       while (!watchdog_bites(d) && !stop_flag) {
         struct timespec ts = { 0, 5000000 };

@@ -38,8 +38,8 @@ typedef struct board_device_opts {
   uint32_t trial_ms;           /* no confirmation by then: reset; 0 never */
   uint64_t max_ms;             /* stop the device after this long; 0 never */
   uint32_t wdog_ms;            /* watchdog: reset when not fed this long (1000); 0 off */
-  uint32_t stall_ms;           /* fault injection: the host loop stalls after this
-                               ** long in the first boot (the watchdog resets it); 0 never */
+  uint32_t stall_ms;           /* fault injection: the host loop stalls once, this
+                               ** long after start (the watchdog resets it); 0 never */
   uint16_t hv_version[3];      /* what HELLO reports for the hypervisor */
   board_opts board;            /* the guest's board (caps, trace, ...) */
   FILE *log;                   /* NULL: stderr */
