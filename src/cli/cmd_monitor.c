@@ -220,7 +220,7 @@ static bool show_event(mon *m, const uint8_t *p, uint32_t n) {
   if (e.event == LINK_EV_FAULTED) printf(": %s pc %u", fault[0] ? fault : "?", (unsigned)e.pc);
   else if (e.event == LINK_EV_LIMIT) printf(" pc %u", (unsigned)e.pc);
   else if (e.event == LINK_EV_EXITED) printf(" status %d", (int)e.value);
-  else if (e.event == LINK_EV_GUEST) printf(" %s=%d", name[0] ? name : "?", (int)e.value);
+  else if (e.event == LINK_EV_CRASH) printf(" record %d", (int)e.value);
   if (bank[0]) printf(" bank %s version %s", bank, ver);
   text_end();
   return true;

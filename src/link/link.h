@@ -350,7 +350,7 @@ typedef enum link_reset {
   X(REVERTED,        "trial rejected: the previous program runs after the reset") \
   X(WATCHDOG_RESET,  "the last reset was the watchdog's") \
   X(BOOTLOADER,      "entering the bootloader") \
-  X(GUEST,           "the guest's event_emit")
+  X(CRASH,           "a crash record was written to the blackbox")
 typedef enum link_event {
 #define X(name, desc) LINK_EV_##name,
   LINK_EVENTS(X)

@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bbox.h"
 #include "boot.h"
 #include "cvm.h"
 #include "cvm1.h"
@@ -249,6 +250,8 @@ struct run_dev {
   run_log log;
   run_telem telem;
   run_events ev;
+  bbox bb;                       /* the blackbox ring */
+  bool bb_ok;
   /* services state */
   uint64_t svc_ms[4];            /* when each service last ran */
   bool degraded;

@@ -73,6 +73,43 @@ void run_dev_post(run_dev *d, uint8_t ev, int32_t value, uint32_t pc, const char
   q->next++;
 }
 
+/* ---- the blackbox ----------------------------------------------------------- */
+
+_Static_assert((int)BBOX_RESET_WATCHDOG == (int)LINK_RESET_WATCHDOG &&
+               (int)BBOX_RESET_UNKNOWN == (int)LINK_RESET_UNKNOWN, "one table of reset reasons");
+
+/* A crash record: what ran, where it stopped, file:line and function from
+** the artifact's line table when it has one. */
+static void record(run_dev *d, uint32_t kind, uint32_t fault, uint32_t pc, int bank) {
+  if (!d->bb_ok) return;
+  bbox_rec r;
+  bbox_rec_init(&r, kind);
+  r.fault = (uint8_t)fault;
+  r.reset_reason = d->b.reset_reason;
+  r.boot_id = d->b.boot_id;
+  r.uptime_ms = (hal_time_us() - d->t0_us) / 1000u;
+  r.pc = pc;
+  if (bank >= 0 && bank < (int)BOOT_NBANKS) {
+    const link_bank *bk = &d->boot->bank[bank].st;
+    r.bank = (uint8_t)bank;
+    __builtin_memcpy(r.version, bk->version, sizeof r.version);
+    r.counter = bk->counter;
+    __builtin_memcpy(r.digest, bk->digest, sizeof r.digest);
+  }
+  if (d->have_prog && bank == d->b.bank && fault) {   /* where the program stopped */
+    const cvm_prog *p = &d->prog;
+    uint32_t line, f = cvm_func_of_pc(p, pc);
+    if (cvm_line_for_pc(p, pc, &line)) r.line = line;
+    if (f < p->nfuncs) r.func = (uint16_t)f;
+    const char *fn = cvm_func_name(p, f), *file = cvm_source_name(p);
+    if (fn) bbox_name_set(r.func_name, fn, BBOX_NAME_LEN);
+    if (file) bbox_name_set(r.file, file, BBOX_NAME_LEN);
+  }
+  bbox_err e = bbox_append(&d->bb, &r);
+  if (e == BBOX_OK) run_dev_post(d, LINK_EV_CRASH, (int32_t)r.seq, pc, 0, 0);
+  else d->degraded = true;
+}
+
 /* ---- start ---------------------------------------------------------------- */
 
 /* The bootloader checked the bank; the hypervisor checks it again in
@@ -108,8 +145,16 @@ void run_dev_start(run_dev *d, const run_cfg *c, boot_dev *boot, const run_boot 
   d->telem.next_ms = now_ms() + d->telem.interval_ms;
   for (uint32_t i = 0; i < SVC__COUNT; i++) d->svc_ms[i] = now_ms();
   run_current = d;
-  if (b->reset_reason == LINK_RESET_WATCHDOG) run_dev_post(d, LINK_EV_WATCHDOG_RESET, 0, 0, 0, 0);
-  if (b->reverted >= 0) run_dev_post(d, LINK_EV_REVERTED, b->reverted, 0, "boot", 4);
+  if (d->cfg.bbox_pages)
+    d->bb_ok = bbox_open(&d->bb, d->cfg.bbox_off, d->cfg.bbox_pages) == BBOX_OK;
+  if (b->reset_reason == LINK_RESET_WATCHDOG) {
+    run_dev_post(d, LINK_EV_WATCHDOG_RESET, 0, 0, 0, 0);
+    record(d, BBOX_KIND_WATCHDOG, 0, 0, b->bank);
+  }
+  if (b->reverted >= 0) {
+    run_dev_post(d, LINK_EV_REVERTED, b->reverted, 0, "boot", 4);
+    record(d, BBOX_KIND_REVERTED, 0, 0, b->reverted);
+  }
   if (b->bank < 0) return;
   if (start_prog(d)) {
     run_dev_post(d, LINK_EV_STARTED, b->trial, 0, 0, 0);
@@ -130,11 +175,13 @@ static run_act stopped(run_dev *d, run_state st) {
   else {
     d->faults++;
     run_dev_post(d, LINK_EV_FAULTED, r->vm.fault, r->pc, 0, 0);
+    record(d, BBOX_KIND_FAULT, r->vm.fault, r->pc, d->b.bank);
   }
   if (st != RUN_EXITED && st != RUN_LIMIT && d->boot->trial) {
     uint32_t detail;
     boot_reject(d->boot, (uint32_t)d->boot->running, LINK_REASON_FAULT, &detail);
     run_dev_post(d, LINK_EV_REVERTED, d->b.bank, r->pc, "fault", 5);
+    record(d, BBOX_KIND_REVERTED, r->vm.fault, r->pc, d->b.bank);
     d->want_reboot = true;
   }
   return RUN_ACT_NONE;
@@ -166,6 +213,7 @@ static void trial(run_dev *d, uint64_t up_ms) {
     uint32_t detail;
     boot_reject(b, (uint32_t)b->running, LINK_REASON_FAULT, &detail);
     run_dev_post(d, LINK_EV_REVERTED, d->b.bank, 0, "start", 5);
+    record(d, BBOX_KIND_REVERTED, 0, 0, d->b.bank);
     d->want_reboot = true;
     return;
   }
@@ -177,6 +225,7 @@ static void trial(run_dev *d, uint64_t up_ms) {
   }
   if (d->cfg.trial_ms && up_ms >= d->cfg.trial_ms) {   /* the trial's watchdog */
     run_dev_post(d, LINK_EV_REVERTED, d->b.bank, 0, "timeout", 7);
+    record(d, BBOX_KIND_REVERTED, 0, 0, d->b.bank);
     d->want_reboot = true;
   }
 }
@@ -216,7 +265,8 @@ static void heartbeat(run_dev *d, uint64_t ms, uint64_t up_ms) {
     .uptime_ms = up_ms, .boot_id = d->b.boot_id, .vm_state = vm_state(d),
     .host_state = d->host_state, .running = d->b.bank < 0 ? LINK_NO_BANK : (uint8_t)d->b.bank,
     .trial = d->boot->trial, .steps = d->rp.vm.steps, .log_next = d->log.next,
-    .log_lost = d->log.lost, .notes_lost = d->notes_lost, .bbox_next = 0,
+    .log_lost = d->log.lost, .notes_lost = d->notes_lost,
+    .bbox_next = d->bb_ok ? bbox_next_seq(&d->bb) : 0,
   };
   uint8_t body[LINK_HEARTBEAT_SIZE];
   uint32_t n = link_heartbeat_put(body, sizeof body, &h);
@@ -321,30 +371,47 @@ uint64_t run_dev_wake_us(const run_dev *d) {
 
 void run_dev_console(run_dev *d, const char *s, uint32_t n) { run_log_write(&d->log, s, n); }
 
+/* event_emit: a named counter, kept with the guest's telemetry. */
 void run_dev_event(run_dev *d, const char *name, uint32_t len, int32_t value) {
-  run_dev_post(d, LINK_EV_GUEST, value, d->rp.vm.pc, name, len);
+  run_telem_put(&d->telem, name, len, value);
 }
 
 void run_dev_telemetry(run_dev *d, const char *name, uint32_t len, int32_t value) {
   run_telem_put(&d->telem, name, len, value);
 }
 
+/* The watchdog is about to reset the device: the record is written at the
+** next boot, when the reset reason says watchdog (a port whose watchdog
+** gives no early warning has nothing else to go on). */
 void run_dev_watchdog(run_dev *d) { (void)d; }
 
 bool run_dev_blackbox(run_dev *d, uint8_t op, uint32_t from, uint8_t *out, uint32_t cap,
                       uint32_t *n) {
-  (void)d; (void)from; (void)cap;
+  if (op > LINK_BB_CLEAR || !d->bb_ok) return false;
   if (op == LINK_BB_CLEAR) {
-    link_put32(out, 0);
+    if (bbox_clear(&d->bb) != BBOX_OK) {
+      d->degraded = true;
+      return false;
+    }
+    link_put32(out, bbox_next_seq(&d->bb));
     *n = 4;
     return true;
   }
-  if (op != LINK_BB_READ) return false;
-  link_put32(out, 0);
-  link_put32(out + 4, 0);
-  link_put16(out + 8, 0);
-  out[10] = 0;
-  *n = 11;
+  uint32_t at = 11u, count = 0, next = from;
+  bbox_rec r;
+  while (cap - at >= BBOX_WIRE_SIZE && bbox_read(&d->bb, next, &r) == BBOX_OK) {
+    bbox_rec_put(out + at, &r);
+    at += BBOX_WIRE_SIZE;
+    next = r.seq + 1u;
+    count++;
+  }
+  if (!count && next < bbox_first_seq(&d->bb)) next = bbox_first_seq(&d->bb);
+  if (!count && next > bbox_next_seq(&d->bb)) next = bbox_next_seq(&d->bb);
+  link_put32(out, next);
+  link_put32(out + 4, bbox_count(&d->bb));
+  link_put16(out + 8, BBOX_WIRE_SIZE);
+  out[10] = (uint8_t)count;
+  *n = at;
   return true;
 }
 
@@ -356,6 +423,7 @@ void run_dev_status(const run_dev *d, link_rt_status *s) {
   s->running = d->b.bank < 0 ? LINK_NO_BANK : (uint8_t)d->b.bank;
   s->trial = d->boot->trial;
   s->flags = (uint8_t)((d->boot_req ? LINK_RTF_BOOTLOADER : 0u) | (d->notify ? LINK_RTF_NOTIFY : 0u));
+  if (d->degraded) s->host_state = LINK_HOST_DEGRADED;
   if (d->b.bank >= 0) {
     const link_bank *bk = &d->boot->bank[d->b.bank].st;
     __builtin_memcpy(s->version, bk->version, sizeof s->version);
@@ -385,6 +453,10 @@ void run_dev_status(const run_dev *d, link_rt_status *s) {
   s->log_lost = d->log.lost;
   s->notes_lost = d->notes_lost;
   s->telem_dropped = d->telem.dropped;
+  if (d->bb_ok) {
+    s->bbox_next = bbox_next_seq(&d->bb);
+    s->bbox_count = bbox_count(&d->bb);
+  }
   s->gap_max_us = d->gap_max_us > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)d->gap_max_us;
   s->telemetry_ms = d->telem.interval_ms;
   s->log_level = d->log.level;

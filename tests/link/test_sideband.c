@@ -124,7 +124,7 @@ static void t_event(void) {
   link_event_note e, g;
   memset(&e, 0, sizeof e);
   e.uptime_ms = 12345;
-  e.event = LINK_EV_GUEST;
+  e.event = LINK_EV_CRASH;
   e.bank = 0;
   e.value = -42;
   e.pc = 40;
@@ -134,7 +134,7 @@ static void t_event(void) {
   uint8_t b[LINK_EVENT_FIXED + LINK_NAME_MAX + 4], b2[sizeof b];
   uint32_t n = link_event_put(b, sizeof b, &e);
   REQUIRE(n == LINK_EVENT_FIXED + 4);
-  CHECK(link_get64(b) == 12345 && b[8] == LINK_EV_GUEST && b[9] == 0 && (int32_t)link_get32(b + 10) == -42);
+  CHECK(link_get64(b) == 12345 && b[8] == LINK_EV_CRASH && b[9] == 0 && (int32_t)link_get32(b + 10) == -42);
   CHECK(link_get32(b + 14) == 40 && link_get16(b + 18) == 2 && link_get16(b + 22) == 9 && b[24] == 4);
   CHECK(!memcmp(b + 25, "door", 4));
   memset(&g, 0, sizeof g);

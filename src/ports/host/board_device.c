@@ -206,6 +206,7 @@ static runst dev_boot(dev *d) {
     .pol = d->pol, .device_id = d->o->board.device_id, .mem = d->mem, .mem_size = d->mem_size,
     .slice = d->o->board.slice, .health_ms = d->o->health_ms, .trial_ms = d->o->trial_ms,
     .wdog_ms = d->o->wdog_ms,
+    .bbox_off = BOOT_BLACKBOX_OFF, .bbox_pages = BOOT_BLACKBOX_SIZE / HAL_FLASH_PAGE,
   };
   memcpy(c.hv_version, d->o->hv_version, sizeof c.hv_version);
   c.pol.granted_caps = d->o->board.caps;
