@@ -460,7 +460,12 @@ typedef struct link_logs {
 /* BLACKBOX request: `op u8 (LINK_BB_READ / LINK_BB_CLEAR), from u32`.
 ** READ response: `next u32 (ask from here next), held u32, rec_size u16,
 ** count u8` then count records of rec_size bytes (src/bbox's wire format).
-** CLEAR response: `next u32` (the next record number after the clear). */
+** CLEAR response: `next u32` (the next record number after the clear).
+** CLEAR removes the records numbered below `from` (a client passes the
+** `next` of its last READ, so a record made in between is kept).
+** SET request: `key u8, value u32`; response: `value u32`, the value now in
+** force; an unknown key is NAKed RANGE (detail: the key).
+** ENTER_BOOTLOADER request: `boot_id u32` (as REBOOT's); empty ACK. */
 enum { LINK_BB_READ = 0, LINK_BB_CLEAR = 1 };
 #define LINK_BB_READ_FIXED 11u    /* READ response before its records */
 typedef struct link_bb_read {
