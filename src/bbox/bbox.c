@@ -267,6 +267,19 @@ bbox_err bbox_read(const bbox *b, uint32_t from_seq, bbox_rec *out) {
   return best == BBOX_NO_PAGE ? BBOX_ENOTFOUND : BBOX_OK;
 }
 
+bbox_err bbox_clear_below(bbox *b, uint32_t seq) {
+  if (seq >= b->next) return bbox_clear(b);
+  if (seq <= b->floor || seq <= b->first) return BBOX_OK;    /* nothing below it is shown */
+  if (b->mark_at >= MARKS) return bbox_clear(b) == BBOX_OK ? BBOX_OK : BBOX_EFLASH;
+  /* One mark in the current page hides the records below seq; the pages
+  ** are reclaimed by later wraps. One flash operation. */
+  uint8_t h[DW];
+  put_pair(h, seq);
+  int e = hal_flash_program(page_off(b, b->cur) + b->mark_at * DW, h, DW);
+  scan(b);
+  return e < 0 ? BBOX_EFLASH : BBOX_OK;
+}
+
 bbox_err bbox_clear(bbox *b) {
   uint8_t h[DW];
   int e = 0;

@@ -169,6 +169,12 @@ bbox_err bbox_append(bbox *b, bbox_rec *r);
 bbox_err bbox_read(const bbox *b, uint32_t from_seq, bbox_rec *out);
 /* Drop every record; seqs continue from bbox_next_seq(). */
 bbox_err bbox_clear(bbox *b);
+/* Drop the records numbered below seq, keep the rest (the sideband's CLEAR:
+** a record made after the client's last read survives). seq at or above
+** bbox_next_seq() is bbox_clear; otherwise one mark is written (1 flash
+** operation), or, when the current page has no free mark, the whole ring
+** is cleared. */
+bbox_err bbox_clear_below(bbox *b, uint32_t seq);
 
 static inline uint32_t bbox_count(const bbox *b) { return b->count; }
 static inline uint32_t bbox_first_seq(const bbox *b) { return b->first; }

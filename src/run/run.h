@@ -131,12 +131,13 @@ int run_log_get(const run_log *l, uint32_t seq, uint8_t *out, uint32_t cap, uint
 #ifndef RUN_TELEM_GUEST
 #define RUN_TELEM_GUEST 8u         /* named guest metrics */
 #endif
-#define RUN_TELEM_CALLS 64u        /* guest calls taken per interval, at most */
+#define RUN_TELEM_CALLS 100u       /* guest calls taken per second, at most */
 
 typedef struct run_telem {
   struct { char name[LINK_NAME_MAX]; uint8_t len; int32_t value; } g[RUN_TELEM_GUEST];
   uint32_t n;
-  uint32_t calls;               /* in this interval */
+  uint32_t calls;               /* in this second */
+  uint64_t second_ms;           /* when it began */
   uint32_t dropped;             /* over the rate limit or the table */
   uint32_t interval_ms;         /* SET TELEMETRY_MS; 0: no samples */
   uint64_t next_ms;             /* next sample */
@@ -254,7 +255,9 @@ struct run_dev {
   bool bb_ok;
   /* services state */
   uint64_t svc_ms[4];            /* when each service last ran */
-  bool degraded;
+  bool degraded;                 /* the last flash operation failed */
+  uint64_t err_window_ms;        /* link error rate: damaged frames since then */
+  uint32_t err_window;
   uint8_t body[RUN_MSG_MAX];      /* a runtime answer or notification */
   uint8_t tx[LINK_WIRE_SIZE(RUN_MSG_MAX)];
 };

@@ -106,8 +106,8 @@ static void record(run_dev *d, uint32_t kind, uint32_t fault, uint32_t pc, int b
     if (file) bbox_name_set(r.file, file, BBOX_NAME_LEN);
   }
   bbox_err e = bbox_append(&d->bb, &r);
+  d->degraded = e != BBOX_OK;
   if (e == BBOX_OK) run_dev_post(d, LINK_EV_CRASH, (int32_t)r.seq, pc, 0, 0);
-  else d->degraded = true;
 }
 
 /* ---- start ---------------------------------------------------------------- */
@@ -277,7 +277,6 @@ static void telemetry(run_dev *d, uint64_t ms) {
   run_telem *t = &d->telem;
   if (!t->interval_ms || ms < t->next_ms) return;
   t->next_ms = ms + t->interval_ms;
-  t->calls = 0;                       /* a new interval */
   d->svc_ms[SVC_TELEMETRY] = ms;
   uint32_t n = run_dev_telemetry_body(d, d->body, RUN_MSG_MAX - LINK_RESP_HDR);
   if (n) run_side_note(d, LINK_NOTE_TELEMETRY, d->body, n);
@@ -385,14 +384,30 @@ void run_dev_telemetry(run_dev *d, const char *name, uint32_t len, int32_t value
 ** gives no early warning has nothing else to go on). */
 void run_dev_watchdog(run_dev *d) { (void)d; }
 
+/* More than 10 damaged frames in 10 s: the link is degraded. */
+#define ERR_WINDOW_MS 10000u
+#define ERR_LIMIT     10u
+
+void run_dev_link_error(run_dev *d) {
+  uint64_t ms = now_ms();
+  if (ms - d->err_window_ms > ERR_WINDOW_MS) {
+    d->err_window_ms = ms;
+    d->err_window = 0;
+  }
+  d->err_window++;
+}
+
+bool run_dev_degraded(const run_dev *d) {
+  bool link = d->err_window > ERR_LIMIT && now_ms() - d->err_window_ms <= ERR_WINDOW_MS;
+  return d->degraded || link;
+}
+
 bool run_dev_blackbox(run_dev *d, uint8_t op, uint32_t from, uint8_t *out, uint32_t cap,
                       uint32_t *n) {
   if (op > LINK_BB_CLEAR || !d->bb_ok) return false;
   if (op == LINK_BB_CLEAR) {
-    if (bbox_clear(&d->bb) != BBOX_OK) {
-      d->degraded = true;
-      return false;
-    }
+    d->degraded = bbox_clear_below(&d->bb, from) != BBOX_OK;
+    if (d->degraded) return false;
     link_put32(out, bbox_next_seq(&d->bb));
     *n = 4;
     return true;
@@ -423,7 +438,7 @@ void run_dev_status(const run_dev *d, link_rt_status *s) {
   s->running = d->b.bank < 0 ? LINK_NO_BANK : (uint8_t)d->b.bank;
   s->trial = d->boot->trial;
   s->flags = (uint8_t)((d->boot_req ? LINK_RTF_BOOTLOADER : 0u) | (d->notify ? LINK_RTF_NOTIFY : 0u));
-  if (d->degraded) s->host_state = LINK_HOST_DEGRADED;
+  if (run_dev_degraded(d) && s->host_state == LINK_HOST_READY) s->host_state = LINK_HOST_DEGRADED;
   if (d->b.bank >= 0) {
     const link_bank *bk = &d->boot->bank[d->b.bank].st;
     __builtin_memcpy(s->version, bk->version, sizeof s->version);

@@ -12,6 +12,8 @@ bool run_side_note(run_dev *d, uint8_t kind, const uint8_t *body, uint32_t n);
 void run_side_answer_bootloader(run_dev *d);
 
 /* run_dev.c */
+void run_dev_link_error(run_dev *d);        /* a damaged frame: the error rate */
+bool run_dev_degraded(const run_dev *d);    /* a service is failing now */
 void run_dev_post(run_dev *d, uint8_t ev, int32_t value, uint32_t pc, const char *name,
                   uint32_t len);
 /* Every telemetry value (the host's, then the guest's) as a TELEMETRY body. */

@@ -30,6 +30,7 @@ static void nak(run_dev *d, uint8_t cmd, uint32_t seq, link_st st, uint32_t deta
 /* LOGS: as many whole lines from `from` as the response holds. */
 static uint32_t logs_body(run_dev *d, uint32_t from, uint8_t *out, uint32_t cap) {
   const run_log *l = &d->log;
+  if (from > l->next) from = 0;               /* a number from an earlier boot */
   uint32_t first = from < l->first ? l->first : from;
   if (first > l->next) first = l->next;
   uint32_t lost = from < l->first ? l->first - from : 0;
@@ -107,15 +108,19 @@ static void rt_message(run_dev *d, uint8_t cmd, uint32_t seq, const uint8_t *bod
     rn = logs_body(d, link_get32(body), out, cap);
     break;
   case LINK_BLACKBOX:
+    if (body[0] > LINK_BB_CLEAR) {
+      nak(d, cmd, seq, LINK_ST_RANGE, body[0]);
+      return;
+    }
     if (!run_dev_blackbox(d, body[0], link_get32(body + 1), out, cap, &rn)) {
-      nak(d, cmd, seq, body[0] > LINK_BB_CLEAR ? LINK_ST_MISMATCH : LINK_ST_FLASH, 0);
+      nak(d, cmd, seq, LINK_ST_FLASH, 0);
       return;
     }
     break;
   case LINK_SET: {
     uint32_t now;
     if (!set_key(d, body[0], link_get32(body + 1), &now)) {
-      nak(d, cmd, seq, LINK_ST_MISMATCH, body[0]);
+      nak(d, cmd, seq, LINK_ST_RANGE, body[0]);
       return;
     }
     link_put32(out, now);
@@ -163,13 +168,13 @@ void run_dev_input(run_dev *d, const uint8_t *p, uint32_t n) {
       message(d, d->srv.rx.msg, d->srv.rx.len);
     } else if (ev == LINK_RX_BAD) {
       d->link_errors++;
+      run_dev_link_error(d);
       nak(d, 0, 0, LINK_ST_FRAME, 0);
     }
   }
-  if (d->host_state == LINK_HOST_PROCESSING || d->host_state == LINK_HOST_RX_ACTIVE ||
-      d->host_state == LINK_HOST_READY)
+  if (d->host_state != LINK_HOST_BOOTLOADER_REQUESTED)
     d->host_state = d->srv.rx.code || d->srv.rx.broken ? LINK_HOST_RX_ACTIVE
-                    : d->degraded ? LINK_HOST_DEGRADED : LINK_HOST_READY;
+                    : run_dev_degraded(d) ? LINK_HOST_DEGRADED : LINK_HOST_READY;
 }
 
 bool run_side_note(run_dev *d, uint8_t kind, const uint8_t *body, uint32_t n) {

@@ -2,7 +2,7 @@
 ** run_telem.c -- the guest's named metrics: telemetry(name, value) keeps
 ** the latest value of each name; the supervisor samples them with the
 ** host's own at the set interval. A guest calling in a loop costs itself
-** budget, and at most RUN_TELEM_CALLS calls an interval are taken: the
+** budget, and at most RUN_TELEM_CALLS calls a second are taken: the
 ** rest, and names beyond the table, are dropped and counted.
 */
 #include "run.h"
@@ -20,6 +20,11 @@ static bool same(const char *a, uint32_t na, const char *b, uint32_t nb) {
 }
 
 bool run_telem_put(run_telem *t, const char *name, uint32_t len, int32_t value) {
+  uint64_t ms = hal_time_us() / 1000u;
+  if (ms - t->second_ms >= 1000u) {      /* a new second */
+    t->second_ms = ms;
+    t->calls = 0;
+  }
   if (t->calls >= RUN_TELEM_CALLS || len == 0 || len > LINK_NAME_MAX) {
     t->dropped++;
     return false;

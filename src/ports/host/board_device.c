@@ -34,6 +34,8 @@ typedef struct dev {
   uint8_t reset_reason;      /* why the next boot happens (link_reset) */
   bool stay;                 /* ENTER_BOOTLOADER: the next boot stays there */
   bool stalled;              /* the --stall-host-ms injection happened */
+  bool in_boot;              /* nothing runs: the bootloader serves installs */
+  boot_srv bsrv;             /* its protocol server */
   uint8_t *mem;              /* the VM's memory, as a port's static array */
   uint32_t mem_size;
   bool board_open;
@@ -99,6 +101,10 @@ bool run_port_link_write(const uint8_t *p, uint32_t n) {
 }
 
 void run_port_wdog_feed(void) { D.fed_ms = board_serial_now_ms(); }
+
+static void boot_out(void *ctx, const uint8_t *p, uint32_t n) {
+  board_serial_put(&((dev *)ctx)->ser, p, n);
+}
 
 static void hook_console(void *ctx, const char *s, uint32_t n) { run_dev_console(&((dev *)ctx)->rt, s, n); }
 static void hook_event(void *ctx, const char *name, uint32_t len, int32_t v) {
@@ -195,6 +201,13 @@ static runst dev_boot(dev *d) {
     describe(what, sizeof what, &d->boot.bank[bank].st, (uint32_t)bank);
     dlog(d, "boot %u: running %s%s", d->boots, what, d->boot.trial ? " on trial" : "");
   }
+  if (bank < 0) {             /* as the firmware's bootloader: installs only */
+    d->in_boot = true;
+    d->stay = false;
+    boot_srv_init(&d->bsrv, &d->boot, boot_out, d);
+    return DEV_ON;
+  }
+  d->in_boot = false;
   board_opts bo = d->o->board;
   bo.realtime = false;             /* the device loop keeps time itself */
   if (board_open(&bo) != BOARD_EOK) {
@@ -224,7 +237,7 @@ static runst dev_boot(dev *d) {
 
 /* How long the loop may wait for link input now. */
 static int wait_ms(const dev *d) {
-  uint64_t now = board_now_us(), at = run_dev_wake_us(&d->rt);
+  uint64_t now = board_now_us(), at = d->in_boot ? now + 100000u : run_dev_wake_us(&d->rt);
   uint64_t w = at > now ? (at - now + 999u) / 1000u : 0;
   if (d->o->max_ms) {
     uint64_t end = d->start_ms + d->o->max_ms, t = board_serial_now_ms();
@@ -277,8 +290,12 @@ static runst dev_loop(dev *d) {
       }
       return stop_flag ? DEV_STOP : DEV_REBOOT;
     }
-    run_act act = run_dev_poll(&d->rt);
-    log_events(d);
+    run_act act = d->in_boot ? RUN_ACT_NONE : run_dev_poll(&d->rt);
+    if (d->in_boot && d->bsrv.reboot) {
+      dlog(d, "reboot requested");
+      return DEV_REBOOT;
+    }
+    if (!d->in_boot) log_events(d);
     if (act == RUN_ACT_BOOTLOADER) {
       d->stay = true;
       return DEV_REBOOT;
@@ -290,6 +307,7 @@ static runst dev_loop(dev *d) {
       }
       return DEV_REBOOT;
     }
+    if (d->in_boot) d->fed_ms = board_serial_now_ms();   /* the bootloader's own loop */
     if (watchdog_bites(d)) return DEV_REBOOT;
     uint32_t cap = rx_budget(d, sizeof buf);
     int w = wait_ms(d);
@@ -305,7 +323,8 @@ static runst dev_loop(dev *d) {
     }
     if (n > 0) {
       board_sleep_until(since_boot_ms(d) * 1000u);
-      run_dev_input(&d->rt, buf, (uint32_t)n);
+      if (d->in_boot) boot_srv_input(&d->bsrv, buf, (uint32_t)n);
+      else run_dev_input(&d->rt, buf, (uint32_t)n);
     }
     if (stop_flag) return DEV_STOP;
     if (d->o->max_ms && board_serial_now_ms() >= d->start_ms + d->o->max_ms) return DEV_STOP;
