@@ -12,7 +12,8 @@
 static const char usage[] =
   "usage: cockpit flash --uart PATH ART [--confirm] [options]\n"
   "       cockpit flash --uart PATH --status [--json]\n"
-  "       cockpit flash --uart PATH --revert\n\n"
+  "       cockpit flash --uart PATH --revert\n"
+  "       cockpit flash --uart PATH --enter-bootloader\n\n"
   "Install the CVM1 artifact ART on the device at the serial port PATH: it is\n"
   "written into the standby bank (the running program is not touched),\n"
   "verified there by the device (digest, signature, Host ABI, security\n"
@@ -25,6 +26,9 @@ static const char usage[] =
   "                        and host state, uptime, boot count, last reset (JSON:\n"
   "                        \"runtime\", absent when the device has none)\n"
   "  --revert              reject the running bank and reboot into the other\n"
+  "  --enter-bootloader    stop the program at a safe point and restart into the\n"
+  "                        bootloader, which serves installs until a REBOOT (an\n"
+  "                        install's, or the next command's)\n"
   "  --confirm             confirm the new program once it runs\n"
   "  --json                status as JSON\n"
   CLI_LINK_OPTS_HELP
@@ -212,7 +216,7 @@ static int report(const link_client *c, link_cerr e, const link_flash_result *r)
 int cmd_flash(int argc, char **argv) {
   if (cli_help(argc, argv, usage)) return CLI_EXIT_OK;
   const char *art_path = NULL;
-  bool status = false, revert = false, json = false, quiet = false;
+  bool status = false, revert = false, json = false, quiet = false, enter = false;
   link_flash_opts fo = { .reboot_wait_ms = 10000, .resumes = 3 };
   static cli_link l;
   cli_link_init(&l);
@@ -223,6 +227,7 @@ int cmd_flash(int argc, char **argv) {
     const char *a = argv[i];
     if (!strcmp(a, "--status")) status = true;
     else if (!strcmp(a, "--revert")) revert = true;
+    else if (!strcmp(a, "--enter-bootloader")) enter = true;
     else if (!strcmp(a, "--confirm")) fo.confirm = true;
     else if (!strcmp(a, "--json")) json = true;
     else if (!strcmp(a, "--quiet")) quiet = true;
@@ -232,9 +237,11 @@ int cmd_flash(int argc, char **argv) {
     i++;
   }
   if (!l.uart) return cli_usage_error("flash", "--uart PATH is required");
-  if ((status || revert) && art_path) return cli_usage_error("flash", "--status and --revert take no artifact");
-  if (status && revert) return cli_usage_error("flash", "--status or --revert, not both");
-  if (!status && !revert && !art_path) return cli_usage_error("flash", "no artifact to install");
+  if ((status || revert || enter) && art_path)
+    return cli_usage_error("flash", "--status, --revert and --enter-bootloader take no artifact");
+  if (status + revert + enter > 1)
+    return cli_usage_error("flash", "one of --status, --revert and --enter-bootloader");
+  if (!status && !revert && !enter && !art_path) return cli_usage_error("flash", "no artifact to install");
   if (json && !status) return cli_usage_error("flash", "--json goes with --status");
 
   uint8_t *art = NULL;
@@ -267,6 +274,21 @@ int cmd_flash(int argc, char **argv) {
     if (e) rc = report(c, e, &r);
     else if (json) status_json(&in, &r.st, rt);
     else status_text(&in, &r.st, rt);
+  } else if (enter) {
+    link_info in, after;
+    memset(&r, 0, sizeof r);
+    e = link_hello(c, &in);
+    r.step = LINK_HELLO;
+    if (!e && in.mode == LINK_MODE_BOOTLOADER) {
+      printf("the device is in its bootloader already\n");
+    } else if (!e) {
+      e = link_enter_bootloader(c, in.boot_id);
+      r.step = LINK_ENTER_BOOTLOADER;
+      if (!e) e = link_wait_reboot(c, in.boot_id, fo.reboot_wait_ms, &after);
+      if (!e) printf("the device is in its bootloader (boot %08x): it serves installs\n",
+                     (unsigned)after.boot_id);
+    }
+    if (e) rc = report(c, e, &r);
   } else if (revert) {
     e = link_revert_running(c, fo.reboot_wait_ms, &r);
     if (e) rc = report(c, e, &r);

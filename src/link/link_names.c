@@ -31,7 +31,7 @@ static const struct { uint8_t code; const char *name; } cmd_names[] = {
 const char *link_cmd_name(uint32_t cmd) {
   for (unsigned i = 0; i < sizeof cmd_names / sizeof cmd_names[0]; i++)
     if (cmd_names[i].code == cmd) return cmd_names[i].name;
-  return "?";
+  return link_rt_cmd_name(cmd);   /* a runtime command, or "?" */
 }
 
 static const char *const bank_names[] = {
