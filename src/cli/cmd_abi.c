@@ -133,7 +133,15 @@ static int markdown(void) {
          "element count). `printf` is variadic: the format descriptor, then one slot per\n"
          "integer conversion and two per `%%s`. Each call belongs to a capability group;\n"
          "an artifact declares the groups it uses and the verifier refuses calls outside\n"
-         "them or outside what the host grants. See [vm.md](vm.md).\n\n",
+         "them or outside what the host grants. See [vm.md](vm.md).\n\n"
+         "Calls returning a status give 0 or a negative HAL error: -1 invalid argument\n"
+         "(no such pin or channel), -2 the I2C device did not acknowledge, -3 bus error,\n"
+         "-9 the I2C address belongs to the host (its status display at 0x3C, driven by\n"
+         "the hypervisor): such a transaction never reaches the bus.\n\n"
+         "`telemetry(name, value)` publishes a named metric: the host keeps the latest\n"
+         "value of each name (up to 8 names on the STM32G474, at most 100 calls a\n"
+         "second) and sends them with its own at its telemetry interval; `event_emit`\n"
+         "counts with them. See [sideband.md](sideband.md).\n\n",
          CVM_ABI_VERSION >> 8, CVM_ABI_VERSION & 0xFFu, cvm_abi_hash());
   for (unsigned c = 0; c < CVM_CAP__COUNT; c++) {
     printf("## %s\n\n| id | call | slots | description |\n|---|---|---|---|\n", cvm_cap_names[c]);

@@ -25,7 +25,8 @@ typedef enum hal_err {
   HAL_EALIGN = -5,   /* offset or length not a multiple of HAL_FLASH_DWORD */
   HAL_ERANGE = -6,   /* page, offset or length outside the flash */
   HAL_ENOTERASED = -7, /* programming a double-word that is not erased */
-  HAL_EFLASH = -8    /* the flash controller reported an error */
+  HAL_EFLASH = -8,   /* the flash controller reported an error */
+  HAL_EOWNED = -9    /* I2C address owned by the host (its status display) */
 } hal_err;
 
 /* Pin modes, as in Arduino (values shared with guest/include/cockpit.h). */

@@ -333,5 +333,8 @@ uint8_t *cvm_desc_write(const cvm_vm *vm, int32_t base, int32_t count,
 /* Forget host-call state shared by all instances (random()'s generator, so
 ** it is seeded again from hal_random_seed()). Hosts call it before a run. */
 void cvm_host_reset(void);
+/* Mark an I2C address as the host's (own) or give it back: the guest's
+** i2c_* calls to it return HAL_EOWNED (-9) without touching the bus. */
+void cvm_host_own_i2c(uint8_t addr, bool own);
 
 #endif /* CVM_H */

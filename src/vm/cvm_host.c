@@ -135,6 +135,18 @@ static uint32_t rng_state;   /* 0: not seeded yet */
 
 void cvm_host_reset(void) { rng_state = 0; }
 
+/* I2C addresses the host owns (its status display, ...): a guest's
+** transaction to one is refused with HAL_EOWNED and never reaches the bus. */
+static uint8_t owned_i2c[128 / 8];
+
+void cvm_host_own_i2c(uint8_t addr, bool own) {
+  if (addr > 0x7F) return;
+  if (own) owned_i2c[addr >> 3] |= (uint8_t)(1u << (addr & 7u));
+  else owned_i2c[addr >> 3] &= (uint8_t)~(1u << (addr & 7u));
+}
+
+static bool i2c_owned(int32_t addr) { return owned_i2c[(uint32_t)addr >> 3] & (1u << (addr & 7)); }
+
 static int32_t host_random(int32_t max) {
   if (max <= 0) return 0;
   uint32_t s = rng_state;
@@ -221,12 +233,14 @@ cvm_fault cvm_host_call(cvm_vm *vm, uint32_t id, int32_t *a, uint32_t nslots) {
   case CVM_HC_i2c_write: {
     const uint8_t *d = desc_bytes(vm, a + 1, a[3]);
     if ((uint32_t)a[0] > 0x7F || !d) return CVM_FAULT_HOST_ARG;
+    if (i2c_owned(a[0])) { a[0] = HAL_EOWNED; return CVM_FAULT_NONE; }
     a[0] = hal_i2c_write((uint8_t)a[0], d, (uint32_t)a[3]);
     return CVM_FAULT_NONE;
   }
   case CVM_HC_i2c_read: {
     uint8_t *b = desc_buffer(vm, a + 1, a[3]);
     if ((uint32_t)a[0] > 0x7F || !b) return CVM_FAULT_HOST_ARG;
+    if (i2c_owned(a[0])) { a[0] = HAL_EOWNED; return CVM_FAULT_NONE; }
     a[0] = hal_i2c_read((uint8_t)a[0], b, (uint32_t)a[3]);
     return CVM_FAULT_NONE;
   }
@@ -234,6 +248,7 @@ cvm_fault cvm_host_call(cvm_vm *vm, uint32_t id, int32_t *a, uint32_t nslots) {
     const uint8_t *d = desc_bytes(vm, a + 1, a[3]);
     uint8_t *b = desc_buffer(vm, a + 4, a[6]);
     if ((uint32_t)a[0] > 0x7F || !d || !b) return CVM_FAULT_HOST_ARG;
+    if (i2c_owned(a[0])) { a[0] = HAL_EOWNED; return CVM_FAULT_NONE; }
     a[0] = hal_i2c_write_read((uint8_t)a[0], d, (uint32_t)a[3], b, (uint32_t)a[6]);
     return CVM_FAULT_NONE;
   }

@@ -254,6 +254,20 @@ static void test_i2c_spi(void) {
   CHECK(call(CVM_HC_i2c_write_read, &r, 7, 0x48, 0, 1, 2, 12, 2, 2) == HARG, "wlen > count");
   CHECK(call(CVM_HC_i2c_write_read, &r, 7, 0x48, 0, 1, 1, RO(0), 2, 2) == HARG, "write_read into rodata");
   CHECK(call(CVM_HC_i2c_write_read, &r, 7, 0x3C, 0, 1, 1, 12, 2, 2) == NONE && r == HAL_ENACK, "NACK");
+  /* The host's own address: refused before the bus, a trace shows nothing. */
+  cvm_host_own_i2c(0x48, true);
+  long before = ftell(trace.f);
+  CHECK(call(CVM_HC_i2c_write, &r, 4, 0x48, 0, 4, 1) == NONE && r == HAL_EOWNED, "owned: write");
+  CHECK(call(CVM_HC_i2c_read, &r, 4, 0x48, 8, 2, 2) == NONE && r == HAL_EOWNED, "owned: read");
+  CHECK(call(CVM_HC_i2c_write_read, &r, 7, 0x48, 0, 1, 1, 12, 2, 2) == NONE && r == HAL_EOWNED,
+        "owned: write_read");
+  fflush(trace.f);
+  CHECK(ftell(trace.f) == before, "an owned address reached the bus");
+  CHECK(call(CVM_HC_i2c_write, &r, 4, 0x50, 0, 4, 1) == NONE && r == HAL_ENACK, "others still reach it");
+  cvm_host_reset();
+  CHECK(call(CVM_HC_i2c_write, &r, 4, 0x48, 0, 4, 1) == NONE && r == HAL_EOWNED, "kept across resets");
+  cvm_host_own_i2c(0x48, false);
+  CHECK(call(CVM_HC_i2c_write, &r, 4, 0x48, 0, 4, 1) == NONE && r == 0, "given back");
   CHECK(call(CVM_HC_spi_transfer, &r, 1, 0x1A5) == NONE && r == 0xA5, "spi loopback low byte");
   const char *t = bcap_text(&trace);
   CHECK(strstr(t, "[     3000.000 ms] i2c 0x48 write [00] ACK\n") != NULL, "i2c write trace: %s", t);
