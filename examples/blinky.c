@@ -27,4 +27,5 @@ void loop(void) {
   delay(PERIOD_MS);
   blinks++;
   printf("blink %d at %u ms\n", blinks, millis());
+  telemetry("blinks", blinks);   /* a metric the device reports (cockpit monitor) */
 }

@@ -57,6 +57,18 @@ cat "$dev/guest.out"
 step "The device itself refuses an unsigned artifact"
 "$C" flash --uart "$dev/uart" --quiet "$out/blinky.cvm1" || echo "(refused: exit status $?)"
 
+step "What the device reports on its own (sideband): heartbeats, guest output, telemetry, events"
+"$C" monitor --uart "$dev/uart" --seconds 3
+
+step "A program that faults on trial: the hypervisor rejects it, the device goes back to blinky"
+"$C" build examples/fault.c -o "$dev/fault.cvm1" --key "$dev/vendor.key" --version 1.0.1 >/dev/null
+"$C" flash --uart "$dev/uart" --quiet "$dev/fault.cvm1" || true
+sleep 1
+"$C" flash --uart "$dev/uart" --status
+
+step "The crash record in the device's blackbox (flash, survives resets), with file:line"
+"$C" blackbox --uart "$dev/uart"
+
 kill "$devpid" 2>/dev/null; wait "$devpid" 2>/dev/null || true
 trap - EXIT
 step "The device's log"
