@@ -220,8 +220,16 @@ void run_dev_watchdog(run_dev *d);
 uint64_t run_dev_wake_us(const run_dev *d);
 /* The runtime status the sideband reports. */
 void run_dev_status(const run_dev *d, link_rt_status *out);
-/* The runtime the port's HAL hooks forward to (NULL when none runs). */
-extern run_dev *run_current;
+/* The runtime the port's HAL forwards the guest's console output,
+** event_emit and telemetry() to (run_dev_start sets it; all NULL when no
+** runtime runs, as in a bootloader or a runner without one; run_tap.c). */
+typedef struct run_taps {
+  run_dev *dev;
+  void (*console)(run_dev *d, const char *s, uint32_t n);
+  void (*event)(run_dev *d, const char *name, uint32_t len, int32_t value);
+  void (*telemetry)(run_dev *d, const char *name, uint32_t len, int32_t value);
+} run_taps;
+extern run_taps run_tap;
 
 struct run_dev {
   run_cfg cfg;

@@ -16,7 +16,6 @@
 */
 #include "run_int.h"
 
-run_dev *run_current;
 
 enum { SVC_LINK, SVC_HEARTBEAT, SVC_TELEMETRY, SVC_LOG, SVC__COUNT };
 
@@ -144,7 +143,7 @@ void run_dev_start(run_dev *d, const run_cfg *c, boot_dev *boot, const run_boot 
   run_telem_init(&d->telem, d->cfg.telemetry_ms ? d->cfg.telemetry_ms : 1000u);
   d->telem.next_ms = now_ms() + d->telem.interval_ms;
   for (uint32_t i = 0; i < SVC__COUNT; i++) d->svc_ms[i] = now_ms();
-  run_current = d;
+  run_tap = (run_taps){ d, run_dev_console, run_dev_event, run_dev_telemetry };
   if (d->cfg.bbox_pages)
     d->bb_ok = bbox_open(&d->bb, d->cfg.bbox_off, d->cfg.bbox_pages) == BBOX_OK;
   if (b->reset_reason == LINK_RESET_WATCHDOG) {

@@ -100,6 +100,7 @@ int hal_spi_transfer(uint8_t byte) { return byte; }
 
 void hal_console_write(const char *s, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) uart_tx((uint8_t)s[i]);
+  if (run_tap.console) run_tap.console(run_tap.dev, s, n);   /* the sideband's log */
 }
 
 int hal_uart_begin(uint32_t baud) {
@@ -131,8 +132,10 @@ uint32_t hal_random_seed(void) { return hv_sil.seed; }
 
 void hal_event(const char *name, uint32_t name_len, int32_t value) {
   hv_report_event(name, name_len, value);
+  if (run_tap.event) run_tap.event(run_tap.dev, name, name_len, value);
 }
 
 void hal_telemetry(const char *name, uint32_t name_len, int32_t value) {
   hv_report_event(name, name_len, value);
+  if (run_tap.telemetry) run_tap.telemetry(run_tap.dev, name, name_len, value);
 }

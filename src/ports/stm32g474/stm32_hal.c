@@ -29,8 +29,10 @@ uint32_t hal_random_seed(void) { return uid_hash(0x2545F491u) ^ (uint32_t)cm_tic
 
 void hal_event(const char *name, uint32_t name_len, int32_t value) {
   hv_report_event(name, name_len, value);
+  if (run_tap.event) run_tap.event(run_tap.dev, name, name_len, value);
 }
 
 void hal_telemetry(const char *name, uint32_t name_len, int32_t value) {
   hv_report_event(name, name_len, value);
+  if (run_tap.telemetry) run_tap.telemetry(run_tap.dev, name, name_len, value);
 }

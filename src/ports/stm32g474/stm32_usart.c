@@ -3,6 +3,7 @@
 ** polled, FIFOs off (RM0440 37). USART2 is also the guest's serial port.
 */
 #include "hal.h"
+#include "run.h"
 #include "stm32.h"
 
 #define ISR_ORE  (1u << 3)
@@ -46,6 +47,7 @@ void hal_console_write(const char *s, uint32_t n) {
     if (s[i] == '\n') stm32_usart_put(USART2_BASE, '\r');
     stm32_usart_put(USART2_BASE, (uint8_t)s[i]);
   }
+  if (run_tap.console) run_tap.console(run_tap.dev, s, n);   /* the sideband's log */
 }
 
 int hal_uart_begin(uint32_t baud) {
