@@ -52,7 +52,8 @@ static const char usage_head[] =
   "  --image FILE          keep the flash image that was run\n"
   "  --hv FILE.bin         put this image in the hypervisor's place (e.g. the\n"
   "                        measuring firmware cockpit-bench.bin)\n"
-  "  --events              show the guest's events (event_emit) on stderr\n"
+  "  --events              show the guest's events (event_emit) on stderr, and\n"
+  "                        the longest gap between two service passes\n"
   "  --empty               no program: the banks stay erased and the device\n"
   "                        waits for an install on its link\n"
   "  --link PATH           the device's link (UART1) on a pty symlinked at PATH,\n"
@@ -348,6 +349,9 @@ static bool handle_line(char *line, const cli_prog *p, const sil_opts *so, sil_r
     return false;
   }
   parse_report(rest, p, rep);
+  if (rep->seen && so->events && strstr(rest, " gap "))
+    fprintf(stderr, "sil: the longest gap between two service passes: %llu us (emulated)\n",
+            (unsigned long long)field(rest, "gap"));
   return false;
 }
 

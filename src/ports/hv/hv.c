@@ -68,7 +68,7 @@ void hv_report_event(const char *name, uint32_t name_len, int32_t value) {
 
 /* ---- the stop line ----------------------------------------------------------- */
 
-int hv_report_stop(const run_prog *r, uint64_t us) {
+int hv_report_stop(const run_prog *r, uint64_t us, uint64_t gap_us) {
   hv_line l;
   int status;
   bool is_main = r->phase == RUN_PH_MAIN;
@@ -96,6 +96,7 @@ int hv_report_stop(const run_prog *r, uint64_t us) {
   }
   line_kv(&l, "steps", r->vm.steps);
   line_kv(&l, "us", us);
+  if (gap_us) line_kv(&l, "gap", gap_us);
   hv_line_end(&l);
   return status;
 }
@@ -168,6 +169,6 @@ int hv_run(const hv_config *c) {
         continue;
       }
     }
-    return hv_report_stop(&r, hal_time_us() - t0);
+    return hv_report_stop(&r, hal_time_us() - t0, 0);
   }
 }

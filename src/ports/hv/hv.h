@@ -10,7 +10,8 @@
 ** The outcome is one report line on the port's diagnostic channel, made
 ** to be read by people and by `cockpit sil` (numbers are the enum values
 ** of cvm.h / cvm1.h, which device builds carry without their names):
-**   cockpit-hv: exit CODE steps N us T
+**   cockpit-hv: exit CODE steps N us T [gap G]  (G: the longest gap between
+**                                               two service passes, us)
 **   cockpit-hv: fault F pc P steps N us T
 **   cockpit-hv: limit steps|time pc P steps N us T
 **   cockpit-hv: refused bank B err E          (cvm1_err, B = 0 for A)
@@ -61,7 +62,7 @@ int hv_run(const hv_config *c);
 /* The stop line of a program (exit, fault, limit), returning the exit
 ** status; the line for a program that could not start (verify, memory,
 ** entry), returning HV_STATUS_ERROR. */
-int hv_report_stop(const run_prog *r, uint64_t us);
+int hv_report_stop(const run_prog *r, uint64_t us, uint64_t gap_us);
 int hv_report_start(const run_prog *r, run_err e, const cvm_prog *p, uint32_t have);
 
 /* The event line for hal_event (ports' telemetry over the report channel). */

@@ -182,7 +182,7 @@ int hv_dev_main(const hv_config *c) {
     report_events(&seen);
     if (!reported && rt.rp.state != RUN_RUNNING && rt.rp.state != RUN_SLEEPING) {
       reported = true;
-      status = hv_report_stop(&rt.rp, hal_time_us() - rt.t0_us);
+      status = hv_report_stop(&rt.rp, hal_time_us() - rt.t0_us, rt.gap_max_us);
     }
     if (reported && c->exit_on_end) return status;
     if (act == RUN_ACT_BOOTLOADER) h->stay = 1u;
