@@ -109,7 +109,7 @@ static void t_frame(void) {
 static void t_msg(void) {
   for (uint32_t c = 0; c < 256; c++) {
     int b = link_cmd_body(c);
-    if (b < 0) { CHECK(!strcmp(link_cmd_name(c), "?")); continue; }
+    if (b < 0) { CHECK(!strcmp(link_cmd_name(c), link_rt_cmd_body(c) >= 0 ? link_rt_cmd_name(c) : "?")); continue; }
     CHECK(c >= LINK_HELLO && c <= LINK_REBOOT && strcmp(link_cmd_name(c), "?") && !(c & LINK_RESP_BIT));
   }
   CHECK(link_cmd_body(LINK_BEGIN) == (int)LINK_BEGIN_SIZE && link_cmd_body(LINK_REBOOT) == 4);
