@@ -161,8 +161,9 @@ typedef struct bbox {
 ** BBOX_MAX_PAGES, flash_off page aligned, inside the flash. Any contents are
 ** accepted (garbage reads as torn or invalid pages). Writes nothing. */
 bbox_err bbox_open(bbox *b, uint32_t flash_off, uint32_t pages);
-/* Write r as the newest record; sets r->seq. On BBOX_EFLASH the slot is
-** spent (a retry goes to the next one). */
+/* Write r as the newest record; sets r->seq. BBOX_ERECORD (nothing
+** written) if it would not decode; on BBOX_EFLASH the ring is rescanned
+** from the flash (a slot left torn is skipped by the next append). */
 bbox_err bbox_append(bbox *b, bbox_rec *r);
 /* The oldest record shown with seq >= from_seq (read all: from 0, then
 ** from out->seq + 1 until BBOX_ENOTFOUND). Reads flash only. */
