@@ -5,7 +5,7 @@ set -euo pipefail
 
 PKGS=(
   build-essential cmake clang libclang-rt-14-dev llvm
-  libssl-dev pkg-config valgrind lua5.4 python3
+  libssl-dev libpng-dev pkg-config valgrind lua5.4 python3
   gcc-arm-none-eabi libnewlib-arm-none-eabi
   qemu-system-arm qemu-system-misc gcc-riscv64-unknown-elf
 )
