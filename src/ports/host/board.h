@@ -23,6 +23,7 @@
 **          in chunks of up to BOARD_UART_RX bytes.
 **   I2C    a bus of device models (board_i2c_model); a TMP102 temperature
 **          sensor at 0x48 is attached by board_open. Absent devices NACK.
+**          An SSD1306 OLED model (board_ssd1306) is there to attach.
 **   SPI    loopback: every transfer returns the byte sent.
 **   ids    hal_device_id() = opts.device_id, hal_random_seed() = opts.seed.
 **
@@ -161,6 +162,49 @@ board_i2c_model *board_i2c_find(uint8_t addr);
 #define BOARD_TMP102_ADDR 0x48u
 board_i2c_model *board_tmp102(void);
 int32_t board_tmp102_temp16(uint64_t us);
+
+/* SSD1306 OLED controller with a 128x32 panel, at 0x3C. Not attached by
+** board_open (attach it with board_i2c_attach(board_ssd1306())), but put
+** back to its power-on state there and on every attach. It decodes the I2C
+** byte stream as the chip does (datasheet: Solomon Systech, rev 1.1):
+** control bytes (0x00 command stream, 0x40 data stream, 0x80 / 0xC0 one
+** command / data byte then another control byte); every command of the
+** fundamental, scrolling, addressing, hardware-configuration and timing
+** tables with its parameter bytes, which may come in later transactions;
+** unknown command bytes are ignored (and counted). GDDRAM is 128 x 8 pages
+** (power-on: a fixed pseudo-random pattern); horizontal, vertical and page
+** addressing with their range registers and wrap-around. Reads return the
+** status byte (bit 6: display off). Scrolling is accepted, not animated.
+** The panel: the viewer's top-left pixel is SEG127/COM31, as on common
+** modules, so segment remap (A1h) and reversed COM scan (C8h) show column
+** 0, row 0 at the top left; the module has no external VCC, so it is dark
+** unless the charge pump is on (8Dh 14h). See docs/hardware.md. */
+#define BOARD_SSD1306_ADDR 0x3Cu
+#define BOARD_SSD1306_W    128u
+#define BOARD_SSD1306_H    32u
+board_i2c_model *board_ssd1306(void);
+/* A pixel as the viewer sees it, (0, 0) the top left: 1 lit, 0 dark (after
+** remap, scan direction, multiplex, offset, start line, invert, entire
+** display on, display off); 0 outside. */
+int board_ssd1306_pixel(uint32_t x, uint32_t y);
+bool board_ssd1306_on(void);          /* display on and charge pump on */
+int board_ssd1306_ram(uint32_t page, uint32_t col);   /* GDDRAM byte, -1 outside */
+typedef struct board_ssd1306_count {
+  uint64_t writes, reads;    /* I2C transactions */
+  uint64_t bytes;            /* written, control bytes included */
+  uint64_t data;             /* GDDRAM bytes written */
+  uint64_t commands;         /* command bytes (parameters not counted) */
+  uint64_t unknown;          /* of which not in the command table */
+} board_ssd1306_count;
+const board_ssd1306_count *board_ssd1306_counts(void);
+/* The panel as an 8-bit grey PNG (lit 255, dark 0), each pixel scale x scale
+** (1..16), written to a temporary file in the same folder and renamed over
+** path, so a reader never sees half a file. 0, or -1 on failure. */
+int board_ssd1306_png(const char *path, uint32_t scale);
+/* The panel as text: 16 lines of 128 UTF-8 characters, each the pixels of
+** two rows (upper, lower): " " none, "\u2580" upper, "\u2584" lower,
+** "\u2588" both. */
+void board_ssd1306_text(FILE *out);
 
 /* Events the guest emitted (event_emit), first BOARD_MAX_EVENTS names. */
 typedef struct board_event {

@@ -9,6 +9,8 @@ static board_i2c_model *models[BOARD_I2C_MODELS];
 void board_bus_reset(void) {
   for (uint32_t i = 0; i < BOARD_I2C_MODELS; i++) models[i] = NULL;
   board_i2c_attach(board_tmp102());
+  board_i2c_model *oled = board_ssd1306();   /* not attached: the runtime decides */
+  oled->reset(oled);
 }
 
 board_i2c_model *board_i2c_find(uint8_t addr) {
