@@ -32,8 +32,7 @@ static void raw_json(cli_json *j, uint32_t index, const uint8_t *p, uint32_t len
 }
 
 #ifndef COCKPIT_HAVE_BBOX
-/* TODO(after src/bbox is merged): nothing; the decoding below switches on
-** by itself. */
+/* A tree without src/bbox (a trimmed build) shows records as raw bytes. */
 void cli_bbox_text(uint32_t index, const uint8_t *p, uint32_t len) { raw_text(index, p, len); }
 void cli_bbox_json(cli_json *j, uint32_t index, const uint8_t *p, uint32_t len) { raw_json(j, index, p, len); }
 #else
