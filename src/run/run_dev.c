@@ -341,7 +341,9 @@ run_act run_dev_poll(run_dev *d) {
   telemetry(d, ms);
   pending_notes(d, ms);
   d->last_pass_us = hal_time_us();
-  if (healthy(d, ms)) run_port_wdog_feed();
+  /* a pass later than wdog_ms (a stalled loop, an overlong slice) is not
+  ** fed, though every service just ran in it: the watchdog would have bitten */
+  if (gap <= (uint64_t)d->cfg.wdog_ms * 1000u && healthy(d, ms)) run_port_wdog_feed();
   if (d->boot_req) {
     run_side_answer_bootloader(d);
     run_dev_post(d, LINK_EV_BOOTLOADER, 0, 0, 0, 0);
