@@ -18,8 +18,6 @@
 
 run_dev *run_current;
 
-enum { SVC_LINK, SVC_HEARTBEAT, SVC_TELEMETRY, SVC_LOG, SVC__COUNT };
-
 static uint64_t now_ms(void) { return hal_time_us() / 1000u; }
 
 static void srv_out(void *ctx, const uint8_t *p, uint32_t n) {

@@ -63,6 +63,7 @@ static bool set_key(run_dev *d, uint8_t key, uint32_t v, uint32_t *now) {
   case LINK_SET_TELEMETRY_MS:
     d->telem.interval_ms = v;
     d->telem.next_ms = now_ms() + v;
+    d->svc_ms[SVC_TELEMETRY] = now_ms();   /* its deadline starts now, not at the last sample */
     *now = v;
     return true;
   case LINK_SET_LOG_LEVEL:
