@@ -1180,6 +1180,25 @@ static void t_watchdog(void) {
   f = feeds;
   run_dev_poll(&D);
   CHECK(feeds == f + 1);
+  /* a new telemetry interval starts its deadline afresh: off for a while,
+  ** then on (or a long interval, then a short one) is no missed sample */
+  CHECK(req_set(LINK_SET_TELEMETRY_MS, 0, NULL) == LINK_ST_OK);
+  for (int i = 0; i < 30; i++) {
+    advance_ms(100);
+    run_dev_poll(&D);
+  }
+  static const uint32_t ivs[] = { 2000, 60000, 100 };
+  for (uint32_t k = 0; k < 3; k++) {
+    CHECK(req_set(LINK_SET_TELEMETRY_MS, ivs[k], NULL) == LINK_ST_OK);
+    uint32_t missed = 0;
+    for (int i = 0; i < 30; i++) {
+      advance_ms(100);
+      f = feeds;
+      run_dev_poll(&D);
+      missed += feeds == f;
+    }
+    CHECKF(missed == 0, "telemetry_ms %u: %u polls not fed", ivs[k], missed);
+  }
 
   /* a busy guest: the slice budget returns control, every poll is fed */
   cfg_default();
