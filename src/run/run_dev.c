@@ -110,6 +110,8 @@ static void record(run_dev *d, uint32_t kind, uint32_t fault, uint32_t pc, int b
 
 /* ---- start ---------------------------------------------------------------- */
 
+static run_act stopped(run_dev *d, run_state st);
+
 /* The bootloader checked the bank; the hypervisor checks it again in
 ** place (digest, signature, policy) before it binds it. */
 static bool start_prog(run_dev *d) {
@@ -156,7 +158,7 @@ void run_dev_start(run_dev *d, const run_cfg *c, boot_dev *boot, const run_boot 
   if (b->bank < 0) return;
   if (start_prog(d)) {
     run_dev_post(d, LINK_EV_STARTED, b->trial, 0, 0, 0);
-    if (d->rp.state == RUN_FAULTED) d->faults++;
+    if (d->rp.state == RUN_FAULTED) stopped(d, RUN_FAULTED);   /* its first call */
   } else {
     d->have_prog = false;
     d->rp.state = RUN_FAULTED;
