@@ -130,6 +130,7 @@ static void rt_message(run_dev *d, uint8_t cmd, uint32_t seq, const uint8_t *bod
   }
   case LINK_ENTER_BOOTLOADER:
     if (link_get32(body) != d->b.boot_id) break;    /* an earlier boot's: done already */
+    if (d->boot_req) break;                         /* another while one is pending */
     d->boot_req = true;                             /* answered at the safe point */
     d->boot_req_seq = (uint16_t)seq;
     d->host_state = LINK_HOST_BOOTLOADER_REQUESTED;
@@ -152,7 +153,7 @@ static void message(run_dev *d, const uint8_t *msg, uint32_t len) {
   if (d->notify && len >= LINK_REQ_HDR) d->notify_until_ms = now_ms() + LINK_NOTE_LEASE_MS;
   uint32_t naks = d->srv.naks;
   bool trial = d->boot->trial;
-  d->host_state = LINK_HOST_PROCESSING;
+  if (!d->boot_req) d->host_state = LINK_HOST_PROCESSING;
   boot_srv_message(&d->srv, msg, len);
   d->naks += d->srv.naks - naks;
   if (trial && !d->boot->trial) {     /* CONFIRM or REVERT of the running trial */
@@ -163,7 +164,8 @@ static void message(run_dev *d, const uint8_t *msg, uint32_t len) {
 }
 
 void run_dev_input(run_dev *d, const uint8_t *p, uint32_t n) {
-  for (uint32_t i = 0; i < n && !d->srv.reboot && !d->boot_req; i++) {
+  /* after ENTER_BOOTLOADER, requests are still answered until the reset */
+  for (uint32_t i = 0; i < n && !d->srv.reboot; i++) {
     link_rxev ev = link_rx_byte(&d->srv.rx, p[i]);
     if (ev == LINK_RX_FRAME) {
       message(d, d->srv.rx.msg, d->srv.rx.len);
