@@ -206,7 +206,7 @@ static int dev_with(const char *src, bool confirm, uint32_t step_ns) {
   }
   int b = dev_boot(step_ns);
   REQUIRE(b == (int)bank);
-  REQUIRE(B.trial == !confirm);
+  REQUIRE(D.b.trial == !confirm);
   return b;
 }
 
@@ -1048,6 +1048,9 @@ static void t_trial(void) {
          B.bank[bank].st.reason == LINK_REASON_FAULT,
          "first call faulted on trial: act %d, bank state %s", a, link_bank_state_name(B.bank[bank].st.state));
   CHECK(D.faults == 1 && has_event(LINK_EV_FAULTED));
+  nk = bb_kinds(kinds, 8, recs);
+  CHECK(nk == 2 && kinds[0] == BBOX_KIND_FAULT && recs[0].fault == CVM_FAULT_STACK &&
+        kinds[1] == BBOX_KIND_REVERTED);
 
   /* confirmed after health_ms */
   cfg_default();
@@ -1127,6 +1130,10 @@ static void t_trial(void) {
   link_rt_status s = rt_status();
   CHECK(s.vm_state == LINK_VM_STOPPED && s.host_state == LINK_HOST_BOOTLOADER_REQUESTED &&
         (s.flags & LINK_RTF_BOOTLOADER));
+  CHECK(req(LINK_HELLO, NULL, 0) == LINK_ST_OK);
+  CHECK(D.host_state == LINK_HOST_BOOTLOADER_REQUESTED);
+  CHECK(req(LINK_ENTER_BOOTLOADER, id, 4) == LINK_ST_OK && rlen == 0);   /* a second: ACK */
+  CHECK(D.boot_req_seq == seq);
   uint64_t steps = D.rp.vm.steps;
   nanswers = 0;
   CHECK(run_dev_poll(&D) == RUN_ACT_BOOTLOADER);
