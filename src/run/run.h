@@ -115,6 +115,7 @@ typedef struct run_log {
   char part[LINK_LOG_LINE_MAX];
   uint32_t npart;
   uint8_t level;              /* keep lines at or above (SET LOG_LEVEL) */
+  uint8_t cut;                /* the last line was cut at LINK_LOG_LINE_MAX */
 } run_log;
 
 void run_log_init(run_log *l);
