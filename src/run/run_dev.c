@@ -300,11 +300,12 @@ static void pending_notes(run_dev *d, uint64_t ms) {
     int len = run_log_get(l, l->noted, d->body + 17, LINK_LOG_LINE_MAX, &level);
     if (len < 0) break;
     link_put32(d->body, l->noted);
-    link_put32(d->body + 4, 0);
+    link_put32(d->body + 4, l->lost - l->lost_noted);   /* evicted unsent, just before it */
     d->body[8] = level;
     link_put64(d->body + 9, (hal_time_us() - d->t0_us) / 1000u);
     if (!run_side_note(d, LINK_NOTE_LOG, d->body, 17u + (uint32_t)len)) break;
     l->noted++;
+    l->lost_noted = l->lost;
   }
 }
 
