@@ -184,7 +184,9 @@ bool run_side_note(run_dev *d, uint8_t kind, const uint8_t *body, uint32_t n) {
   if (!(d->notify & LINK_NOTE_MASK(kind))) return false;
   uint32_t w = link_note_encode(kind, d->note_seq, body, n, d->tx, sizeof d->tx);
   if (!w || !run_port_link_write(d->tx, w)) {
-    d->notes_lost++;
+    /* a heartbeat or sample is dropped; events and lines stay queued and
+    ** go at a later pass (counted only if evicted before they are sent) */
+    if (kind == LINK_NOTE_HEARTBEAT || kind == LINK_NOTE_TELEMETRY) d->notes_lost++;
     return false;
   }
   d->note_seq = (uint16_t)(d->note_seq + 1u);
