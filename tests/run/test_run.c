@@ -984,6 +984,24 @@ static void t_notify(void) {
   uint32_t ev = count_notes(LINK_NOTE_EVENT, 0);
   CHECKF(ev + (D.notes_lost - lost0 - 1) == 1, "event delivered %u times, notes_lost +%u", ev,
          D.notes_lost - lost0);
+  CHECK(ev == 1 && D.notes_lost == lost0 + 1);
+  /* more events than the queue holds while the port is full: the oldest
+  ** unsent are evicted and counted, the rest go out in order */
+  nnotes = 0;
+  lost0 = D.notes_lost;
+  tx_refuse = true;
+  for (int i = 0; i < (int)RUN_EVENTS + 2; i++) run_dev_post(&D, LINK_EV_LIMIT, i, 0, 0, 0);
+  run_dev_poll(&D);
+  tx_refuse = false;
+  run_dev_poll(&D);
+  drain();
+  CHECK(D.notes_lost == lost0 + 2);
+  CHECK(count_notes(LINK_NOTE_EVENT, 0) == RUN_EVENTS);
+  for (uint32_t i = 0, v = 2; i < nnotes; i++) {
+    link_event_note e;
+    if ((notes[i].m[0] & 0x3F) != LINK_NOTE_EVENT) continue;
+    CHECK(link_event_get(notes[i].m + 4, notes[i].n - 4, &e) && e.value == (int32_t)v++);
+  }
   s = rt_status();
   CHECK(s.notes_lost == D.notes_lost);
   board_set_hooks(NULL);
