@@ -38,6 +38,13 @@ static uint8_t vm_state(const run_dev *d) {
   }
 }
 
+/* READY and DEGRADED as the services are now (the last input left one of
+** them, maybe long ago); the other states as they are. */
+static uint8_t host_state(const run_dev *d) {
+  if (d->host_state != LINK_HOST_READY && d->host_state != LINK_HOST_DEGRADED) return d->host_state;
+  return run_dev_degraded(d) ? LINK_HOST_DEGRADED : LINK_HOST_READY;
+}
+
 /* Memory the program's stacks can still grow into: the VM memory it was
 ** not given, and what its deepest known stack leaves of what it was. */
 static uint32_t stack_free(const run_dev *d) {
@@ -263,7 +270,7 @@ static void heartbeat(run_dev *d, uint64_t ms, uint64_t up_ms) {
   d->svc_ms[SVC_HEARTBEAT] = ms;
   link_heartbeat h = {
     .uptime_ms = up_ms, .boot_id = d->b.boot_id, .vm_state = vm_state(d),
-    .host_state = d->host_state, .running = d->b.bank < 0 ? LINK_NO_BANK : (uint8_t)d->b.bank,
+    .host_state = host_state(d), .running = d->b.bank < 0 ? LINK_NO_BANK : (uint8_t)d->b.bank,
     .trial = d->boot->trial, .steps = d->rp.vm.steps, .log_next = d->log.next,
     .log_lost = d->log.lost, .notes_lost = d->notes_lost,
     .bbox_next = d->bb_ok ? bbox_next_seq(&d->bb) : 0,
@@ -436,12 +443,11 @@ bool run_dev_blackbox(run_dev *d, uint8_t op, uint32_t from, uint8_t *out, uint3
 void run_dev_status(const run_dev *d, link_rt_status *s) {
   __builtin_memset(s, 0, sizeof *s);
   s->vm_state = vm_state(d);
-  s->host_state = d->host_state;
+  s->host_state = host_state(d);
   s->reset_reason = d->b.reset_reason;
   s->running = d->b.bank < 0 ? LINK_NO_BANK : (uint8_t)d->b.bank;
   s->trial = d->boot->trial;
   s->flags = (uint8_t)((d->boot_req ? LINK_RTF_BOOTLOADER : 0u) | (d->notify ? LINK_RTF_NOTIFY : 0u));
-  if (run_dev_degraded(d) && s->host_state == LINK_HOST_READY) s->host_state = LINK_HOST_DEGRADED;
   if (d->b.bank >= 0) {
     const link_bank *bk = &d->boot->bank[d->b.bank].st;
     __builtin_memcpy(s->version, bk->version, sizeof s->version);
