@@ -17,8 +17,6 @@
 #include "run_int.h"
 
 
-enum { SVC_LINK, SVC_HEARTBEAT, SVC_TELEMETRY, SVC_LOG, SVC__COUNT };
-
 static uint64_t now_ms(void) { return hal_time_us() / 1000u; }
 
 static void srv_out(void *ctx, const uint8_t *p, uint32_t n) {
@@ -37,6 +35,13 @@ static uint8_t vm_state(const run_dev *d) {
   case RUN_LIMIT:    return LINK_VM_LIMIT;
   default:           return LINK_VM_NONE;
   }
+}
+
+/* READY and DEGRADED as the services are now (the last input left one of
+** them, maybe long ago); the other states as they are. */
+static uint8_t host_state(const run_dev *d) {
+  if (d->host_state != LINK_HOST_READY && d->host_state != LINK_HOST_DEGRADED) return d->host_state;
+  return run_dev_degraded(d) ? LINK_HOST_DEGRADED : LINK_HOST_READY;
 }
 
 /* Memory the program's stacks can still grow into: the VM memory it was
@@ -111,6 +116,8 @@ static void record(run_dev *d, uint32_t kind, uint32_t fault, uint32_t pc, int b
 
 /* ---- start ---------------------------------------------------------------- */
 
+static run_act stopped(run_dev *d, run_state st);
+
 /* The bootloader checked the bank; the hypervisor checks it again in
 ** place (digest, signature, policy) before it binds it. */
 static bool start_prog(run_dev *d) {
@@ -157,7 +164,7 @@ void run_dev_start(run_dev *d, const run_cfg *c, boot_dev *boot, const run_boot 
   if (b->bank < 0) return;
   if (start_prog(d)) {
     run_dev_post(d, LINK_EV_STARTED, b->trial, 0, 0, 0);
-    if (d->rp.state == RUN_FAULTED) d->faults++;
+    if (d->rp.state == RUN_FAULTED) stopped(d, RUN_FAULTED);   /* its first call */
   } else {
     d->have_prog = false;
     d->rp.state = RUN_FAULTED;
@@ -269,7 +276,7 @@ static void heartbeat(run_dev *d, uint64_t ms, uint64_t up_ms) {
   }
   link_heartbeat h = {
     .uptime_ms = up_ms, .boot_id = d->b.boot_id, .vm_state = vm_state(d),
-    .host_state = d->host_state, .running = d->b.bank < 0 ? LINK_NO_BANK : (uint8_t)d->b.bank,
+    .host_state = host_state(d), .running = d->b.bank < 0 ? LINK_NO_BANK : (uint8_t)d->b.bank,
     .trial = d->boot->trial, .steps = d->rp.vm.steps, .log_next = d->log.next,
     .log_lost = d->log.lost, .notes_lost = d->notes_lost,
     .bbox_next = d->bb_ok ? bbox_next_seq(&d->bb) : 0,
@@ -309,11 +316,12 @@ static void pending_notes(run_dev *d, uint64_t ms) {
     int len = run_log_get(l, l->noted, d->body + 17, LINK_LOG_LINE_MAX, &level);
     if (len < 0) break;
     link_put32(d->body, l->noted);
-    link_put32(d->body + 4, l->noted > l->sent ? l->noted - l->sent : 0);   /* evicted unsent */
+    link_put32(d->body + 4, l->lost - l->lost_noted);   /* evicted unsent, just before it */
     d->body[8] = level;
     link_put64(d->body + 9, (hal_time_us() - d->t0_us) / 1000u);
     if (!run_side_note(d, LINK_NOTE_LOG, d->body, 17u + (uint32_t)len)) break;
-    l->sent = ++l->noted;
+    l->noted++;
+    l->lost_noted = l->lost;
   }
 }
 
@@ -350,7 +358,9 @@ run_act run_dev_poll(run_dev *d) {
   telemetry(d, ms);
   pending_notes(d, ms);
   d->last_pass_us = hal_time_us();
-  if (healthy(d, ms)) run_port_wdog_feed();
+  /* a pass later than wdog_ms (a stalled loop, an overlong slice) is not
+  ** fed, though every service just ran in it: the watchdog would have bitten */
+  if (gap <= (uint64_t)d->cfg.wdog_ms * 1000u && healthy(d, ms)) run_port_wdog_feed();
   if (d->boot_req) {
     run_side_answer_bootloader(d);
     run_dev_post(d, LINK_EV_BOOTLOADER, 0, 0, 0, 0);
@@ -442,12 +452,11 @@ bool run_dev_blackbox(run_dev *d, uint8_t op, uint32_t from, uint8_t *out, uint3
 void run_dev_status(const run_dev *d, link_rt_status *s) {
   __builtin_memset(s, 0, sizeof *s);
   s->vm_state = vm_state(d);
-  s->host_state = d->host_state;
+  s->host_state = host_state(d);
   s->reset_reason = d->b.reset_reason;
   s->running = d->b.bank < 0 ? LINK_NO_BANK : (uint8_t)d->b.bank;
   s->trial = d->boot->trial;
   s->flags = (uint8_t)((d->boot_req ? LINK_RTF_BOOTLOADER : 0u) | (d->notify ? LINK_RTF_NOTIFY : 0u));
-  if (run_dev_degraded(d) && s->host_state == LINK_HOST_READY) s->host_state = LINK_HOST_DEGRADED;
   if (d->b.bank >= 0) {
     const link_bank *bk = &d->boot->bank[d->b.bank].st;
     __builtin_memcpy(s->version, bk->version, sizeof s->version);

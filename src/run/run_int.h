@@ -12,6 +12,7 @@ bool run_side_note(run_dev *d, uint8_t kind, const uint8_t *body, uint32_t n);
 void run_side_answer_bootloader(run_dev *d);
 
 /* run_dev.c */
+enum { SVC_LINK, SVC_HEARTBEAT, SVC_TELEMETRY, SVC_LOG, SVC__COUNT };   /* run_dev.svc_ms */
 void run_dev_link_error(run_dev *d);        /* a damaged frame: the error rate */
 bool run_dev_degraded(const run_dev *d);    /* a service is failing now */
 void run_dev_post(run_dev *d, uint8_t ev, int32_t value, uint32_t pc, const char *name,

@@ -40,12 +40,17 @@ void run_log_write(run_log *l, const char *s, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) {
     char c = s[i];
     if (c == '\n') {
-      commit(l);
+      if (!l->cut || l->npart) commit(l);   /* ends a line cut just before: no empty one */
+      l->cut = 0;
       continue;
     }
     if (c == '\r') continue;
+    l->cut = 0;
     l->part[l->npart++] = c;
-    if (l->npart == LINK_LOG_LINE_MAX) commit(l);
+    if (l->npart == LINK_LOG_LINE_MAX) {
+      commit(l);
+      l->cut = 1;
+    }
   }
 }
 

@@ -63,6 +63,7 @@ static bool set_key(run_dev *d, uint8_t key, uint32_t v, uint32_t *now) {
   case LINK_SET_TELEMETRY_MS:
     d->telem.interval_ms = v;
     d->telem.next_ms = now_ms() + v;
+    d->svc_ms[SVC_TELEMETRY] = now_ms();   /* its deadline starts now, not at the last sample */
     *now = v;
     return true;
   case LINK_SET_LOG_LEVEL:
@@ -129,6 +130,7 @@ static void rt_message(run_dev *d, uint8_t cmd, uint32_t seq, const uint8_t *bod
   }
   case LINK_ENTER_BOOTLOADER:
     if (link_get32(body) != d->b.boot_id) break;    /* an earlier boot's: done already */
+    if (d->boot_req) break;                         /* another while one is pending */
     d->boot_req = true;                             /* answered at the safe point */
     d->boot_req_seq = (uint16_t)seq;
     d->host_state = LINK_HOST_BOOTLOADER_REQUESTED;
@@ -151,7 +153,7 @@ static void message(run_dev *d, const uint8_t *msg, uint32_t len) {
   if (d->notify && len >= LINK_REQ_HDR) d->notify_until_ms = now_ms() + LINK_NOTE_LEASE_MS;
   uint32_t naks = d->srv.naks;
   bool trial = d->boot->trial;
-  d->host_state = LINK_HOST_PROCESSING;
+  if (!d->boot_req) d->host_state = LINK_HOST_PROCESSING;
   boot_srv_message(&d->srv, msg, len);
   d->naks += d->srv.naks - naks;
   if (trial && !d->boot->trial) {     /* CONFIRM or REVERT of the running trial */
@@ -162,7 +164,8 @@ static void message(run_dev *d, const uint8_t *msg, uint32_t len) {
 }
 
 void run_dev_input(run_dev *d, const uint8_t *p, uint32_t n) {
-  for (uint32_t i = 0; i < n && !d->srv.reboot && !d->boot_req; i++) {
+  /* after ENTER_BOOTLOADER, requests are still answered until the reset */
+  for (uint32_t i = 0; i < n && !d->srv.reboot; i++) {
     link_rxev ev = link_rx_byte(&d->srv.rx, p[i]);
     if (ev == LINK_RX_FRAME) {
       message(d, d->srv.rx.msg, d->srv.rx.len);
@@ -181,7 +184,9 @@ bool run_side_note(run_dev *d, uint8_t kind, const uint8_t *body, uint32_t n) {
   if (!(d->notify & LINK_NOTE_MASK(kind))) return false;
   uint32_t w = link_note_encode(kind, d->note_seq, body, n, d->tx, sizeof d->tx);
   if (!w || !run_port_link_write(d->tx, w)) {
-    d->notes_lost++;
+    /* a heartbeat or sample is dropped; events and lines stay queued and
+    ** go at a later pass (counted only if evicted before they are sent) */
+    if (kind == LINK_NOTE_HEARTBEAT || kind == LINK_NOTE_TELEMETRY) d->notes_lost++;
     return false;
   }
   d->note_seq = (uint16_t)(d->note_seq + 1u);
