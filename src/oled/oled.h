@@ -1,19 +1,19 @@
 /*
 ** oled.h -- the hypervisor's status screen: an SSD1306 128x32 monochrome
-** OLED on I2C (address 0x3C), drawn in a framebuffer and sent a page at a
-** time between guest time slices. Freestanding C; talks to the display only
-** through hal_i2c_write. Facts about the controller come from the SSD1306
-** datasheet (Solomon Systech, rev 1.1); see docs/hardware.md.
+** OLED on I2C (address 0x3C), four lines of text sent one GDDRAM page at a
+** time between guest slices. Freestanding C11, no heap, no framebuffer:
+** the device has a few hundred bytes of RAM to spare, so a page is rendered
+** into the caller's 128 bytes when it is sent, and the driver remembers
+** only a CRC-32 of each page the display holds (24 bytes of state). It
+** talks to the display only through hal_i2c_write. Facts about the
+** controller come from the SSD1306 datasheet (Solomon Systech); see
+** docs/hardware.md.
 **
-** Use (the device runtime, src/run):
-**     static oled_dev dev;  static oled_fb fb;
-**     oled_init(&dev);                       at boot (an error is retried)
-**     oled_status_render(&fb, &status);      when the status changes
-**     oled_show(&dev, &fb);                  marks the pages that differ
-**     oled_flush_step(&dev);                 once per service pass: at most
-**                                            one I2C transfer (~141 bytes)
-** fb must stay unchanged between oled_show and the flush steps that send it
-** (render into it again, then call oled_show again).
+** Use (the device runtime, src/run), once per service pass:
+**     static oled_dev dev;              zeroed: the first call sets it up
+**     oled_status st = { ... };         filled from the runtime's state
+**     oled_service(&dev, &st);          at most one page on the bus
+** or by hand: oled_fb_row(px, &st, p) then oled_page(&dev, p, px).
 */
 #ifndef OLED_OLED_H   /* not OLED_H: that is the height */
 #define OLED_OLED_H
@@ -24,33 +24,26 @@
 #define OLED_ADDR   0x3Cu
 #define OLED_W      128u
 #define OLED_H      32u
-#define OLED_PAGES  4u          /* 8-pixel rows */
-#define OLED_COLS   21u         /* text cells of 6x8 pixels */
-#define OLED_ROWS   4u
+#define OLED_PAGES  4u          /* 8-pixel rows, one text row each */
+#define OLED_COLS   21u         /* text cells of 6x8 pixels in a row */
+#define OLED_LINE   (OLED_COLS + 1u)   /* a text line with its NUL */
+#define OLED_X0     1u          /* x of the first cell: 1 + 21 * 6 + 1 = 128 */
 
-/* ---- framebuffer -------------------------------------------------------- */
+/* ---- text ---------------------------------------------------------------- */
 
-/* GDDRAM layout: px[page][x] holds pixels (x, 8*page .. 8*page+7), bit 0
-** the top one; 1 is lit. */
-typedef struct oled_fb { uint8_t px[OLED_PAGES][OLED_W]; } oled_fb;
-
-void oled_clear(oled_fb *fb);
-/* Set (on) or clear one pixel; outside the screen: nothing. */
-void oled_pixel(oled_fb *fb, uint32_t x, uint32_t y, bool on);
-/* Pixel (x, y): 1 lit, 0 dark or outside. */
-int oled_get(const oled_fb *fb, uint32_t x, uint32_t y);
-/* Draw str in the text cell grid from (col, row): 5x7 glyphs in 6x8 cells,
-** each cell drawn whole (background cleared). Characters outside
-** 0x20..0x7E show as '?'; text past column 21 is cut. Returns the column
-** after the last character drawn. */
-uint32_t oled_text(oled_fb *fb, uint32_t col, uint32_t row, const char *str);
+/* One text row as one page (GDDRAM layout: out[x] holds pixels x of rows
+** 0..7, bit 0 on top; 1 lit): up to 21 characters of text (to its NUL),
+** 5x7 glyphs in 6x8 cells from x = OLED_X0, row 7 and the rest dark.
+** Characters outside 0x20..0x7E show as '?'. The font is in flash
+** (oled_font.c, 475 bytes). */
+void oled_row(uint8_t out[OLED_W], const char *text);
 
 /* ---- the status screen --------------------------------------------------- */
 
 typedef enum oled_vm {
   OLED_VM_NONE,        /* nothing to run           "----"  */
   OLED_VM_RUNNING,     /*                           "RUN"   */
-  OLED_VM_SLEEPING,    /* delay(), waiting         "SLEEP" */
+  OLED_VM_SLEEPING,    /* in delay()               "SLEEP" */
   OLED_VM_EXITED,      /* main returned            "EXIT"  */
   OLED_VM_FAULTED,     /*                           "FAULT" */
   OLED_VM_LIMIT,       /* a step or time limit     "LIMIT" */
@@ -65,57 +58,71 @@ typedef enum oled_link {
   OLED_LINK__COUNT
 } oled_link;
 
-#define OLED_NAME_MAX 12u   /* program name characters shown */
-
 typedef struct oled_status {
   uint32_t device_id;
-  char name[OLED_NAME_MAX + 1];   /* NUL-terminated; "" shows "-" */
-  uint16_t version[3];            /* major, minor, patch */
-  oled_vm vm;
-  bool trial;                     /* running on trial (not confirmed) */
-  oled_link link;
-  int8_t bank;                    /* -1 none, 0 A, 1 B */
+  char name[16];          /* program name; NUL-terminated unless all 16 used */
+  uint16_t version[3];    /* major, minor, patch */
+  uint8_t vm;             /* oled_vm */
+  bool trial;             /* running on trial (not yet confirmed) */
+  uint8_t link;           /* oled_link */
+  int8_t bank;            /* -1 none, 0 A, 1 B */
   uint32_t uptime_s;
 } oled_status;
 
-/* Clear fb and draw the four lines (21 columns each):
-**     ID C0C0C0C0   bank A        bank "-" when none
-**     blinky 1.2.0
-**     RUN trial     link ok       state name, " trial"; link right-aligned
-**     up 0d 01:02:03
-** Out-of-range enums show as "?". */
-void oled_status_render(oled_fb *fb, const oled_status *s);
+/* Text line row (0..3) of the status screen into out (at most 21
+** characters and a NUL; "" for other rows):
+**     ID C0C0C0C0    bank A      bank "-" when none (or out of range)
+**     blinky 1.2.0               name ("-" if empty) cut to fit the version
+**     RUN trial     link ok      state, " trial"; link right-aligned
+**     up 0d 01:02:03             uptime: days, hh:mm:ss
+** Out-of-range vm and link values show as "?". */
+void oled_status_line(const oled_status *s, uint32_t row, char out[OLED_LINE]);
+/* Status line row rendered as page row: oled_row(out, line). */
+void oled_fb_row(uint8_t out[OLED_W], const oled_status *s, uint32_t row);
+/* Short names: "RUN" ..., "?" out of range; "idle" "ok" "down" "?". */
+const char *oled_vm_name(uint32_t vm);
+const char *oled_link_name(uint32_t link);
 
 /* ---- the driver ---------------------------------------------------------- */
 
-/* shown: what the display's GDDRAM holds (pages 0..3), as far as known;
-** stale: pages whose display content is unknown (after init); dirty: pages
-** of *next still to send. */
+/* ok: 0 until the set-up was acknowledged, and again after any failed
+** transfer; else OLED_OK_UP, plus OLED_OK_PAGE(p) once page p was sent,
+** crc[p] being the CRC-32 of what the display holds there. next: the page
+** oled_service looks at first. fails: failed transfers, counted. A zeroed
+** oled_dev is a valid start (not set up). */
 typedef struct oled_dev {
-  oled_fb shown;
-  const oled_fb *next;      /* the frame given to oled_show, or NULL */
-  uint8_t dirty, stale;     /* bit p: page p */
-  bool ok;                  /* initialised, last transfer acknowledged */
-  uint32_t errors;          /* failed transfers, counted */
+  uint32_t crc[OLED_PAGES];
+  uint8_t ok;
+  uint8_t next;
+  uint32_t fails;
 } oled_dev;
 
-/* Forget everything and send the SSD1306 set-up for a 128x32 panel (one
-** I2C transfer): display off, clock, multiplex 32, offset 0, start line 0,
-** charge pump on, horizontal addressing, segment remap, COM scan
-** reversed, COM pins sequential, contrast, precharge, VCOMH, scrolling off,
-** resume to RAM, normal (not inverted), display on. All pages become stale.
-** Returns HAL_OK or the hal_err of the transfer (d->ok false). */
+#define OLED_OK_UP       0x01u
+#define OLED_OK_PAGE(p)  (0x10u << (p))
+
+/* Send the SSD1306 set-up for the 128x32 panel in one I2C transfer (a
+** command stream, 27 bytes): display off; clock divide; multiplex 32;
+** display offset 0; start line 0; charge pump on; horizontal addressing;
+** segment remap; COM scan reversed; COM pins sequential; contrast;
+** precharge; VCOMH; scrolling off; resume to RAM; normal (not inverted);
+** display on. Forgets which pages the display holds. HAL_OK, or the
+** transfer's negative hal_err (d->ok 0, d->fails counted). */
 int oled_init(oled_dev *d);
 
-/* Take fb as the frame to show: marks the pages that differ from what the
-** display holds (or that are stale). Sends nothing. */
-void oled_show(oled_dev *d, const oled_fb *fb);
+/* Show px as page (0..3), only if its CRC-32 differs from the page last
+** sent there (or none was since the set-up): column range 0..127 and page
+** range page..page (one 7-byte command transfer), then the 128 bytes (one
+** 129-byte transfer, control byte 0x40), about 3 ms at 400 kHz. Sets the
+** display up first when d->ok is 0. Returns 1 sent, 0 unchanged (nothing
+** on the bus), HAL_EINVAL for a page above 3, or the negative hal_err of a
+** transfer (d->ok 0: the next call sets up again and sends every page). */
+int oled_page(oled_dev *d, uint32_t page, const uint8_t px[OLED_W]);
 
-/* One bounded step of work: if the display is not ok, retry oled_init;
-** else send the lowest dirty page (one transfer: column and page range,
-** then 128 data bytes). Returns the number of pages still dirty (0: the
-** display shows the frame), or a negative hal_err (the display is then
-** marked not ok, and the next step retries the set-up). */
-int oled_flush_step(oled_dev *d);
+/* One service pass: from page d->next on, render each status row and hand
+** it to oled_page until one is sent (at most one page on the bus, at most
+** four rendered); d->next moves past the pages looked at. Returns
+** oled_page's result for the last page looked at (1 sent, 0 all four
+** unchanged, negative on error). Stack: about 160 bytes. */
+int oled_service(oled_dev *d, const oled_status *s);
 
 #endif /* OLED_OLED_H */

@@ -1,10 +1,11 @@
 /*
-** oled_dev.c -- the SSD1306 driver: set-up, dirty pages, one page a step.
+** oled_dev.c -- the SSD1306 driver: set-up, pages sent when their CRC-32
+** changed, one service pass.
 **
-** I2C stream (datasheet 8.1.5): after the address, a control byte: 0x00
-** "commands follow to the end", 0x40 "data follow to the end", 0x80 "one
-** command byte, then another control byte".
+** I2C (datasheet 8.1.5): after the address, a control byte: 0x00 "command
+** bytes follow to the stop", 0x40 "data bytes (GDDRAM) follow to the stop".
 */
+#include "crc32.h"
 #include "oled_int.h"
 
 /* The set-up, one command stream (datasheet section 9, command table). */
@@ -29,65 +30,54 @@ static const uint8_t oled_setup[] = {
   0xAF              /* display on */
 };
 
-/* One page: column range 0..127 and page range p..p (single commands, each
-** after control byte 0x80), then the data stream. */
-enum { OLED_HDR = 13, OLED_PAGE_MSG = OLED_HDR + OLED_W };
-
 static int oled_fail(oled_dev *d, int r) {
-  d->ok = false;
-  d->errors++;
+  d->ok = 0;
+  d->fails++;
   return r < 0 ? r : HAL_EBUS;
 }
 
 int oled_init(oled_dev *d) {
-  uint32_t errors = d->errors;
-  const oled_fb *next = d->next;
-  __builtin_memset(d, 0, sizeof *d);
-  d->errors = errors;
-  d->next = next;
-  d->stale = (1u << OLED_PAGES) - 1u;
-  d->dirty = next ? d->stale : 0;
+  d->ok = 0;
   int r = hal_i2c_write(OLED_ADDR, oled_setup, sizeof oled_setup);
   if (r < 0) return oled_fail(d, r);
-  d->ok = true;
+  d->ok = OLED_OK_UP;
   return HAL_OK;
 }
 
-void oled_show(oled_dev *d, const oled_fb *fb) {
-  d->next = fb;
-  d->dirty = 0;
-  for (uint32_t p = 0; p < OLED_PAGES; p++) {
-    bool same = !(d->stale >> p & 1u);
-    for (uint32_t x = 0; same && x < OLED_W; x++) same = fb->px[p][x] == d->shown.px[p][x];
-    if (!same) d->dirty |= (uint8_t)(1u << p);
-  }
-}
-
-static int oled_count(uint8_t m) {
-  int n = 0;
-  for (; m; m &= (uint8_t)(m - 1u)) n++;
-  return n;
-}
-
-int oled_flush_step(oled_dev *d) {
-  if (!d->ok) {
-    int r = oled_init(d);
-    return r < 0 ? r : oled_count(d->dirty);
-  }
-  if (!d->dirty || !d->next) return 0;
-  uint32_t p = 0;
-  while (!(d->dirty >> p & 1u)) p++;
-  uint8_t m[OLED_PAGE_MSG] = {
-    0x80, 0x21, 0x80, 0x00, 0x80, OLED_W - 1,   /* columns 0..127 */
-    0x80, 0x22, 0x80, (uint8_t)p, 0x80, (uint8_t)p,  /* page p only */
-    0x40                                      /* data to the end */
+int oled_send(oled_dev *d, uint32_t page, uint8_t buf[1 + OLED_W]) {
+  if (page >= OLED_PAGES) return HAL_EINVAL;
+  uint32_t crc = crc32(buf + 1, OLED_W);
+  uint8_t held = (uint8_t)OLED_OK_PAGE(page);
+  if ((d->ok & held) && d->crc[page] == crc) return 0;
+  int r;
+  if (!(d->ok & OLED_OK_UP) && (r = oled_init(d)) < 0) return r;
+  const uint8_t at[] = {
+    0x00,                             /* control: command stream */
+    0x21, 0x00, OLED_W - 1,           /* columns 0..127 */
+    0x22, (uint8_t)page, (uint8_t)page   /* page `page` only */
   };
-  __builtin_memcpy(m + OLED_HDR, d->next->px[p], OLED_W);
-  int r = hal_i2c_write(OLED_ADDR, m, sizeof m);
-  if (r < 0) return oled_fail(d, r);
-  __builtin_memcpy(d->shown.px[p], m + OLED_HDR, OLED_W);
-  uint8_t bit = (uint8_t)(1u << p);
-  d->stale &= (uint8_t)~bit;
-  d->dirty &= (uint8_t)~bit;
-  return oled_count(d->dirty);
+  if ((r = hal_i2c_write(OLED_ADDR, at, sizeof at)) < 0) return oled_fail(d, r);
+  buf[0] = 0x40;                      /* control: data stream */
+  if ((r = hal_i2c_write(OLED_ADDR, buf, 1 + OLED_W)) < 0) return oled_fail(d, r);
+  d->crc[page] = crc;
+  d->ok |= held;
+  return 1;
+}
+
+int oled_page(oled_dev *d, uint32_t page, const uint8_t px[OLED_W]) {
+  uint8_t buf[1 + OLED_W];
+  __builtin_memcpy(buf + 1, px, OLED_W);
+  return oled_send(d, page, buf);
+}
+
+int oled_service(oled_dev *d, const oled_status *s) {
+  uint8_t buf[1 + OLED_W];
+  int r = 0;
+  for (uint32_t i = 0; i < OLED_PAGES && r == 0; i++) {
+    uint32_t p = d->next % OLED_PAGES;
+    d->next = (uint8_t)((p + 1u) % OLED_PAGES);
+    oled_fb_row(buf + 1, s, p);
+    r = oled_send(d, p, buf);
+  }
+  return r;
 }

@@ -3,8 +3,8 @@
 */
 #include "oled_int.h"
 
-/* A line being built: at most OLED_COLS characters, NUL-terminated. */
-typedef struct oled_line { char c[OLED_COLS + 1]; uint32_t n; } oled_line;
+/* A line being built in the caller's buffer: at most OLED_COLS characters. */
+typedef struct oled_line { char *c; uint32_t n; } oled_line;
 
 /* At most max characters of s. */
 static void put_n(oled_line *l, const char *s, uint32_t max) {
@@ -15,13 +15,13 @@ static void put(oled_line *l, const char *s) { put_n(l, s, OLED_COLS); }
 /* v in base 10 or 16, at least width digits. */
 static void put_num(oled_line *l, uint32_t v, uint32_t base, uint32_t width) {
   char b[11];
-  char *p = b + sizeof b - 1;
-  *p = 0;
-  do { *--p = "0123456789ABCDEF"[v % base]; v /= base; } while (v || b + sizeof b - 1 - p < (int)width);
-  put(l, p);
+  uint32_t i = sizeof b - 1;
+  b[i] = 0;
+  do { b[--i] = "0123456789ABCDEF"[v % base]; v /= base; } while (v || sizeof b - 1 - i < width);
+  put(l, b + i);
 }
 
-/* s right-aligned at the end of the line, after at least one space. */
+/* Spaces up to the column where s ends the line (at least one). */
 static void put_right(oled_line *l, const char *s) {
   uint32_t n = 0;
   while (s[n]) n++;
@@ -32,40 +32,62 @@ static void put_right(oled_line *l, const char *s) {
 static const char vm_names[OLED_VM__COUNT + 1][6] = {
   "----", "RUN", "SLEEP", "EXIT", "FAULT", "LIMIT", "BOOT", "?"
 };
-static const char link_names[OLED_LINK__COUNT + 1][5] = { "idle", "ok", "down", "?" };
+static const char link_names[OLED_LINK__COUNT + 1][10] = {
+  "link idle", "link ok", "link down", "link ?"
+};
 
-void oled_status_render(oled_fb *fb, const oled_status *s) {
-  oled_line l[OLED_ROWS];
-  __builtin_memset(l, 0, sizeof l);
+const char *oled_vm_name(uint32_t vm) { return vm_names[vm < OLED_VM__COUNT ? vm : OLED_VM__COUNT]; }
+const char *oled_link_name(uint32_t link) {
+  return link_names[link < OLED_LINK__COUNT ? link : OLED_LINK__COUNT] + 5;
+}
 
-  put(&l[0], "ID ");
-  put_num(&l[0], s->device_id, 16, 8);
-  put_right(&l[0], s->bank == 0 ? "bank A" : s->bank == 1 ? "bank B" : "bank -");
-
-  put(&l[1], s->name[0] ? "" : "-");
-  put_n(&l[1], s->name, OLED_NAME_MAX);
-  for (uint32_t i = 0; i < 3; i++) {
-    put(&l[1], i ? "." : " ");
-    put_num(&l[1], s->version[i], 10, 1);
-  }
-
-  uint32_t vm = (uint32_t)s->vm < OLED_VM__COUNT ? (uint32_t)s->vm : OLED_VM__COUNT;
-  uint32_t link = (uint32_t)s->link < OLED_LINK__COUNT ? (uint32_t)s->link : OLED_LINK__COUNT;
-  put(&l[2], vm_names[vm]);
-  if (s->trial) put(&l[2], " trial");
-  char lk[10] = "link ";
-  __builtin_memcpy(lk + 5, link_names[link], 5);
-  put_right(&l[2], lk);
-
+void oled_status_line(const oled_status *s, uint32_t row, char out[OLED_LINE]) {
+  oled_line l = { out, 0 };
   uint32_t t = s->uptime_s;
-  put(&l[3], "up ");
-  put_num(&l[3], t / 86400u, 10, 1);
-  put(&l[3], "d ");
-  for (uint32_t i = 0, div = 3600u, mod = 24u; i < 3; i++, div /= 60u, mod = 60u) {
-    if (i) put(&l[3], ":");
-    put_num(&l[3], t / div % mod, 10, 2);
+  switch (row) {
+  case 0:
+    put(&l, "ID ");
+    put_num(&l, s->device_id, 16, 8);
+    put_right(&l, s->bank == 0 ? "bank A" : s->bank == 1 ? "bank B" : "bank -");
+    break;
+  case 1: {
+    /* The version whole, built at the end of the line; the name gets the
+    ** columns before it (at least 3). */
+    char v[OLED_LINE];
+    oled_line lv = { v, 0 };
+    for (uint32_t i = 0; i < 3; i++) {
+      put(&lv, i ? "." : " ");
+      put_num(&lv, s->version[i], 10, 1);
+    }
+    v[lv.n] = 0;
+    put_n(&l, s->name[0] ? s->name : "-", s->name[0] ? sizeof s->name : 1);
+    l.n = l.n < OLED_COLS - lv.n ? l.n : OLED_COLS - lv.n;
+    put(&l, v);
+    break;
   }
+  case 2:
+    put(&l, oled_vm_name(s->vm));
+    if (s->trial) put(&l, " trial");
+    put_right(&l, oled_link_name(s->link) - 5);
+    break;
+  case 3:
+    put(&l, "up ");
+    put_num(&l, t / 86400u, 10, 1);
+    put(&l, "d ");
+    put_num(&l, t / 3600u % 24u, 10, 2);
+    for (uint32_t div = 60u; div; div /= 60u) {
+      put(&l, ":");
+      put_num(&l, t / div % 60u, 10, 2);
+    }
+    break;
+  default:
+    break;
+  }
+  out[l.n] = 0;
+}
 
-  oled_clear(fb);
-  for (uint32_t r = 0; r < OLED_ROWS; r++) oled_text(fb, 0, r, l[r].c);
+void oled_fb_row(uint8_t out[OLED_W], const oled_status *s, uint32_t row) {
+  char line[OLED_LINE];
+  oled_status_line(s, row, line);
+  oled_row(out, line);
 }

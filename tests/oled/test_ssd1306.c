@@ -240,17 +240,16 @@ static void test_malformed(void) {
   }
   CHECK(board_ssd1306_counts()->bytes == bytes + 10000);
   CHECK(RAM(8, 0) == -1 && RAM(0, 128) == -1);
-  /* The driver's set-up and frame still work after all that. */
+  /* The driver's set-up and pages still work after all that. */
   static oled_dev d;
-  static oled_fb fb;
-  oled_text(&fb, 0, 0, "after the noise");
+  static ot_frame f;
+  oled_row(f[0], "after the noise");
   CHECK(ot_w(3, 0x00, 0x00, 0x00) == HAL_OK);        /* no command half-collected */
   CHECK(ot_w(7, 0x00, 0xE3, 0xE3, 0xE3, 0xE3, 0xE3, 0xE3) == HAL_OK);
   CHECK(oled_init(&d) == HAL_OK);
-  oled_show(&d, &fb);
-  while (oled_flush_step(&d) > 0) {}
+  CHECK(ot_send_all(&d, f) == 4);
   /* The set-up sets every register the picture depends on. */
-  CHECKF(ot_diff(&fb) == 0, "%u pixels differ", ot_diff(&fb));
+  CHECKF(ot_diff(f) == 0, "%u pixels differ", ot_diff(f));
   board_close();
 }
 
@@ -268,13 +267,14 @@ static uint8_t *png_load(const char *path, uint32_t *w, uint32_t *h) {
   return px;
 }
 
-/* The reference: the framebuffer itself, scaled, written by libpng here. */
-static int png_reference(const char *path, const oled_fb *fb, uint32_t scale) {
+/* The reference: the rendered pages themselves, scaled, written by libpng
+** here. */
+static int png_reference(const char *path, const ot_frame f, uint32_t scale) {
   uint32_t w = OLED_W * scale, h = OLED_H * scale;
   uint8_t *px = malloc((size_t)w * h);
   REQUIRE(px);
   for (uint32_t y = 0; y < h; y++)
-    for (uint32_t x = 0; x < w; x++) px[y * w + x] = oled_get(fb, x / scale, y / scale) ? 255 : 0;
+    for (uint32_t x = 0; x < w; x++) px[y * w + x] = ot_get(f, x / scale, y / scale) ? 255 : 0;
   png_image img;
   memset(&img, 0, sizeof img);
   img.version = PNG_IMAGE_VERSION;
@@ -289,14 +289,13 @@ static int png_reference(const char *path, const oled_fb *fb, uint32_t scale) {
 static void test_png(void) {
   ot_open();
   static oled_dev d;
-  static oled_fb fb;
+  static ot_frame f;
   const oled_status s = { 0x12345678u, "png", { 0, 9, 1 }, OLED_VM_SLEEPING, false,
                           OLED_LINK_IDLE, 1, 59 };
-  oled_status_render(&fb, &s);
-  oled_pixel(&fb, 127, 31, true);
-  REQUIRE(oled_init(&d) == HAL_OK);
-  oled_show(&d, &fb);
-  while (oled_flush_step(&d) > 0) {}
+  ot_status_frame(f, &s);
+  ot_set(f, 127, 31, 1);
+  ot_set(f, 0, 0, 1);
+  REQUIRE(ot_send_all(&d, f) == 4);
   char dir[] = "/tmp/oled_png.XXXXXX";
   REQUIRE(mkdtemp(dir));
   for (uint32_t scale = 1; scale <= 4; scale += 3) {
@@ -305,7 +304,7 @@ static void test_png(void) {
     snprintf(want, sizeof want, "%s/ref%u.png", dir, scale);
     CHECK(board_ssd1306_png(got, scale) == 0);
     CHECK(board_ssd1306_png(got, scale) == 0);           /* over an existing file */
-    REQUIRE(png_reference(want, &fb, scale));
+    REQUIRE(png_reference(want, f, scale));
     uint32_t gw = 0, gh = 0, rw = 0, rh = 0;
     uint8_t *g = png_load(got, &gw, &gh), *r = png_load(want, &rw, &rh);
     REQUIRE(g && r);
