@@ -51,18 +51,16 @@ void oled_status_line(const oled_status *s, uint32_t row, char out[OLED_LINE]) {
     put_right(&l, s->bank == 0 ? "bank A" : s->bank == 1 ? "bank B" : "bank -");
     break;
   case 1: {
-    /* The version whole, built at the end of the line; the name gets the
-    ** columns before it (at least 3). */
-    char v[OLED_LINE];
-    oled_line lv = { v, 0 };
+    /* The version whole; the name gets the columns before it: 21 less
+    ** 6..18, so never all 16 (which need not end in a NUL). */
+    uint32_t vn = 0;
+    for (uint32_t i = 0; i < 3; i++)
+      for (uint32_t v = s->version[i], first = 1; first || v; v /= 10u, first = 0) vn++;
+    put_n(&l, s->name[0] ? s->name : "-", OLED_COLS - 3u - vn);
     for (uint32_t i = 0; i < 3; i++) {
-      put(&lv, i ? "." : " ");
-      put_num(&lv, s->version[i], 10, 1);
+      put(&l, i ? "." : " ");
+      put_num(&l, s->version[i], 10, 1);
     }
-    v[lv.n] = 0;
-    put_n(&l, s->name[0] ? s->name : "-", s->name[0] ? sizeof s->name : 1);
-    l.n = l.n < OLED_COLS - lv.n ? l.n : OLED_COLS - lv.n;
-    put(&l, v);
     break;
   }
   case 2:
