@@ -309,6 +309,7 @@ static runst dev_loop(dev *d) {
     }
     if (d->in_boot) d->fed_ms = board_serial_now_ms();   /* the bootloader's own loop */
     if (watchdog_bites(d)) return DEV_REBOOT;
+    board_serial_flush(&d->ser);
     uint32_t cap = rx_budget(d, sizeof buf);
     int w = wait_ms(d);
     int n = cap ? board_serial_get(&d->ser, buf, cap, w) : 0;

@@ -115,25 +115,36 @@ void board_serial_close(board_serial *s) {
   s->link[0] = 0;
 }
 
-void board_serial_put(board_serial *s, const uint8_t *p, uint32_t n) {
-  while (n) {
-    ssize_t w = write(s->fd, p, n);
+void board_serial_flush(board_serial *s) {
+  while (s->txn) {
+    uint32_t run = BOARD_SERIAL_TXQ - s->txh < s->txn ? BOARD_SERIAL_TXQ - s->txh : s->txn;
+    ssize_t w = write(s->fd, s->txq + s->txh, run);
     if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) {
-      s->tx_dropped += n;
-      return;
-    }
-    p += w;
-    n -= (uint32_t)w;
+    if (w <= 0) return;
+    s->txh = (s->txh + (uint32_t)w) % BOARD_SERIAL_TXQ;
+    s->txn -= (uint32_t)w;
   }
 }
 
+void board_serial_put(board_serial *s, const uint8_t *p, uint32_t n) {
+  board_serial_flush(s);
+  if (n > BOARD_SERIAL_TXQ - s->txn) {
+    s->tx_dropped += n;
+    return;
+  }
+  for (uint32_t i = 0; i < n; i++) s->txq[(s->txh + s->txn + i) % BOARD_SERIAL_TXQ] = p[i];
+  s->txn += n;
+  board_serial_flush(s);
+}
+
 int board_serial_get(board_serial *s, uint8_t *p, uint32_t cap, int timeout_ms) {
-  struct pollfd pf = { s->fd, POLLIN, 0 };
+  struct pollfd pf = { s->fd, (short)(POLLIN | (s->txn ? POLLOUT : 0)), 0 };
   int r = poll(&pf, 1, timeout_ms);
   if (r < 0) return errno == EINTR ? 0 : -1;
   if (r == 0) return 0;
   if (pf.revents & (POLLERR | POLLNVAL)) return -1;
+  if (pf.revents & POLLOUT) board_serial_flush(s);
+  if (!(pf.revents & (POLLIN | POLLHUP))) return 0;
   ssize_t k = read(s->fd, p, cap);
   if (k < 0) return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
   if (k == 0 && (pf.revents & POLLHUP)) return -1;

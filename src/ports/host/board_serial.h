@@ -11,11 +11,15 @@
 
 #include "link.h"
 
+#define BOARD_SERIAL_TXQ 2048u
+
 typedef struct board_serial {
   int fd;                  /* what we read and write */
   int keep;                /* pty: our own slave end, held open; else -1 */
   char link[256];          /* pty: the symlink we made; else "" */
   uint64_t tx_dropped;     /* device: bytes nobody could take */
+  uint8_t txq[BOARD_SERIAL_TXQ];   /* device: the transmit queue, as a UART's */
+  uint32_t txh, txn;       /* its oldest byte, bytes queued */
 } board_serial;
 
 /* The device's side. If path is a character device (a real serial port,
@@ -28,8 +32,13 @@ int board_serial_serve(board_serial *s, const char *path, uint32_t baud, char *m
 int board_serial_open(board_serial *s, const char *path, uint32_t baud, char *msg, uint32_t n);
 void board_serial_close(board_serial *s);
 
-/* Device: write what fits now, drop the rest (a UART nobody listens to). */
+/* Device: queue p (one frame) for sending, whole, or drop it when the
+** transmit queue has no room for it (a UART nobody listens to, or one
+** slower than what is sent): the link never carries half a frame. The
+** queue drains into the port as it takes bytes: here, in
+** board_serial_get (which waits for that too) and board_serial_flush. */
 void board_serial_put(board_serial *s, const uint8_t *p, uint32_t n);
+void board_serial_flush(board_serial *s);
 /* Wait up to timeout_ms for bytes: count read, 0 none, -1 error. */
 int board_serial_get(board_serial *s, uint8_t *p, uint32_t cap, int timeout_ms);
 
