@@ -111,6 +111,7 @@ typedef struct run_log {
   uint32_t head, tail;        /* byte offsets (mod RUN_LOG_RING), tail = oldest */
   uint32_t first, next;       /* number of the oldest line held, of the next */
   uint32_t noted;             /* next line to send as a notification */
+  uint32_t sent;              /* the line after the last one sent */
   uint32_t lost;              /* lines evicted before they were sent */
   char part[LINK_LOG_LINE_MAX];
   uint32_t npart;
@@ -247,6 +248,7 @@ struct run_dev {
   uint16_t boot_req_seq;
   bool want_reboot;
   uint64_t next_hb_ms;
+  bool hb_due;                   /* the link could not take the heartbeat yet */
   uint32_t faults;
   run_log log;
   run_telem telem;

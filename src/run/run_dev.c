@@ -257,10 +257,17 @@ uint32_t run_dev_telemetry_body(run_dev *d, uint8_t *out, uint32_t cap) {
   return at;
 }
 
+/* A heartbeat the link cannot take (full of the guest's log lines) is
+** tried again at the next pass, before any line, until the next one is
+** due: a flood of output never hides that the device is alive. It counts
+** once in notes_lost. */
 static void heartbeat(run_dev *d, uint64_t ms, uint64_t up_ms) {
-  if (ms < d->next_hb_ms) return;
-  d->next_hb_ms = ms + d->cfg.heartbeat_ms;
-  d->svc_ms[SVC_HEARTBEAT] = ms;
+  bool retry = d->hb_due && ms < d->next_hb_ms;
+  if (!retry && ms < d->next_hb_ms) return;
+  if (!retry) {
+    d->next_hb_ms = ms + d->cfg.heartbeat_ms;
+    d->svc_ms[SVC_HEARTBEAT] = ms;
+  }
   link_heartbeat h = {
     .uptime_ms = up_ms, .boot_id = d->b.boot_id, .vm_state = vm_state(d),
     .host_state = d->host_state, .running = d->b.bank < 0 ? LINK_NO_BANK : (uint8_t)d->b.bank,
@@ -270,7 +277,10 @@ static void heartbeat(run_dev *d, uint64_t ms, uint64_t up_ms) {
   };
   uint8_t body[LINK_HEARTBEAT_SIZE];
   uint32_t n = link_heartbeat_put(body, sizeof body, &h);
-  run_side_note(d, LINK_NOTE_HEARTBEAT, body, n);
+  uint32_t lost = d->notes_lost;
+  d->hb_due = !run_side_note(d, LINK_NOTE_HEARTBEAT, body, n) &&
+              (d->notify & LINK_NOTE_MASK(LINK_NOTE_HEARTBEAT));
+  if (retry && d->hb_due) d->notes_lost = lost;
 }
 
 static void telemetry(run_dev *d, uint64_t ms) {
@@ -300,11 +310,11 @@ static void pending_notes(run_dev *d, uint64_t ms) {
     int len = run_log_get(l, l->noted, d->body + 17, LINK_LOG_LINE_MAX, &level);
     if (len < 0) break;
     link_put32(d->body, l->noted);
-    link_put32(d->body + 4, 0);
+    link_put32(d->body + 4, l->noted > l->sent ? l->noted - l->sent : 0);   /* evicted unsent */
     d->body[8] = level;
     link_put64(d->body + 9, (hal_time_us() - d->t0_us) / 1000u);
     if (!run_side_note(d, LINK_NOTE_LOG, d->body, 17u + (uint32_t)len)) break;
-    l->noted++;
+    l->sent = ++l->noted;
   }
 }
 
