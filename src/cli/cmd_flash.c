@@ -97,6 +97,9 @@ static void runtime_json(cli_json *j, const link_rt_status *rt) {
   cli_json_key(j, "trial"); cli_json_bool(j, rt->trial != 0);
   cli_json_key(j, "steps"); cli_json_int(j, (int64_t)rt->steps);
   cli_json_key(j, "faults"); cli_json_int(j, rt->faults);
+  cli_json_key(j, "log_lost"); cli_json_int(j, rt->log_lost);
+  cli_json_key(j, "notes_lost"); cli_json_int(j, rt->notes_lost);
+  cli_json_key(j, "telem_dropped"); cli_json_int(j, rt->telem_dropped);
   cli_json_close(j, '}');
 }
 
