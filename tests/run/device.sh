@@ -44,7 +44,7 @@ note() { printf '%6.2f s  %s\n' "$(echo "$(date +%s.%N) - $t_start" | bc)" "$*";
 
 start() {   # start [device options]: the device on ./uart with ./img
   rm -f uart  # a link left by a killed device must not pass for the new one
-  "$ck" device --flash img --uart uart "$@" >dev.out 2>>dev.err &
+  "$ck" device --flash img --uart uart "$@" >/dev/null 2>>dev.err &   # stdout: the guests' floods
   pid=$!
   i=0
   while [ ! -e uart ]; do
