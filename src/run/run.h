@@ -111,6 +111,7 @@ typedef struct run_log {
   uint32_t head, tail;        /* byte offsets (mod RUN_LOG_RING), tail = oldest */
   uint32_t first, next;       /* number of the oldest line held, of the next */
   uint32_t noted;             /* next line to send as a notification */
+  uint32_t sent;              /* the line after the last one sent */
   uint32_t lost;              /* lines evicted before they were sent */
   uint32_t lost_noted;        /* of them, reported in a LOG notification's lost */
   char part[LINK_LOG_LINE_MAX];

@@ -204,6 +204,7 @@ static runst dev_boot(dev *d) {
   if (bank < 0) {             /* as the firmware's bootloader: installs only */
     d->in_boot = true;
     d->stay = false;
+    d->reset_reason = LINK_RESET_SOFTWARE;   /* what ends it: a REBOOT (or the watchdog) */
     boot_srv_init(&d->bsrv, &d->boot, boot_out, d);
     return DEV_ON;
   }
