@@ -44,7 +44,7 @@ cvm1_err cvm1_load_pub(const char *path, uint8_t pub[32]) {
   fclose(f);
   cvm1_err e = is_ed25519(k) ? cvm1_key_raw_pub(k, pub) : CVM1_ERR_KEY;
   EVP_PKEY_free(k);
-  return e;
+  return e ? e : cvm1_key_check(pub);
 }
 
 cvm1_err cvm1_load_key_pub(const char *keypath, uint8_t pub[32]) {
