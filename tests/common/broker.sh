@@ -29,11 +29,15 @@
 # Sourcing installs the EXIT trap (and turns HUP, INT, TERM into an exit so
 # it runs): a script keeps its own cleanup in BROKER_ON_EXIT (a command
 # string evaluated after the brokers are stopped) instead of its own
-# `trap ... EXIT`. Brokers are only ever stopped by pid, never by name.
+# `trap ... EXIT`. The shell runs a trap only once its foreground command
+# has finished, so a script that waits long does it as `cmd & wait $!`.
+# Should the script die without its traps (SIGKILL, a runner's timeout), a
+# guard process started with each broker stops it within a second. Brokers
+# are only ever stopped by pid, never by name.
 # Needs python3 (the free port and the readiness probe).
 
 BROKER_PID= BROKER_PORT= BROKER_LOG= BROKER_CONF=
-BROKER_PIDS=
+BROKER_PIDS= BROKER_GUARDS=
 BROKER_ON_EXIT=${BROKER_ON_EXIT:-}
 BROKER_MOSQUITTO=${BROKER_MOSQUITTO:-/usr/sbin/mosquitto}
 
@@ -71,6 +75,12 @@ broker_start() {
   BROKER_PID=$!
   BROKER_PORT=$_bp
   BROKER_PIDS="$BROKER_PIDS $BROKER_PID"
+  # A guard stops the broker (by its pid) should this script die without
+  # running its traps (SIGKILL, a test runner's timeout).
+  _bself=$$ _bpid=$BROKER_PID
+  ( while kill -0 "$_bself" 2>/dev/null && kill -0 "$_bpid" 2>/dev/null; do sleep 1; done
+    kill "$_bpid" 2>/dev/null ) </dev/null >/dev/null 2>&1 &
+  BROKER_GUARDS="$BROKER_GUARDS $!"
   broker__up "$_bp" "${BROKER_WAIT:-10}" "$BROKER_PID"
   _bs=$?
   if [ $_bs -ne 0 ]; then
@@ -127,7 +137,8 @@ broker_stop() {
 
 broker_cleanup() {
   for _b in $BROKER_PIDS; do broker__kill "$_b"; done
-  BROKER_PIDS= BROKER_PID=
+  for _b in $BROKER_GUARDS; do kill "$_b" 2>/dev/null; wait "$_b" 2>/dev/null; done
+  BROKER_PIDS= BROKER_PID= BROKER_GUARDS=
 }
 
 broker__exit() {

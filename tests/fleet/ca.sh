@@ -10,7 +10,9 @@
 #   ed25519        an Ed25519 CA: its keys pass the trust-store check, and
 #                  mosquitto and its clients speak mutual TLS with them
 #   broker_config  the configuration as written (no `user` line) is one
-#                  mosquitto accepts: `mosquitto -c` starts and listens
+#                  mosquitto accepts: `mosquitto -c` starts and listens on
+#                  127.0.0.1 only; TLS 1.2 and 1.3, not 1.1; the server
+#                  certificate matches localhost and 127.0.0.1
 #   device_ok      a device with its certificate connects and publishes and
 #                  subscribes under its own topics, as user = its CN
 #   no_cert        a client without a certificate is refused
@@ -250,8 +252,20 @@ broker_config)
   grep -q "ipv6" "$BROKER_LOG" && fail "a listener beyond 127.0.0.1"
   ss -ltnH "sport = :$port" | grep -q "127.0.0.1:$port" || fail "not on 127.0.0.1 only: $(ss -ltnH "sport = :$port")"
   P dev-a -t "$A/x" -m hello || fail "a device cannot publish"
+  # TLS 1.2 and 1.3 in, 1.1 refused by the broker (the client would take it)
+  for v in tls1_2 tls1_3 tls1_1; do
+    echo | timeout 10 openssl s_client -connect 127.0.0.1:$port -$v -cipher 'DEFAULT@SECLEVEL=0' \
+      -CAfile ca/ca.crt -cert ca/devices/dev-a.crt -key ca/devices/dev-a.key > s.out 2>&1
+    case $v in
+    tls1_1) grep -q "alert protocol version" s.out || fail "TLS 1.1 not refused: $(grep -i protocol s.out)" ;;
+    *) grep -q "Verify return code: 0 (ok)" s.out || fail "$v: $(tail -n 5 s.out)" ;;
+    esac
+  done
+  # the broker's certificate names it: localhost and 127.0.0.1 both check
+  mosquitto_pub -V mqttv5 -h 127.0.0.1 -p "$port" --cafile ca/ca.crt --cert ca/devices/dev-a.crt \
+    --key ca/devices/dev-a.key -t "$A/x" -m by-ip || fail "127.0.0.1 does not match the broker's certificate"
   broker_stop
-  note "mosquitto -c (broker-config's output) starts, listens on 127.0.0.1:$port only"
+  note "mosquitto -c (broker-config's output) starts, listens on 127.0.0.1:$port only; TLS 1.2, 1.3 (1.1 refused)"
   ;;
 device_ok)
   fleet
