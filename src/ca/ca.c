@@ -338,6 +338,12 @@ done:
   return e;
 }
 
+/* An encrypted key is refused rather than asked for on the terminal. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u) {
+  (void)buf; (void)size; (void)rwflag; (void)u;
+  return -1;
+}
+
 /* The CA's key and certificate, checked to belong together. */
 static ca_err load_ca(const char *dir, EVP_PKEY **key, X509 **crt, ca_diag *d) {
   char kpath[1100], cpath[1100];
@@ -351,7 +357,7 @@ static ca_err load_ca(const char *dir, EVP_PKEY **key, X509 **crt, ca_diag *d) {
   }
   FILE *f = fopen(kpath, "r");
   if (!f) return io_err(d, kpath);
-  *key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+  *key = PEM_read_PrivateKey(f, NULL, no_passphrase, NULL);
   fclose(f);
   if (!(f = fopen(cpath, "r"))) { EVP_PKEY_free(*key); *key = NULL; return io_err(d, cpath); }
   *crt = PEM_read_X509(f, NULL, NULL, NULL);
@@ -493,6 +499,7 @@ ca_err ca_issue(const char *dir, const ca_issue_opts *o, ca_issued *out, ca_diag
   if (ASN1_TIME_to_tm(ca_na, &tm) == 1) {
     int64_t cana = days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday) * 86400 +
                    tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+    if (cana <= now && !o->has_not_after) { diag_path(d, dir); e = CA_ERR_CA_EXPIRED; goto done; }
     if (na > cana) na = cana;
     if (nb >= na) nb = na - 86400;
   }

@@ -28,6 +28,7 @@
   X(NAME,        "invalid name: 1 to 64 characters from A-Z a-z 0-9 . _ - (names become MQTT topic levels and user names)") \
   X(EXISTS,      "a certificate authority already exists there (not overwritten)") \
   X(NO_CA,       "no certificate authority there (ca.key and ca.crt; see `cockpit ca init`)") \
+  X(CA_EXPIRED,  "the CA's own certificate has expired: it can issue nothing valid (only --not-after certificates, for tests)") \
   X(CA_BROKEN,   "the CA's key or certificate is unreadable, or they do not belong together") \
   X(ISSUED,      "a certificate with that name was already issued (not overwritten; remove both files to issue again)") \
   X(NAME_TAKEN,  "that name is already issued as the other kind (device ids and server names share one namespace)") \

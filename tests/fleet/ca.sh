@@ -178,7 +178,11 @@ files)
   expect 1 "ca3: the CA's key or certificate is unreadable, or they do not belong together" "$ck" ca issue ca3 --device q
   echo junk > ca3/ca.crt
   expect 1 "do not belong together" "$ck" ca issue ca3 --device q
-  note "a corrupt serial, a CA key of another CA, a broken ca.crt: refused"
+  # an encrypted CA key: refused, not asked for on the terminal
+  cp -r ca ca5
+  openssl pkey -in ca/ca.key -aes256 -passout pass:secret -out ca5/ca.key || fail "encrypt"
+  expect 1 "do not belong together" timeout 10 "$ck" ca issue ca5 --device q
+  note "a corrupt serial, a CA key of another CA, a broken ca.crt, an encrypted key: refused"
 
   [ "$(cat ca/serial)" = "$(printf '%02x' $(( $(wc -l < ca/index.txt) + 2 )))" ] || fail "serial $(cat ca/serial) vs index"
   [ "$(cut -f1 ca/index.txt | sort -u | wc -l)" = "$(wc -l < ca/index.txt)" ] || fail "a serial issued twice"
