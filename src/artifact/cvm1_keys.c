@@ -107,6 +107,9 @@ cvm1_err cvm1_keygen(const char *name) {
   if (!kpath || !ppath) goto done;
   e = CVM1_ERR_CRYPTO;
   if (!(k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"))) goto done;
+  /* Never write a key no trust store would take (cvm1_key_check). */
+  uint8_t pub[32];
+  if ((e = cvm1_key_raw_pub(k, pub)) || (e = cvm1_key_check(pub))) goto done;
   if ((e = pem(k, true, &ktxt, &klen)) || (e = pem(k, false, &ptxt, &plen))) goto done;
   if ((e = write_private(kpath, ktxt, klen))) goto done;
   if ((e = cvm1_write_file(ppath, (const uint8_t *)ptxt, plen, 0644))) {
