@@ -182,7 +182,7 @@ static ca_err write_replace(const char *path, const void *buf, size_t len, mode_
   }
   unlink(tmp);
   ca_err e = write_new(tmp, buf, len, mode, d);
-  if (e) return e;
+  if (e) { diag_path(d, path); return e; }   /* name the file, not its temporary */
   if (rename(tmp, path) != 0) {
     e = io_err(d, path);
     unlink(tmp);

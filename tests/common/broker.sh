@@ -7,7 +7,9 @@
 #   broker_start DIR CONF PORT   run `mosquitto -c CONF` (its output in
 #                                DIR/broker.log) and wait until PORT accepts
 #                                connections (BROKER_WAIT seconds, default
-#                                10); sets BROKER_PID, BROKER_PORT,
+#                                10); BROKER_VERBOSE=1: every log type (-v:
+#                                connects, subscriptions, messages) in the
+#                                log; sets BROKER_PID, BROKER_PORT,
 #                                BROKER_LOG. Returns 1, with the log's tail on
 #                                stderr, if mosquitto exits or never listens.
 #   broker_start_ca COCKPIT CA DIR [broker-config options]
@@ -71,7 +73,8 @@ EOF
 broker_start() {
   _bd=$1 _bc=$2 _bp=$3
   BROKER_LOG=$_bd/broker.log
-  "$BROKER_MOSQUITTO" -c "$_bc" >>"$BROKER_LOG" 2>&1 &
+  # shellcheck disable=SC2086
+  "$BROKER_MOSQUITTO" -c "$_bc" ${BROKER_VERBOSE:+-v} >>"$BROKER_LOG" 2>&1 &
   BROKER_PID=$!
   BROKER_PORT=$_bp
   BROKER_PIDS="$BROKER_PIDS $BROKER_PID"

@@ -5,10 +5,17 @@
 # mosquitto refuses is reported, not waited on.
 set -u
 root=$1
+for t in /usr/sbin/mosquitto mosquitto_pub python3; do
+  command -v "$t" >/dev/null 2>&1 || { echo "SKIP: $t not installed (scripts/install-deps.sh)"; exit 77; }
+done
 d=$(mktemp -d /tmp/cockpit-broker-helper.XXXXXX)
 export d
 trap 'for p in $(cat "$d"/*.pid 2>/dev/null); do kill "$p" 2>/dev/null; done; rm -rf "$d"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+fail() {
+  echo "FAIL: $*"
+  for f in "$d"/*.out "$d"/*.err "$d"/broker.log; do [ -s "$f" ] && { echo "--- $f"; tail -n 15 "$f"; }; done
+  exit 1
+}
 # a plain-TCP broker is enough to test the helper
 child() {   # child NAME: a script that starts a broker, records its pid, then does $2
   cat > "$d/$1.sh" <<EOS
@@ -50,14 +57,15 @@ gone "$pid" || fail "mosquitto $pid outlived a script killed with SIGKILL"
 echo "  a script killed with SIGKILL (no traps): the guard stopped its broker ($pid)"
 
 child restart 'p1=$BROKER_PID; broker_stop; kill -0 $p1 2>/dev/null && exit 4
-broker_start "$d" "$d/restart.conf" $p || exit 5
+BROKER_VERBOSE=1 broker_start "$d" "$d/restart.conf" $p || exit 5
 [ "$BROKER_PID" != "$p1" ] || exit 6
 mosquitto_pub -h 127.0.0.1 -p $p -t t -m after-restart || exit 7
+i=0; until grep -q "Received PUBLISH from" "$BROKER_LOG"; do i=$((i + 1)); [ $i -gt 100 ] && exit 8; sleep 0.05; done
 echo $BROKER_PID > "$d/restart.pid"'
 sh "$d/restart.sh" > "$d/restart.out" 2>&1; st=$?
 [ $st -eq 0 ] || fail "restart on the same port: step $st"
 gone "$(cat "$d/restart.pid")" || fail "the restarted broker outlived the script"
-echo "  broker_stop + broker_start on the same port: a new broker, stopped at exit"
+echo "  broker_stop + broker_start on the same port (BROKER_VERBOSE=1: -v): a new broker, stopped at exit"
 
 cat > "$d/bad.sh" <<EOS
 . "$root/tests/common/broker.sh"

@@ -214,6 +214,7 @@ files)
   expect 0 "wrote x.conf and rules" "$ck" ca broker-config ca --port 9000 --out x.conf --acl rules
   for p in 0 65536 x -1; do expect 2 "bad --port" "$ck" ca broker-config ca --port "$p"; done
   expect 2 "missing --port" "$ck" ca broker-config ca
+  expect 1 "/nonexistent/x.acl: No such file or directory" "$ck" ca broker-config ca --port 1 --out /nonexistent/x.conf
   expect 2 "invalid name" "$ck" ca broker-config ca --port 1 --backend "a#"
   nl=$(printf 'n\nl')
   mkdir "$nl" && "$ck" ca init "$nl/ca" >/dev/null
