@@ -97,7 +97,10 @@ typedef enum cvm1_tlv {
   X(KEY,             "key file is not a valid Ed25519 PEM key") \
   X(CRYPTO,          "cryptographic library failure") \
   X(IMAGE,           "program image is inconsistent (writer input)") \
-  X(ARG,             "invalid argument")
+  X(ARG,             "invalid argument") \
+  X(KEY_NONCANONICAL, "Ed25519 public key has a non-canonical encoding (y >= p, or x = 0 with the sign bit): refused for a trust store") \
+  X(KEY_NOT_ON_CURVE, "Ed25519 public key is not a point of the curve: refused for a trust store") \
+  X(KEY_SMALL_ORDER,  "Ed25519 public key is a small-order point (it would accept forged signatures): refused for a trust store")
 
 typedef enum cvm1_err {
 #define X(name, msg) CVM1_ERR_##name,
@@ -189,6 +192,13 @@ cvm1_err cvm1_load(const uint8_t *buf, size_t len, const cvm1_policy *pol,
 #define CVM1_SIGMSG_SIZE (CVM1_SIG_CONTEXT_SIZE + 32u)
 void cvm1_sig_message(const uint8_t digest[32], uint8_t msg[CVM1_SIGMSG_SIZE]);
 
+/* May this Ed25519 public key be trusted (ed25519_key_check)? OK, or
+** KEY_NONCANONICAL, KEY_NOT_ON_CURVE, KEY_SMALL_ORDER. Every way into a
+** trust store asks: cvm1_load_pub, and cvm1_check for the key an
+** artifact names, so a bad key provisioned on a device still trusts
+** nothing. */
+cvm1_err cvm1_key_check(const uint8_t pub[32]);
+
 /* Key id of a public key: the first CVM1_KEYID_SIZE bytes of its SHA-256. */
 void cvm1_key_id(const uint8_t pub[32], uint8_t id[CVM1_KEYID_SIZE]);
 
@@ -264,6 +274,7 @@ cvm1_err cvm1_write_file(const char *path, const uint8_t *buf, size_t len,
 ** cvm1_keygen writes NAME.key (mode 0600) and NAME.pub; refuses to overwrite
 ** an existing NAME.key (CVM1_ERR_IO, errno EEXIST). */
 cvm1_err cvm1_keygen(const char *name);
+/* cvm1_load_pub also refuses keys cvm1_key_check refuses. */
 cvm1_err cvm1_load_pub(const char *path, uint8_t pub[32]);
 cvm1_err cvm1_load_key_pub(const char *keypath, uint8_t pub[32]);
 

@@ -26,6 +26,15 @@ void cvm1_key_id(const uint8_t pub[32], uint8_t id[CVM1_KEYID_SIZE]) {
   __builtin_memcpy(id, h, CVM1_KEYID_SIZE);
 }
 
+cvm1_err cvm1_key_check(const uint8_t pub[32]) {
+  switch (ed25519_key_check(pub)) {
+  case ED25519_KEY_OK: return CVM1_ERR_OK;
+  case ED25519_KEY_NONCANONICAL: return CVM1_ERR_KEY_NONCANONICAL;
+  case ED25519_KEY_NOT_ON_CURVE: return CVM1_ERR_KEY_NOT_ON_CURVE;
+  default: return CVM1_ERR_KEY_SMALL_ORDER;
+  }
+}
+
 static cvm1_err check_signature(const cvm1_info *in, const uint8_t digest[32],
                                 const cvm1_policy *pol) {
   if (!in->signature) return CVM1_ERR_UNSIGNED;
@@ -34,6 +43,8 @@ static cvm1_err check_signature(const cvm1_info *in, const uint8_t digest[32],
     uint8_t id[CVM1_KEYID_SIZE], msg[CVM1_SIGMSG_SIZE];
     cvm1_key_id(pol->keys[k], id);
     if (!cvm1_eq(id, in->keyid, CVM1_KEYID_SIZE)) continue;
+    cvm1_err e = cvm1_key_check(pol->keys[k]);
+    if (e) return e;                    /* a bad key trusts nothing */
     cvm1_sig_message(digest, msg);
     return ed25519_verify(in->signature, pol->keys[k], msg, sizeof msg)
                ? CVM1_ERR_OK : CVM1_ERR_SIGNATURE;

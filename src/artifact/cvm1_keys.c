@@ -44,7 +44,7 @@ cvm1_err cvm1_load_pub(const char *path, uint8_t pub[32]) {
   fclose(f);
   cvm1_err e = is_ed25519(k) ? cvm1_key_raw_pub(k, pub) : CVM1_ERR_KEY;
   EVP_PKEY_free(k);
-  return e;
+  return e ? e : cvm1_key_check(pub);
 }
 
 cvm1_err cvm1_load_key_pub(const char *keypath, uint8_t pub[32]) {
@@ -107,6 +107,9 @@ cvm1_err cvm1_keygen(const char *name) {
   if (!kpath || !ppath) goto done;
   e = CVM1_ERR_CRYPTO;
   if (!(k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"))) goto done;
+  /* Never write a key no trust store would take (cvm1_key_check). */
+  uint8_t pub[32];
+  if ((e = cvm1_key_raw_pub(k, pub)) || (e = cvm1_key_check(pub))) goto done;
   if ((e = pem(k, true, &ktxt, &klen)) || (e = pem(k, false, &ptxt, &plen))) goto done;
   if ((e = write_private(kpath, ktxt, klen))) goto done;
   if ((e = cvm1_write_file(ppath, (const uint8_t *)ptxt, plen, 0644))) {

@@ -272,7 +272,9 @@ int cli_load(const char *cmd, const char *path, const char *trust, bool checked,
     e = cvm1_open(out->art, out->len, &out->prog, &out->info);
   }
   if (e) {
-    rc = (e == CVM1_ERR_IO || e == CVM1_ERR_KEY) && trust
+    bool keyfile = e == CVM1_ERR_IO || e == CVM1_ERR_KEY || e == CVM1_ERR_KEY_NONCANONICAL ||
+                   e == CVM1_ERR_KEY_NOT_ON_CURVE || e == CVM1_ERR_KEY_SMALL_ORDER;
+    rc = keyfile && trust
            ? cli_error(cmd, "%s: %s", trust, cvm1_err_str(e))
            : cli_error(cmd, "%s: refused: %s", path, cvm1_err_str(e));
     cli_prog_free(out);

@@ -220,6 +220,25 @@ static void pt_store(uint8_t s[32], const pt *p)
   s[31] |= (uint8_t)(x[0] << 7);
 }
 
+ed25519_key_err ed25519_key_check(const uint8_t pub[32])
+{
+  pt a;
+  fe y;
+  fe_load(y, pub);
+  y[7] &= 0x7fffffff;
+  if (!wsub(y, y, P))
+    return ED25519_KEY_NONCANONICAL;    /* y >= p */
+  if (!pt_load(&a, pub))
+    return ED25519_KEY_NOT_ON_CURVE;
+  if (fe_eq(a.x, ZERO) && pub[31] >> 7)
+    return ED25519_KEY_NONCANONICAL;    /* "-0" */
+  for (int i = 0; i < 3; i++)
+    pt_add(&a, &a, &a);                 /* [8]A */
+  if (fe_eq(a.x, ZERO) && fe_eq(a.y, a.z))
+    return ED25519_KEY_SMALL_ORDER;
+  return ED25519_KEY_OK;
+}
+
 bool ed25519_verify(const uint8_t sig[64], const uint8_t pub[32],
                     const uint8_t *msg, size_t len)
 {

@@ -158,6 +158,32 @@ build_c)
   expect 0 "" "$cockpit" build m.c -o u.cvm1
   expect 1 "refused: artifact is not signed" "$cockpit" run u.cvm1 --trust rel.pub
   ;;
+weak_keys)
+  # Public-key files no trust store may take: every command that trusts a
+  # key refuses them, naming the file and the reason.
+  setup
+  pem() {  # pem FILE HEX: an Ed25519 SubjectPublicKeyInfo around raw bytes
+    python3 -c 'import base64, sys
+der = bytes.fromhex("302a300506032b6570032100" + sys.argv[1])
+print("-----BEGIN PUBLIC KEY-----\n" + base64.b64encode(der).decode() + "\n-----END PUBLIC KEY-----")' "$2" > "$1"
+  }
+  pem ident.pub 0100000000000000000000000000000000000000000000000000000000000000
+  pem order8.pub c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a
+  pem noncanon.pub f0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f
+  pem offcurve.pub 0200000000000000000000000000000000000000000000000000000000000000
+  for k in ident order8; do
+    expect 1 "$k.pub: Ed25519 public key is a small-order point" "$cockpit" verify s.cvm1 --pub $k.pub
+  done
+  expect 1 "noncanon.pub: Ed25519 public key has a non-canonical encoding" "$cockpit" verify s.cvm1 --pub noncanon.pub
+  expect 1 "offcurve.pub: Ed25519 public key is not a point of the curve" "$cockpit" verify s.cvm1 --pub offcurve.pub
+  # one bad key among good ones is refused all the same
+  expect 1 "ident.pub: Ed25519 public key is a small-order" "$cockpit" verify s.cvm1 --pub k1.pub --pub ident.pub
+  expect 1 "ident.pub: Ed25519 public key is a small-order" "$cockpit" run s.cvm1 --trust ident.pub
+  expect 1 "ident.pub: Ed25519 public key is a small-order" "$cockpit" inspect s.cvm1 --pub ident.pub
+  expect 1 "order8.pub: Ed25519 public key is a small-order" "$cockpit" device --flash img --uart uart --trust order8.pub
+  [ -e img ] || [ -e uart ] && fail "device started with a refused key"
+  expect 0 "ok" "$cockpit" verify s.cvm1 --pub k1.pub
+  ;;
 *)
   echo "unknown case $case" >&2
   exit 2

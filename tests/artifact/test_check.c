@@ -4,6 +4,7 @@
 ** with its own error; every single-byte flip of a signed artifact refused.
 */
 #include "art_test.h"
+#include "ed25519.h"
 
 static char *key1, *key2;
 static cvm1_pubkey pub1, pub2;
@@ -233,7 +234,51 @@ static void test_flip_every_byte(void) {
   free(a);
 }
 
+/* A small-order key in a trust store: the identity (01 00..00) accepts the
+** forgery R = B, S = 1 for any message ([S]B - [k]A = B). Verification
+** alone takes it (as OpenSSL does); cvm1_check refuses the key. */
+static void test_weak_key(void) {
+  keys();
+  size_t len;
+  uint8_t *a = signed_sample(key1, &len);
+  cvm1_info in;
+  cvm1_policy pol;
+  policy(&pol, &pub1, 1);
+  CHECK_ERR(cvm1_check(a, len, &pol, &in), CVM1_ERR_OK);
+  cvm1_pubkey weak[2] = { { 1 } };
+  uint8_t *kid = a + (in.keyid - a), *sig = a + (in.signature - a);
+  cvm1_key_id(weak[0], kid);
+  static const uint8_t B[32] = {   /* the base point's encoding, y = 4/5 */
+    0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+    0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+    0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66 };
+  memcpy(sig, B, 32);
+  memset(sig + 32, 0, 32);
+  sig[32] = 1;
+  uint8_t msg[CVM1_SIGMSG_SIZE];
+  cvm1_sig_message(in.digest, msg);
+  CHECK(ed25519_verify(sig, weak[0], msg, sizeof msg));   /* the forgery */
+  policy(&pol, (const cvm1_pubkey *)weak, 1);
+  CHECK_ERR(cvm1_check(a, len, &pol, NULL), CVM1_ERR_KEY_SMALL_ORDER);
+  CHECK_ERR(cvm1_key_check(weak[0]), CVM1_ERR_KEY_SMALL_ORDER);
+  /* beside a good key, the good key still works and the bad one not */
+  memcpy(weak[1], pub1, 32);
+  policy(&pol, (const cvm1_pubkey *)weak, 2);
+  CHECK_ERR(cvm1_check(a, len, &pol, NULL), CVM1_ERR_KEY_SMALL_ORDER);
+  free(a);
+  a = signed_sample(key1, &len);
+  CHECK_ERR(cvm1_check(a, len, &pol, NULL), CVM1_ERR_OK);
+  /* the other refusals map one to one */
+  weak[0][0] = 2;                       /* y = 2: no point */
+  CHECK_ERR(cvm1_key_check(weak[0]), CVM1_ERR_KEY_NOT_ON_CURVE);
+  memset(weak[0], 0xff, 32);            /* y = 2^255 - 1 >= p */
+  CHECK_ERR(cvm1_key_check(weak[0]), CVM1_ERR_KEY_NONCANONICAL);
+  CHECK_ERR(cvm1_key_check(pub1), CVM1_ERR_OK);
+  free(a);
+}
+
 static const art_case tests[] = {
+  { "weak_key", test_weak_key },
   { "accept", test_accept }, { "auth_errors", test_auth_errors },
   { "policy_errors", test_policy_errors }, { "order", test_order },
   { "flip_every_byte", test_flip_every_byte },

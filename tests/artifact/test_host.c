@@ -85,6 +85,28 @@ static void test_bad_keys(void) {
   CHECK_ERR(cvm1_sign(a, len, eck, &o, &olen), CVM1_ERR_KEY);
   CHECK(o == NULL);
   CHECK_ERR(cvm1_verify_pub(a, len, ecp, 0, NULL), CVM1_ERR_KEY);
+  /* well-formed PEM files of Ed25519 keys no trust store may hold */
+  static const struct { uint8_t b0, b31; cvm1_err want; } weak[] = {
+    { 0x01, 0x00, CVM1_ERR_KEY_SMALL_ORDER },   /* the identity */
+    { 0x00, 0x00, CVM1_ERR_KEY_SMALL_ORDER },   /* y = 0, order 4 */
+    { 0x01, 0x80, CVM1_ERR_KEY_NONCANONICAL },  /* "-0" */
+    { 0x02, 0x00, CVM1_ERR_KEY_NOT_ON_CURVE },  /* y = 2 */
+  };
+  char *wp = art_path("weak.pub");
+  for (unsigned i = 0; i < sizeof weak / sizeof weak[0]; i++) {
+    uint8_t w[32] = { 0 };
+    w[0] = weak[i].b0;
+    w[31] = weak[i].b31;
+    EVP_PKEY *k = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, w, 32);
+    CHECK(k != NULL);
+    f = fopen(wp, "w");
+    PEM_write_PUBKEY(f, k);
+    fclose(f);
+    EVP_PKEY_free(k);
+    CHECK_ERR(cvm1_load_pub(wp, raw), weak[i].want);
+    CHECK_ERR(cvm1_verify_pub(a, len, wp, 0, NULL), weak[i].want);
+  }
+  free(wp);
   free(a);
   free(eck); free(ecp); free(junk); free(pub); free(key);
 }
