@@ -111,6 +111,6 @@ int main(void)
   CHECK(ed25519_verify(sig, pub, m1, sizeof m1 - 1), "the forgery verifies under the identity");
   CHECK(ed25519_verify(sig, pub, m2, sizeof m2 - 1), "for any message");
   CHECK(ed25519_key_check(pub) == ED25519_KEY_SMALL_ORDER, "and the key is refused");
-  printf("%ld checks, %ld failed\n", t_checks, t_failed);
-  return t_failed != 0;
+  printf("%ld checks, %d failed\n", t_checks, t_failures);
+  return t_failures != 0;
 }
