@@ -76,9 +76,19 @@ static copl_err from_mosq(copl_mqtt *m, int rc, const char *what)
   case MOSQ_ERR_SUCCESS: return COPL_OK;
   case MOSQ_ERR_NOMEM: seterr(m, "%s: out of memory", what); return COPL_ENOMEM;
   case MOSQ_ERR_ERRNO:
+    if (errno == EPROTO) {  /* libmosquitto's word for an OpenSSL failure */
+      seterr(m, "%s %s:%d: TLS failed%s%s", what, m->host, m->port, m->log[0] ? ": " : "", m->log);
+      return strstr(m->log, "certificate verify failed") ? COPL_EPEER : COPL_ETLS;
+    }
     seterr(m, "%s %s:%d: %s", what, m->host, m->port, strerror(errno));
     return COPL_ECONNECT;
-  case MOSQ_ERR_CONN_LOST: seterr(m, "%s: connection lost", what); return COPL_ECONNECT;
+  case MOSQ_ERR_CONN_LOST:
+    if (m->state == COPL_MQTT_CONNECTING)
+      seterr(m, "%s: %s:%d closed the connection before CONNACK (did it refuse our certificate?)",
+             what, m->host, m->port);
+    else
+      seterr(m, "%s: connection lost", what);
+    return COPL_ECONNECT;
   case MOSQ_ERR_NO_CONN: seterr(m, "%s: not connected", what); return COPL_ENOCONN;
   case MOSQ_ERR_EAI:
     seterr(m, "%s: cannot resolve '%s'", what, m->host);
@@ -428,6 +438,7 @@ static void attempt(copl_mqtt *m)
   m->log[0] = 0;
   m->t_attempt = now_ms();
   m->state = COPL_MQTT_CONNECTING;
+  emit(m, COPL_OK);
   int rc;
   if (m->protocol == MQTT_PROTOCOL_V5) {
     mosquitto_property *props = NULL;
@@ -442,9 +453,7 @@ static void attempt(copl_mqtt *m)
   if (rc != MOSQ_ERR_SUCCESS) {
     copl_err e = from_mosq(m, rc, "connect");
     gone(m, e);
-    return;
   }
-  emit(m, COPL_OK);
 }
 
 static void nap(int ms)
