@@ -80,13 +80,17 @@ start_broker() {
 }
 stop_broker() { kill "$mpid"; wait "$mpid" 2>/dev/null; mpid=; }
 
+# A function run with & is a subshell: PB and MSB exec the program so that
+# $! is its pid (kill -9 must reach the client itself, not the subshell).
 P() { "$probe" --url "mqtts://127.0.0.1:$port" --ca ca.crt --cert dev1.crt --key dev1.key "$@"; }
+PB() { exec "$probe" --url "mqtts://127.0.0.1:$port" --ca ca.crt --cert dev1.crt --key dev1.key "$@"; }
+MSB() { id=$1; shift; exec mosquitto_sub -i "$id" -h 127.0.0.1 -p $port --cafile ca.crt --cert backend.crt --key backend.key -V mqttv5 "$@"; }
 MS() { id=$1; shift; mosquitto_sub -i "$id" -h 127.0.0.1 -p $port --cafile ca.crt --cert backend.crt --key backend.key -V mqttv5 "$@"; }
 MP() { mosquitto_pub -i backend -h 127.0.0.1 -p $port --cafile ca.crt --cert backend.crt --key backend.key -V mqttv5 "$@"; }
 # waitfor FILE PATTERN [SECONDS] [COUNT]: COUNT lines of FILE match PATTERN
 waitfor() {
   i=0
-  while [ "$(grep -c -- "$2" "$1" 2>/dev/null)" -lt "${4:-1}" ]; do
+  while n=$(grep -c -- "$2" "$1" 2>/dev/null); [ "${n:-0}" -lt "${4:-1}" ]; do
     i=$((i + 1)); [ $i -gt $((${3:-10} * 20)) ] && return 1
     sleep 0.05
   done
@@ -98,7 +102,7 @@ start_broker
 T=fleet/devices/dev1
 case $case_ in
 roundtrip)
-  P --id dev1 --sub $T/cmd --count 2 --seconds 15 > p.out &
+  PB --id dev1 --sub $T/cmd --count 2 --seconds 15 > p.out &
   ppid=$!
   waitfor p.out "state connected proto=5" || fail "no connection"
   subscribed dev1 $T/cmd
@@ -108,7 +112,7 @@ roundtrip)
   grep -q "^msg $T/cmd qos=1 retain=0 expiry=- c1$" p.out || fail "c1 not received at QoS 1"
   [ "$(grep '^msg' p.out | sed 's/.* //' | tr '\n' ' ')" = "c1 c2 " ] || fail "not c1 c2 in order"
   note "mosquitto_pub -> copl: 2 messages at QoS 1"
-  MS backend -t $T/telemetry -q 1 -C 2 -W 10 -F '%q %t %p' > sub.out &
+  MSB backend -t $T/telemetry -q 1 -C 2 -W 10 -F '%q %t %p' > sub.out &
   spid=$!
   subscribed backend $T/telemetry
   P --id dev1 --pub $T/telemetry t1 --pub $T/telemetry t2 --seconds 1 > p2.out || fail "probe publish"
@@ -119,10 +123,10 @@ roundtrip)
   note "copl -> mosquitto_sub: 2 messages at QoS 1, both acknowledged; mutual TLS, user dev1"
   ;;
 will)
-  MS backend -t $T/status -v -F '%U %r %p' -W 40 > st.out &
+  MSB backend -t $T/status -v -F '%U %r %p' -W 40 > st.out &
   spid=$!
   subscribed backend $T/status
-  P --id dev1 --online $T/status online --will $T/status offline --will-delay 2 --seconds 60 > p.out &
+  PB --id dev1 --online $T/status online --will $T/status offline --will-delay 2 --seconds 60 > p.out &
   ppid=$!
   waitfor st.out " online" || fail "online not seen"
   t_kill=$(date +%s.%N)
@@ -134,11 +138,11 @@ will)
   MS reader -t $T/status -C 1 -W 3 -F '%r %p' > r.out
   [ "$(cat r.out)" = "1 offline" ] || fail "the will is not retained: $(cat r.out)"
   # a reconnect within the delay does not flap
-  P --id dev1 --online $T/status online --will $T/status offline --will-delay 2 --seconds 60 > p.out &
+  PB --id dev1 --online $T/status online --will $T/status offline --will-delay 2 --seconds 60 > p.out &
   ppid=$!
   waitfor st.out " online" 10 2 || fail "second online not seen"
   kill -9 $ppid; wait $ppid 2>/dev/null
-  P --id dev1 --online $T/status online --will $T/status offline --will-delay 2 --seconds 60 > p2.out &
+  PB --id dev1 --online $T/status online --will $T/status offline --will-delay 2 --seconds 60 > p2.out &
   ppid=$!
   waitfor st.out " online" 10 3 || fail "third online not seen"
   sleep 3.5
@@ -150,10 +154,10 @@ will)
   note "a clean stop: no will"
   ;;
 expiry)
-  MS backend -t $T/cmd -C 1 -W 10 -F '%E %p' > e.out &
+  MSB backend -t $T/cmd -C 1 -W 10 -F '%E %p' > e.out &
   spid=$!
   subscribed backend $T/cmd
-  P --id sub1 --sub $T/cmd --count 2 --seconds 15 > p2.out &
+  PB --id sub1 --sub $T/cmd --count 2 --seconds 15 > p2.out &
   ppid=$!
   subscribed sub1 $T/cmd
   P --id dev1 --pub $T/cmd hello --expiry 60 --seconds 1 > p.out || fail "probe publish"
@@ -166,7 +170,7 @@ expiry)
   note "message expiry: copl -> mosquitto_sub 60, mosquitto_pub -> copl 30"
   ;;
 reconnect)
-  P --id dev1 --sub $T/cmd --every-ms 200 $T/telemetry --backoff 200 1000 --stable 500 --seconds 60 > p.out &
+  PB --id dev1 --sub $T/cmd --every-ms 200 $T/telemetry --backoff 200 1000 --stable 500 --seconds 60 > p.out &
   ppid=$!
   waitfor p.out "state connected" || fail "no connection"
   waitfor p.out "pub $T/telemetry seq 3" || fail "no telemetry"
@@ -176,7 +180,7 @@ reconnect)
   start_broker
   note "broker restarted"
   waitfor p.out "state connected" 15 2 || fail "no reconnection"
-  MS backend -t $T/telemetry -q 1 -C 3 -W 10 -F '%p' > t.out &
+  MSB backend -t $T/telemetry -q 1 -C 3 -W 10 -F '%p' > t.out &
   spid=$!
   subscribed backend $T/telemetry
   subscribed dev1 $T/cmd
