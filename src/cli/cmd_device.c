@@ -38,6 +38,9 @@ static const char usage_head[] =
   "                          miss their deadlines this long (1000; 0: off)\n"
   "  --stall-host-ms N       fault injection: after N ms the host loop stalls (feeds\n"
   "                          nothing), so the watchdog resets the device once\n"
+  "  --oled FILE.png         a status display (SSD1306 128x32 model on I2C 0x3C,\n"
+  "                          owned by the host) kept current in FILE.png\n"
+  "  --oled-scale N          its pixels N x N in the picture (1..16; 4)\n"
   "board options (for the guest):\n";
 
 #define MAX_KEYS 4
@@ -62,6 +65,7 @@ int cmd_device(int argc, char **argv) {
       { "--health-ms", &o.health_ms }, { "--trial-ms", &o.trial_ms },
       { "--cut-seed", &o.cut_seed }, { "--baud", &o.baud },
       { "--watchdog-ms", &o.wdog_ms }, { "--stall-host-ms", &o.stall_ms },
+      { "--oled-scale", &o.oled_scale },
     };
     bool done = false;
     for (size_t k = 0; k < sizeof nums / sizeof nums[0] && !done; k++) {
@@ -87,6 +91,8 @@ int cmd_device(int argc, char **argv) {
     if (r) continue;
     if ((r = cli_opt(argc, argv, &i, "--uart", &o.uart)) < 0) return CLI_EXIT_USAGE;
     if (r) continue;
+    if ((r = cli_opt(argc, argv, &i, "--oled", &o.oled_png)) < 0) return CLI_EXIT_USAGE;
+    if (r) continue;
     if ((r = cli_opt(argc, argv, &i, "--trust", &v)) < 0) return CLI_EXIT_USAGE;
     if (r) {
       if (o.nkeys == MAX_KEYS) return cli_usage_error("device", "at most %d --trust keys", MAX_KEYS);
@@ -104,6 +110,8 @@ int cmd_device(int argc, char **argv) {
   }
   if (!o.flash) return cli_usage_error("device", "--flash IMG is required");
   if (!o.uart) return cli_usage_error("device", "--uart PATH is required");
+  if (o.oled_scale > 16) return cli_usage_error("device", "bad --oled-scale value %u (1..16)", (unsigned)o.oled_scale);
+  if (o.oled_png && !*o.oled_png) return cli_usage_error("device", "--oled needs a file name");
   o.keys = (const cvm1_pubkey *)keys;
   return board_device_run(&o);
 }

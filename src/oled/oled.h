@@ -21,6 +21,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "link.h"
+
 #define OLED_ADDR   0x3Cu
 #define OLED_W      128u
 #define OLED_H      32u
@@ -40,16 +42,10 @@ void oled_row(uint8_t out[OLED_W], const char *text);
 
 /* ---- the status screen --------------------------------------------------- */
 
-typedef enum oled_vm {
-  OLED_VM_NONE,        /* nothing to run           "----"  */
-  OLED_VM_RUNNING,     /*                           "RUN"   */
-  OLED_VM_SLEEPING,    /* in delay()               "SLEEP" */
-  OLED_VM_EXITED,      /* main returned            "EXIT"  */
-  OLED_VM_FAULTED,     /*                           "FAULT" */
-  OLED_VM_LIMIT,       /* a step or time limit     "LIMIT" */
-  OLED_VM_BOOTLOADER,  /* serving installs         "BOOT"  */
-  OLED_VM__COUNT
-} oled_vm;
+/* The VM state is the sideband's (link_vm_state, LINK_VM_STATES in
+** link.h): one table of states for the link, the tools and the screen,
+** which shows them as "----" (none) "RUN" "SLEEP" "EXIT" "FAULT" "LIMIT"
+** and "BOOT" (stopped for the bootloader). */
 
 typedef enum oled_link {
   OLED_LINK_IDLE,      /* "link idle" */
@@ -62,7 +58,7 @@ typedef struct oled_status {
   uint32_t device_id;
   char name[16];          /* program name; NUL-terminated unless all 16 used */
   uint16_t version[3];    /* major, minor, patch */
-  uint8_t vm;             /* oled_vm */
+  uint8_t vm;             /* link_vm_state */
   bool trial;             /* running on trial (not yet confirmed) */
   uint8_t link;           /* oled_link */
   int8_t bank;            /* -1 none, 0 A, 1 B */

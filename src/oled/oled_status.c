@@ -29,14 +29,23 @@ static void put_right(oled_line *l, const char *s) {
   put(l, s);
 }
 
-static const char vm_names[OLED_VM__COUNT + 1][6] = {
-  "----", "RUN", "SLEEP", "EXIT", "FAULT", "LIMIT", "BOOT", "?"
-};
+/* The screen's name of every LINK_VM_STATES entry: a state added there
+** does not build until it has one here. */
+#define OLED_VM_NONE     "----"
+#define OLED_VM_RUNNING  "RUN"
+#define OLED_VM_SLEEPING "SLEEP"
+#define OLED_VM_EXITED   "EXIT"
+#define OLED_VM_FAULTED  "FAULT"
+#define OLED_VM_LIMIT    "LIMIT"
+#define OLED_VM_STOPPED  "BOOT"
+#define X(name, desc) OLED_VM_##name,
+static const char vm_names[LINK_VM__COUNT + 1][6] = { LINK_VM_STATES(X) "?" };
+#undef X
 static const char link_names[OLED_LINK__COUNT + 1][10] = {
   "link idle", "link ok", "link down", "link ?"
 };
 
-const char *oled_vm_name(uint32_t vm) { return vm_names[vm < OLED_VM__COUNT ? vm : OLED_VM__COUNT]; }
+const char *oled_vm_name(uint32_t vm) { return vm_names[vm < LINK_VM__COUNT ? vm : LINK_VM__COUNT]; }
 const char *oled_link_name(uint32_t link) {
   return link_names[link < OLED_LINK__COUNT ? link : OLED_LINK__COUNT] + 5;
 }

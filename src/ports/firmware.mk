@@ -31,7 +31,8 @@ FW_STEP   := src/run/run_step.c
 FW_HV     := src/ports/hv/hv.c $(FW_STEP) $(FW_VM) $(FW_HOSTCALL) $(FW_ART) $(FW_CRYPTO)
 # The device runtime's supervisor, services and sideband (src/run).
 FW_RUN    := src/run/run_dev.c src/run/run_side.c src/run/run_log.c src/run/run_telem.c \
-             src/link/link_rt.c src/vm/cvm_debug.c src/bbox/bbox.c src/bbox/bbox_names.c
+             src/link/link_rt.c src/vm/cvm_debug.c src/bbox/bbox.c src/bbox/bbox_names.c \
+             src/oled/oled_dev.c src/oled/oled_status.c src/oled/oled_row.c src/oled/oled_font.c
 # The bootloader's and the hypervisor's device duties (src/boot, src/link, src/run).
 FW_DEV    := src/ports/hv/hv_boot.c $(FW_BOOT) $(FW_LINK) $(FW_RUN)
 FW_CM     := src/ports/cortex-m/cm_start.c src/ports/cortex-m/cm_tick.c \
@@ -39,7 +40,8 @@ FW_CM     := src/ports/cortex-m/cm_start.c src/ports/cortex-m/cm_tick.c \
 
 FW_INCLUDES := -I$(ROOT)/isa -I$(ROOT)/src/vm -I$(ROOT)/src/hal -I$(ROOT)/src/common \
                -I$(ROOT)/src/artifact -I$(ROOT)/src/boot -I$(ROOT)/src/link \
-               -I$(ROOT)/src/ports/hv -I$(ROOT)/src/ports/cortex-m -I$(ROOT)/src/run -I$(ROOT)/src/bbox
+               -I$(ROOT)/src/ports/hv -I$(ROOT)/src/ports/cortex-m -I$(ROOT)/src/run -I$(ROOT)/src/bbox \
+               -I$(ROOT)/src/oled
 FW_CFLAGS := -std=c11 -Os -g -ffreestanding -fno-strict-aliasing -Wall -Wextra -Werror \
              -ffunction-sections -fdata-sections -fno-common -fno-delete-null-pointer-checks \
              -DCVM_TINY

@@ -32,6 +32,7 @@
 #include "cvm.h"
 #include "cvm1.h"
 #include "link.h"
+#include "oled.h"
 
 /* ---- the stepper --------------------------------------------------------- */
 
@@ -221,6 +222,8 @@ void run_dev_telemetry(run_dev *d, const char *name, uint32_t len, int32_t value
 void run_dev_watchdog(run_dev *d);
 /* When the next poll is due (hal_time_us), for a port that idles. */
 uint64_t run_dev_wake_us(const run_dev *d);
+/* What the status display shows now (cfg.oled or not). */
+void run_dev_oled_status(const run_dev *d, oled_status *out);
 /* The runtime status the sideband reports. */
 void run_dev_status(const run_dev *d, link_rt_status *out);
 /* The runtime the port's HAL forwards the guest's console output,
@@ -265,6 +268,13 @@ struct run_dev {
   run_events ev;
   bbox bb;                       /* the blackbox ring */
   bool bb_ok;
+  /* the status display (cfg.oled) */
+  oled_dev oled;
+  uint64_t oled_next_ms;         /* the next display pass */
+  bool oled_seen;                /* it answered once: a failure now is DEGRADED */
+  uint64_t link_rx_ms;           /* the last good frame came, if link_rx */
+  bool link_rx;
+  bool link_gone;                /* run_port_link_read said the link is gone */
   /* services state */
   uint64_t svc_ms[4];            /* when each service last ran */
   bool degraded;                 /* the last flash operation failed */

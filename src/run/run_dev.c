@@ -11,6 +11,8 @@
 **   telemetry  the host's and the guest's values at the set interval
 **   log        guest output lines, in order, as the link takes them
 **   events     started, exited, faulted, confirmed, reverted, ...
+**   display    the status screen (cfg.oled): at most one page every
+**              OLED_PASS_MS, only when a line changed
 **   watchdog   fed at the end of a pass, only when every service above
 **              kept its deadline
 */
@@ -151,6 +153,7 @@ void run_dev_start(run_dev *d, const run_cfg *c, boot_dev *boot, const run_boot 
   d->telem.next_ms = now_ms() + d->telem.interval_ms;
   for (uint32_t i = 0; i < SVC__COUNT; i++) d->svc_ms[i] = now_ms();
   run_tap = (run_taps){ d, run_dev_console, run_dev_event, run_dev_telemetry };
+  cvm_host_own_i2c(OLED_ADDR, d->cfg.oled);   /* a guest gets HAL_EOWNED */
   if (d->cfg.bbox_pages)
     d->bb_ok = bbox_open(&d->bb, d->cfg.bbox_off, d->cfg.bbox_pages) == BBOX_OK;
   if (b->reset_reason == LINK_RESET_WATCHDOG) {
@@ -329,11 +332,69 @@ static void link_in(run_dev *d, uint64_t ms) {
   uint8_t buf[256];
   for (uint32_t k = 0; k < 8u; k++) {
     int n = run_port_link_read(buf, sizeof buf);
+    d->link_gone = n < 0;
     if (n <= 0) break;
     run_dev_input(d, buf, (uint32_t)n);
   }
   d->svc_ms[SVC_LINK] = ms;
   if (d->notify && ms >= d->notify_until_ms) d->notify = 0;   /* the lease lapsed */
+}
+
+static bool link_bad(const run_dev *d);
+
+/* ---- the status display ------------------------------------------------------ */
+
+/* A page takes 3 ms on the bus at 400 kHz (12.5 ms at 100 kHz): one at
+** most every OLED_PASS_MS, so the screen costs a pass that much at worst
+** and the uptime line, which changes every second, one page a second. A
+** display that never answered is looked for again every OLED_RETRY_MS. */
+#define OLED_PASS_MS  100u
+#define OLED_RETRY_MS 5000u
+/* A frame within this long: "link ok" (a client that subscribed renews
+** its lease at least this often). */
+#define LINK_ACTIVE_MS LINK_NOTE_LEASE_MS
+
+/* The program's name for the screen: its source file's base name without
+** ".c", or "-". */
+static void oled_name(const run_dev *d, char out[16]) {
+  const char *n = d->have_prog ? cvm_source_name(&d->prog) : 0;
+  uint32_t len = 0, at = 0;
+  if (n) {
+    for (uint32_t i = 0; n[i]; i++)
+      if (n[i] == '/' || n[i] == '\\') at = i + 1u;
+    n += at;
+    while (n[len]) len++;
+    if (len > 2 && n[len - 2] == '.' && n[len - 1] == 'c') len -= 2;
+  }
+  if (len > 16) len = 16;
+  __builtin_memset(out, 0, 16);
+  if (len) __builtin_memcpy(out, n, len);
+}
+
+void run_dev_oled_status(const run_dev *d, oled_status *s) {
+  __builtin_memset(s, 0, sizeof *s);
+  uint64_t ms = now_ms();
+  s->device_id = d->cfg.device_id;
+  oled_name(d, s->name);
+  if (d->b.bank >= 0) __builtin_memcpy(s->version, d->boot->bank[d->b.bank].st.version, sizeof s->version);
+  /* a program in delay() is running to whoever reads the screen; showing
+  ** SLEEP would flicker with every loop() */
+  s->vm = vm_state(d) == LINK_VM_SLEEPING ? LINK_VM_RUNNING : vm_state(d);
+  s->trial = d->boot->trial;
+  s->bank = (int8_t)(d->b.bank < 0 ? -1 : d->b.bank);
+  s->uptime_s = (uint32_t)((hal_time_us() - d->t0_us) / 1000000u);
+  if (d->link_gone || link_bad(d)) s->link = OLED_LINK_DOWN;
+  else if (d->link_rx && ms - d->link_rx_ms <= LINK_ACTIVE_MS) s->link = OLED_LINK_ACTIVE;
+  else s->link = OLED_LINK_IDLE;
+}
+
+static void display(run_dev *d, uint64_t ms) {
+  if (!d->cfg.oled || ms < d->oled_next_ms) return;
+  oled_status st;
+  run_dev_oled_status(d, &st);
+  int r = oled_service(&d->oled, &st);
+  if (r >= 0 && (d->oled.ok & OLED_OK_UP)) d->oled_seen = true;
+  d->oled_next_ms = ms + (r < 0 && !d->oled_seen ? OLED_RETRY_MS : OLED_PASS_MS);
 }
 
 static bool healthy(const run_dev *d, uint64_t ms) {
@@ -357,6 +418,7 @@ run_act run_dev_poll(run_dev *d) {
   heartbeat(d, ms, up);
   telemetry(d, ms);
   pending_notes(d, ms);
+  display(d, ms);
   d->last_pass_us = hal_time_us();
   /* a pass later than wdog_ms (a stalled loop, an overlong slice) is not
   ** fed, though every service just ran in it: the watchdog would have bitten */
@@ -416,9 +478,14 @@ void run_dev_link_error(run_dev *d) {
   d->err_window++;
 }
 
+static bool link_bad(const run_dev *d) {
+  return d->err_window > ERR_LIMIT && now_ms() - d->err_window_ms <= ERR_WINDOW_MS;
+}
+
 bool run_dev_degraded(const run_dev *d) {
-  bool link = d->err_window > ERR_LIMIT && now_ms() - d->err_window_ms <= ERR_WINDOW_MS;
-  return d->degraded || link;
+  bool link = link_bad(d);
+  bool screen = d->cfg.oled && d->oled_seen && !(d->oled.ok & OLED_OK_UP);
+  return d->degraded || link || screen;
 }
 
 bool run_dev_blackbox(run_dev *d, uint8_t op, uint32_t from, uint8_t *out, uint32_t cap,

@@ -145,6 +145,8 @@ void run_side_answer_bootloader(run_dev *d) {
 
 static void message(run_dev *d, const uint8_t *msg, uint32_t len) {
   d->link_frames++;
+  d->link_rx = true;
+  d->link_rx_ms = now_ms();
   if (len >= LINK_REQ_HDR && !(msg[0] & LINK_RESP_BIT) && link_rt_cmd_body(msg[0]) >= 0) {
     if (d->notify) d->notify_until_ms = now_ms() + LINK_NOTE_LEASE_MS;   /* renewed */
     rt_message(d, msg[0], link_get16(msg + 1), msg + LINK_REQ_HDR, len - LINK_REQ_HDR);

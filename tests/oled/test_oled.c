@@ -11,7 +11,7 @@
 
 static const oled_status demo = {
   .device_id = 0xC0C0C0C0u, .name = "blinky", .version = { 1, 2, 0 },
-  .vm = OLED_VM_RUNNING, .trial = true, .link = OLED_LINK_ACTIVE, .bank = 0,
+  .vm = LINK_VM_RUNNING, .trial = true, .link = OLED_LINK_ACTIVE, .bank = 0,
   .uptime_s = 3723,
 };
 
@@ -81,7 +81,7 @@ static void test_layout(void) {
   s.bank = -1;
   s.name[0] = 0;
   s.version[0] = 65535;
-  s.vm = OLED_VM_FAULTED;
+  s.vm = LINK_VM_FAULTED;
   s.trial = false;
   s.link = OLED_LINK_DOWN;
   s.uptime_s = 0xFFFFFFFFu;                  /* 49710 d 06:28:15 */
@@ -89,7 +89,7 @@ static void test_layout(void) {
                                     "FAULT       link down", "up 49710d 06:28:15" });
   memcpy(s.name, "a-very-long-program", sizeof s.name);   /* all 16, no NUL */
   s.bank = 1;
-  s.vm = OLED_VM_BOOTLOADER;
+  s.vm = LINK_VM_STOPPED;
   s.link = OLED_LINK_IDLE;
   s.uptime_s = 86399;
   expect(&s, (const char *const[]){ "ID 0000ABCD    bank B", "a-very-long 65535.2.0",
@@ -112,7 +112,7 @@ static void test_layout(void) {
 static void test_layout_all(void) {
   static const char *const names[] = { "----", "RUN", "SLEEP", "EXIT", "FAULT", "LIMIT", "BOOT" };
   oled_status s = demo;
-  for (uint32_t v = 0; v < OLED_VM__COUNT; v++) {
+  for (uint32_t v = 0; v < LINK_VM__COUNT; v++) {
     CHECK(strcmp(oled_vm_name(v), names[v]) == 0);
     s.vm = (uint8_t)v;
     char l2[32];
@@ -226,7 +226,7 @@ static void test_service(void) {
   CHECK(oled_service(&d, &s) == 1 && d.next == 0);
   CHECK(board_ssd1306_counts()->writes == w + 2);
   /* Two rows change: two passes, one page each. */
-  s.vm = OLED_VM_FAULTED;
+  s.vm = LINK_VM_FAULTED;
   s.bank = 1;
   CHECK(oled_service(&d, &s) == 1 && d.next == 1);   /* page 0 */
   CHECK(oled_service(&d, &s) == 1 && d.next == 3);   /* page 2 */

@@ -290,7 +290,7 @@ static void test_png(void) {
   ot_open();
   static oled_dev d;
   static ot_frame f;
-  const oled_status s = { 0x12345678u, "png", { 0, 9, 1 }, OLED_VM_SLEEPING, false,
+  const oled_status s = { 0x12345678u, "png", { 0, 9, 1 }, LINK_VM_SLEEPING, false,
                           OLED_LINK_IDLE, 1, 59 };
   ot_status_frame(f, &s);
   ot_set(f, 127, 31, 1);

@@ -1283,6 +1283,117 @@ static void t_gap(void) {
   board_set_hooks(NULL);
 }
 
+
+/* ---- the status display ------------------------------------------------------------------ */
+
+/* A guest that writes to the display's address: main returns what
+** i2c_write said. */
+static const char P_I2C_OLED[] =
+  ".string b \"\\x00\"\n.func main 0\n LDI r0, 60\n MKARR r1, b\n LDI r3, 1\n"
+  " SYS r0, i2c_write, 4\n RET r0\n.end\n";
+
+/* Every pixel of the simulated panel against the screen the runtime means
+** to show now, rendered by the driver's own row code (the framebuffer
+** reference): the number of pixels that differ. */
+static uint32_t panel_diff(void) {
+  oled_status st;
+  run_dev_oled_status(&D, &st);
+  uint32_t bad = 0;
+  for (uint32_t p = 0; p < OLED_PAGES; p++) {
+    uint8_t px[OLED_W];
+    oled_fb_row(px, &st, p);
+    for (uint32_t x = 0; x < OLED_W; x++)
+      for (uint32_t r = 0; r < 8; r++)
+        bad += (uint32_t)board_ssd1306_pixel(x, p * 8u + r) != ((px[x] >> r) & 1u);
+  }
+  return bad;
+}
+
+/* Polls every 10 ms for ms. */
+static void run_for(uint32_t ms) {
+  for (uint32_t t = 0; t < ms; t += 10) {
+    run_dev_poll(&D);
+    advance_ms(10);
+  }
+}
+
+static void t_oled(void) {
+  /* the guest cannot reach the host's display: HAL_EOWNED, nothing on the bus */
+  cfg_default();
+  CFG.oled = true;
+  flash_fresh();
+  install(P_I2C_OLED, "1.0.0", 1);
+  board_set_hooks(NULL);
+  dev_boot(1000);
+  REQUIRE(board_i2c_attach(board_ssd1306()) == HAL_OK);
+  uint64_t w0 = board_ssd1306_counts()->writes;
+  run_dev_poll(&D);
+  CHECKF(D.rp.state == RUN_EXITED && D.rp.vm.result == HAL_EOWNED, "state %d result %d",
+         (int)D.rp.state, (int)D.rp.vm.result);
+  CHECK(board_ssd1306_counts()->writes > w0);   /* the host's own set-up and page */
+  /* without a display the address is the guest's again */
+  cfg_default();
+  flash_fresh();
+  install(P_I2C_OLED, "1.0.0", 1);
+  dev_boot(1000);
+  REQUIRE(board_i2c_attach(board_ssd1306()) == HAL_OK);
+  run_dev_poll(&D);
+  CHECKF(D.rp.state == RUN_EXITED && D.rp.vm.result == 0, "result %d", (int)D.rp.vm.result);
+
+  /* the screen shows the runtime's state, pixel for pixel */
+  cfg_default();
+  CFG.oled = true;
+  CFG.health_ms = 500;
+  dev_with(P_DEV, false, 1000);
+  REQUIRE(board_i2c_attach(board_ssd1306()) == HAL_OK);
+  run_for(600);
+  CHECK(board_ssd1306_on());
+  CHECKF(panel_diff() == 0, "%u pixels differ", panel_diff());
+  oled_status st;
+  run_dev_oled_status(&D, &st);
+  char line[OLED_LINE];
+  oled_status_line(&st, 0, line);
+  CHECKF(strcmp(line, "ID C0C0C0C0    bank A") == 0 || strcmp(line, "ID C0C0C0C0    bank B") == 0, "%s", line);
+  oled_status_line(&st, 1, line);
+  CHECKF(strcmp(line, "dev 1.2.3") == 0, "%s", line);
+  oled_status_line(&st, 2, line);
+  CHECKF(strcmp(line, "RUN         link idle") == 0, "%s", line);   /* confirmed at 500 ms */
+  /* the uptime line follows the clock; a frame makes the link "ok" */
+  run_for(1500);
+  link_rt_status rs = rt_status();
+  run_for(300);
+  CHECKF(panel_diff() == 0, "%u pixels differ", panel_diff());
+  run_dev_oled_status(&D, &st);
+  CHECK(st.uptime_s == 2 && st.link == OLED_LINK_ACTIVE);
+  CHECK(rs.host_state == LINK_HOST_READY);
+  /* a quiet screen costs no bus time */
+  uint64_t w = board_ssd1306_counts()->writes;
+  run_for(200);
+  CHECK(board_ssd1306_counts()->writes == w);
+  /* the display gone after it worked: DEGRADED, and back when it answers */
+  board_i2c_detach(BOARD_SSD1306_ADDR);
+  run_for(1000);
+  CHECK(D.oled.fails > 0);
+  rs = rt_status();
+  CHECKF(rs.host_state == LINK_HOST_DEGRADED, "host state %u", rs.host_state);
+  REQUIRE(board_i2c_attach(board_ssd1306()) == HAL_OK);   /* at power-on state */
+  run_for(600);
+  rs = rt_status();
+  CHECKF(rs.host_state == LINK_HOST_READY, "host state %u", rs.host_state);
+  run_for(300);
+  CHECKF(panel_diff() == 0, "%u pixels differ after the display came back", panel_diff());
+  /* a board without a display: not degraded, looked for every 5 s */
+  cfg_default();
+  CFG.oled = true;
+  dev_with(P_DEV, true, 1000);
+  run_for(1000);
+  rs = rt_status();
+  CHECK(rs.host_state == LINK_HOST_READY && D.oled.fails == 1);
+  run_for(4500);
+  CHECK(D.oled.fails == 2);
+  board_set_hooks(NULL);
+}
+
 typedef struct test { const char *name; void (*fn)(void); } test;
 static const test tests[] = {
   { "step", t_step },
@@ -1293,6 +1404,7 @@ static const test tests[] = {
   { "trial", t_trial },
   { "watchdog", t_watchdog },
   { "gap", t_gap },
+  { "oled", t_oled },
 };
 
 int main(int argc, char **argv) {

@@ -42,6 +42,7 @@ typedef struct dev {
   bool throttle;             /* a pty limited to o->baud */
   uint64_t tok_us;           /* token bucket: bytes it may take now */
   uint32_t tokens;
+  uint64_t oled_writes;      /* display transfers when the PNG was written */
 } dev;
 
 static dev D;
@@ -168,6 +169,8 @@ static void guest_stop(dev *d) {
   d->board_open = false;
 }
 
+static void oled_png(dev *d, bool force);
+
 /* A reset: the bootloader decides, the runtime starts the program. */
 static runst dev_boot(dev *d) {
   guest_stop(d);
@@ -216,10 +219,15 @@ static runst dev_boot(dev *d) {
     return DEV_ERROR;
   }
   d->board_open = true;
+  if (d->o->oled_png && board_i2c_attach(board_ssd1306()) != HAL_OK) {
+    dlog(d, "program: cannot attach the display model");
+    return DEV_ERROR;
+  }
+  oled_png(d, true);                 /* dark until the runtime sets it up */
   run_cfg c = {
     .pol = d->pol, .device_id = d->o->board.device_id, .mem = d->mem, .mem_size = d->mem_size,
     .slice = d->o->board.slice, .health_ms = d->o->health_ms, .trial_ms = d->o->trial_ms,
-    .wdog_ms = d->o->wdog_ms,
+    .wdog_ms = d->o->wdog_ms, .oled = d->o->oled_png != NULL,
     .bbox_off = BOOT_BLACKBOX_OFF, .bbox_pages = BOOT_BLACKBOX_SIZE / HAL_FLASH_PAGE,
   };
   memcpy(c.hv_version, d->o->hv_version, sizeof c.hv_version);
@@ -278,6 +286,18 @@ static bool watchdog_bites(dev *d) {
   return true;
 }
 
+/* The display's PNG, whenever the runtime has sent it something new (at
+** most a page every 100 ms); written by rename, so a reader never sees
+** half a picture. */
+static void oled_png(dev *d, bool force) {
+  if (!d->o->oled_png) return;
+  uint64_t w = board_ssd1306_counts()->writes;
+  if (!force && w == d->oled_writes) return;
+  d->oled_writes = w;
+  if (board_ssd1306_png(d->o->oled_png, d->o->oled_scale ? d->o->oled_scale : 4u) < 0)
+    dlog(d, "cannot write the display picture %s: %s", d->o->oled_png, strerror(errno));
+}
+
 static runst dev_loop(dev *d) {
   uint8_t buf[512];
   for (;;) {
@@ -296,7 +316,10 @@ static runst dev_loop(dev *d) {
       dlog(d, "reboot requested");
       return DEV_REBOOT;
     }
-    if (!d->in_boot) log_events(d);
+    if (!d->in_boot) {
+      log_events(d);
+      oled_png(d, false);
+    }
     if (act == RUN_ACT_BOOTLOADER) {
       d->stay = true;
       return DEV_REBOOT;

@@ -41,6 +41,10 @@ typedef struct board_device_opts {
   uint32_t stall_ms;           /* fault injection: the host loop stalls once, this
                                ** long after start (the watchdog resets it); 0 never */
   uint16_t hv_version[3];      /* what HELLO reports for the hypervisor */
+  const char *oled_png;        /* the status display (an SSD1306 model on the
+                               ** board's I2C) kept current in this PNG; NULL:
+                               ** no display */
+  uint32_t oled_scale;         /* its pixels, scale x scale (0: 4) */
   board_opts board;            /* the guest's board (caps, trace, ...) */
   FILE *log;                   /* NULL: stderr */
 } board_device_opts;

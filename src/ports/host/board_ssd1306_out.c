@@ -4,6 +4,7 @@
 #include <png.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "board_int.h"
@@ -23,6 +24,7 @@ int board_ssd1306_png(const char *path, uint32_t scale) {
   memcpy(tmp, path, plen);
   memcpy(tmp + plen, ".XXXXXX", 8);
   int fd = mkstemp(tmp);
+  if (fd >= 0) fchmod(fd, 0644);   /* a picture for anyone to view, not mkstemp's 0600 */
   FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
   int ok = 0;
   if (f) {
