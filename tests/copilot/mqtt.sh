@@ -1,0 +1,247 @@
+#!/bin/sh
+# mqtt.sh CASE PROBE ROOT -- the copilot's MQTT client (copl_mqtt_*, driven
+# by copl_probe) against the real mosquitto, which the test starts itself on
+# a free loopback port in a temporary folder (TLS only, require_certificate,
+# identity as user name) and stops by its pid, pass or fail.
+#   roundtrip  mutual TLS; QoS 1 both ways, with mosquitto_pub/_sub
+#              (another client implementation) on the other side
+#   will       kill -9: the retained will arrives after its delay, not
+#              before; a reconnect within the delay does not flap; a clean
+#              stop sends none
+#   expiry     the MQTT 5 message-expiry property, our client to
+#              mosquitto_sub and mosquitto_pub to our client
+#   reconnect  broker stopped and restarted: backoff counted, subscriptions
+#              renewed, messages both ways after the reconnect
+#   refuse     a broker from another CA, a certificate for another name, a
+#              client certificate from another CA, mqtt://, missing files
+#   fallback   a broker that refuses MQTT 5 (fake_broker.py): 3.1.1 at once
+set -u
+case_=$1 probe=$2 root=$3
+d=$(mktemp -d /tmp/copl-mqtt.XXXXXX)
+mpid= ppid= spid= fpid=
+cleanup() {
+  for p in $ppid $spid $fpid $mpid; do kill "$p" 2>/dev/null; done
+  for p in $ppid $spid $fpid $mpid; do wait "$p" 2>/dev/null; done
+  rm -rf "$d"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+cd "$d" || exit 1
+t_start=$(date +%s.%N)
+fail() {
+  echo "FAIL ($case_): $*"
+  for f in p.out p2.out sub.out st.out e.out t.out; do [ -s $f ] && { echo "--- $f"; tail -n 30 $f; }; done
+  echo "--- broker log"; tail -n 30 mosq.log 2>/dev/null
+  exit 1
+}
+note() { printf '%6.2f s  %s\n' "$(echo "$(date +%s.%N) - $t_start" | bc)" "$*"; }
+
+sh "$root/tests/copilot/mkcerts.sh" "$d" || fail "mkcerts.sh"
+freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(freeport)
+port2=$(freeport)
+cat > m.conf <<EOF
+per_listener_settings false
+allow_anonymous false
+persistence false
+user $(id -un)
+log_dest file $d/mosq.log
+log_type all
+listener $port 127.0.0.1
+cafile $d/ca.crt
+certfile $d/server.crt
+keyfile $d/server.key
+require_certificate true
+use_identity_as_username true
+tls_version tlsv1.2
+listener $port2 127.0.0.1
+cafile $d/ca.crt
+certfile $d/wrongname.crt
+keyfile $d/wrongname.key
+require_certificate true
+use_identity_as_username true
+EOF
+# up PORT: something accepts TCP connections there (5 s)
+up() {
+  python3 - "$1" <<'EOF'
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+EOF
+}
+start_broker() {
+  /usr/sbin/mosquitto -c m.conf >>mosq.out 2>&1 &
+  mpid=$!
+  up $port || fail "mosquitto does not listen on $port"
+}
+stop_broker() { kill "$mpid"; wait "$mpid" 2>/dev/null; mpid=; }
+
+# A function run with & is a subshell: PB and MSB exec the program so that
+# $! is its pid (kill -9 must reach the client itself, not the subshell).
+P() { "$probe" --url "mqtts://127.0.0.1:$port" --ca ca.crt --cert dev1.crt --key dev1.key "$@"; }
+PB() { exec "$probe" --url "mqtts://127.0.0.1:$port" --ca ca.crt --cert dev1.crt --key dev1.key "$@"; }
+MSB() { id=$1; shift; exec mosquitto_sub -i "$id" -h 127.0.0.1 -p $port --cafile ca.crt --cert backend.crt --key backend.key -V mqttv5 "$@"; }
+MS() { id=$1; shift; mosquitto_sub -i "$id" -h 127.0.0.1 -p $port --cafile ca.crt --cert backend.crt --key backend.key -V mqttv5 "$@"; }
+MP() { mosquitto_pub -i backend -h 127.0.0.1 -p $port --cafile ca.crt --cert backend.crt --key backend.key -V mqttv5 "$@"; }
+# waitfor FILE PATTERN [SECONDS] [COUNT]: COUNT lines of FILE match PATTERN
+waitfor() {
+  i=0
+  while n=$(grep -c -- "$2" "$1" 2>/dev/null); [ "${n:-0}" -lt "${4:-1}" ]; do
+    i=$((i + 1)); [ $i -gt $((${3:-10} * 20)) ] && return 1
+    sleep 0.05
+  done
+}
+# subscribed CLIENT TOPIC: the broker has the subscription (its log)
+subscribed() { waitfor mosq.log "$1 [0-9] $2" 10 || fail "$1 never subscribed to $2"; }
+
+start_broker
+T=fleet/devices/dev1
+case $case_ in
+roundtrip)
+  PB --id dev1 --sub $T/cmd --count 2 --seconds 15 > p.out &
+  ppid=$!
+  waitfor p.out "state connected proto=5" || fail "no connection"
+  subscribed dev1 $T/cmd
+  MP -q 1 -t $T/cmd -m c1 && MP -q 1 -t $T/cmd -m c2 || fail "mosquitto_pub"
+  wait $ppid; st=$?; ppid=
+  [ $st -eq 0 ] || fail "probe exit $st"
+  grep -q "^msg $T/cmd qos=1 retain=0 expiry=- c1$" p.out || fail "c1 not received at QoS 1"
+  [ "$(grep '^msg' p.out | sed 's/.* //' | tr '\n' ' ')" = "c1 c2 " ] || fail "not c1 c2 in order"
+  note "mosquitto_pub -> copl: 2 messages at QoS 1"
+  MSB backend -t $T/telemetry -q 1 -C 2 -W 10 -F '%q %t %p' > sub.out &
+  spid=$!
+  subscribed backend $T/telemetry
+  P --id dev1 --pub $T/telemetry t1 --pub $T/telemetry t2 --seconds 1 > p2.out || fail "probe publish"
+  wait $spid; spid=
+  [ "$(cat sub.out | tr '\n' ' ')" = "1 $T/telemetry t1 1 $T/telemetry t2 " ] || fail "mosquitto_sub got: $(cat sub.out)"
+  [ "$(grep -c '^acked' p2.out)" -eq 2 ] || fail "2 PUBACKs"
+  grep -q "dev1.*u'dev1'\|dev1 (p5, c1, k30, u'dev1')" mosq.log || fail "the broker did not see the identity dev1"
+  note "copl -> mosquitto_sub: 2 messages at QoS 1, both acknowledged; mutual TLS, user dev1"
+  ;;
+will)
+  MSB backend -t $T/status -v -F '%U %r %p' -W 40 > st.out &
+  spid=$!
+  subscribed backend $T/status
+  PB --id dev1 --online $T/status online --will $T/status offline --will-delay 2 --seconds 60 > p.out &
+  ppid=$!
+  waitfor st.out " online" || fail "online not seen"
+  t_kill=$(date +%s.%N)
+  kill -9 $ppid; wait $ppid 2>/dev/null; ppid=
+  waitfor st.out " offline" 10 || fail "no will within 10 s of the kill"
+  delay=$(echo "$(grep ' offline' st.out | head -n 1 | cut -d' ' -f1) - $t_kill" | bc)
+  note "will after ${delay} s (delay 2 s)"
+  [ "$(echo "$delay >= 1.5 && $delay < 6" | bc)" -eq 1 ] || fail "will after $delay s, want about 2"
+  MS reader -t $T/status -C 1 -W 3 -F '%r %p' > r.out
+  [ "$(cat r.out)" = "1 offline" ] || fail "the will is not retained: $(cat r.out)"
+  # a reconnect within the delay does not flap
+  PB --id dev1 --online $T/status online --will $T/status offline --will-delay 2 --seconds 60 > p.out &
+  ppid=$!
+  waitfor st.out " online" 10 2 || fail "second online not seen"
+  kill -9 $ppid; wait $ppid 2>/dev/null
+  PB --id dev1 --online $T/status online --will $T/status offline --will-delay 2 --seconds 60 > p2.out &
+  ppid=$!
+  waitfor st.out " online" 10 3 || fail "third online not seen"
+  sleep 3.5
+  [ "$(grep -c ' offline' st.out)" -eq 1 ] || fail "offline flapped on a quick reconnect"
+  note "a reconnect within the will delay: no offline"
+  kill $ppid; wait $ppid; ppid=
+  sleep 3
+  [ "$(grep -c ' offline' st.out)" -eq 1 ] || fail "a clean stop sent the will"
+  note "a clean stop: no will"
+  ;;
+expiry)
+  MSB backend -t $T/cmd -C 1 -W 10 -F '%E %p' > e.out &
+  spid=$!
+  subscribed backend $T/cmd
+  PB --id sub1 --sub $T/cmd --count 2 --seconds 15 > p2.out &
+  ppid=$!
+  subscribed sub1 $T/cmd
+  P --id dev1 --pub $T/cmd hello --expiry 60 --seconds 1 > p.out || fail "probe publish"
+  wait $spid; spid=
+  grep -Eq '^(60|59) hello$' e.out || fail "mosquitto_sub saw no expiry 60: $(cat e.out)"
+  MP -q 1 -t $T/cmd -m late -D publish message-expiry-interval 30 || fail "mosquitto_pub"
+  wait $ppid; ppid=
+  grep -Eq "^msg $T/cmd qos=1 retain=0 expiry=(60|59) hello$" p2.out || fail "copl saw no expiry 60"
+  grep -Eq "^msg $T/cmd qos=1 retain=0 expiry=(30|29) late$" p2.out || fail "copl saw no expiry 30"
+  note "message expiry: copl -> mosquitto_sub 60, mosquitto_pub -> copl 30"
+  ;;
+reconnect)
+  PB --id dev1 --sub $T/cmd --every-ms 200 $T/telemetry --backoff 200 1000 --stable 500 --seconds 60 > p.out &
+  ppid=$!
+  waitfor p.out "state connected" || fail "no connection"
+  waitfor p.out "pub $T/telemetry seq 3" || fail "no telemetry"
+  stop_broker
+  note "broker stopped"
+  waitfor p.out "state backoff" 10 3 || fail "fewer than 3 backoffs while the broker is away"
+  start_broker
+  note "broker restarted"
+  waitfor p.out "state connected" 15 2 || fail "no reconnection"
+  MSB backend -t $T/telemetry -q 1 -C 3 -W 10 -F '%p' > t.out &
+  spid=$!
+  subscribed backend $T/telemetry
+  subscribed dev1 $T/cmd
+  MP -q 1 -t $T/cmd -m after || fail "mosquitto_pub"
+  waitfor p.out "^msg $T/cmd qos=1 retain=0 expiry=- after$" 10 || fail "no message after the reconnect"
+  wait $spid; spid=
+  [ "$(grep -c '^seq [0-9]*$' t.out)" -eq 3 ] || fail "no telemetry after the reconnect: $(cat t.out)"
+  kill $ppid; wait $ppid; ppid=
+  s=$(grep '^stats' p.out)
+  note "$s"
+  for kv in connects=2 reconnects=1 losses=1; do
+    echo "$s" | grep -q " $kv " || fail "want $kv: $s"
+  done
+  b=$(echo "$s" | sed 's/.* backoffs=\([0-9]*\).*/\1/')
+  a=$(echo "$s" | sed 's/.*attempts=\([0-9]*\).*/\1/')
+  [ "$b" -ge 3 ] && [ "$a" -eq $((b + 1)) ] || fail "backoffs $b, attempts $a"
+  # the delays grew from the base towards the cap, with jitter
+  grep -o 'backoff_ms=[0-9]*' p.out | cut -d= -f2 > delays
+  python3 - delays <<'EOF' || fail "backoff delays: $(tr '\n' ' ' < delays)"
+import sys
+d = [int(x) for x in open(sys.argv[1])]
+want = [min(1000, 200 << i) for i in range(len(d))]
+ok = all(w // 2 <= v <= w for v, w in zip(d, want))
+sys.exit(0 if ok else 1)
+EOF
+  note "backoff delays $(tr '\n' ' ' < delays)ms"
+  ;;
+refuse)
+  P --id dev1 --seconds 1.5 --backoff 200 400 --ca other-ca.crt > p.out; st=$?
+  [ $st -eq 3 ] && grep -q "why=server certificate not trusted" p.out || fail "another CA's broker accepted ($st)"
+  "$probe" --url "mqtts://127.0.0.1:$port2" --ca ca.crt --cert dev1.crt --key dev1.key --id dev1 \
+    --seconds 1.5 --backoff 200 400 > p.out; st=$?
+  [ $st -eq 3 ] && grep -q "why=server certificate not trusted" p.out || fail "a certificate for another host accepted ($st)"
+  P --id dev1 --seconds 1.5 --backoff 200 400 --cert other-dev.crt --key other-dev.key > p.out; st=$?
+  [ $st -eq 3 ] || fail "a client certificate of another CA got in"
+  grep -q "why=" p.out || fail "no reason given"
+  note "refused: $(grep why= p.out | head -n 1 | sed 's/.*why=//')"
+  "$probe" --url "mqtt://127.0.0.1:$port" --ca ca.crt --cert dev1.crt --key dev1.key --id dev1 2> err; st=$?
+  [ $st -eq 1 ] && grep -q "TLS only" err || fail "mqtt:// not refused: $(cat err)"
+  P --id dev1 --key nonexistent.key 2> err; st=$?
+  [ $st -eq 1 ] && grep -q "key 'nonexistent.key'" err || fail "a missing key: $(cat err)"
+  P --id "" 2> err; st=$?
+  [ $st -eq 1 ] && grep -q "client id" err || fail "an empty id: $(cat err)"
+  note "mqtt://, a missing key, an empty id: refused with a reason"
+  ;;
+fallback)
+  python3 "$root/tests/copilot/fake_broker.py" --cert server.crt --key server.key --port-file fport \
+    --log fake.log &
+  fpid=$!
+  waitfor fport . 5 || fail "fake broker did not start"
+  "$probe" --url "mqtts://127.0.0.1:$(cat fport)" --ca ca.crt --cert dev1.crt --key dev1.key --id dev1 \
+    --will $T/status offline --will-delay 5 --sub $T/cmd --pub $T/events e1 --expiry 30 --seconds 1.5 > p.out
+  st=$?
+  [ $st -eq 0 ] || fail "probe exit $st"
+  grep -q "state connected proto=4" p.out || fail "no 3.1.1 connection"
+  grep -q "fallbacks=1 " p.out && grep -q "refusals=1 " p.out || fail "fallback not counted"
+  grep -q "^acked" p.out || fail "publish not acknowledged under 3.1.1"
+  grep -q "CONNECT level=5" fake.log && grep -q "CONNECT level=4 will=1" fake.log || fail "fake: $(cat fake.log)"
+  grep -q "SUBSCRIBE $T/cmd" fake.log || fail "no subscription under 3.1.1"
+  note "MQTT 5 refused, 3.1.1 taken at once: $(grep '^stats' p.out)"
+  ;;
+*) fail "unknown case" ;;
+esac
+echo "copilot.mqtt.$case_: ok"
