@@ -11,7 +11,7 @@ for f in "$@"; do
   o="$out/$(basename "$f" .c).o"
   arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -Os -ffreestanding -fno-strict-aliasing \
     -std=c11 -Wall -Wextra -Werror -I"$root/isa" -I"$root/src/vm" -I"$root/src/hal" \
-    -I"$root/src/common" -I"$root/src/artifact" -c "$root/$f" -o "$o"
+    -I"$root/src/common" -I"$root/src/artifact" -I"$root/src/link" -I"$root/src/bbox" -c "$root/$f" -o "$o"
   objs+=("$o")
 done
 arm-none-eabi-size "${objs[@]}"

@@ -41,7 +41,7 @@ rm -rf "$dev" && mkdir -p "$dev"
 "$C" keygen "$dev/vendor" >/dev/null
 "$C" sign "$out/blinky.cvm1" --key "$dev/vendor.key" -o "$dev/blinky.cvm1"
 "$C" device --flash "$dev/flash.img" --uart "$dev/uart" --trust "$dev/vendor.pub" \
-  --baud 115200 --health-ms 1500 >"$dev/guest.out" 2>"$dev/device.log" &
+  --oled "$dev/oled.png" --baud 115200 --health-ms 1500 >"$dev/guest.out" 2>"$dev/device.log" &
 devpid=$!
 trap 'kill $devpid 2>/dev/null' EXIT
 for _ in $(seq 100); do [ -e "$dev/uart" ] && break; sleep 0.05; done
@@ -53,6 +53,9 @@ sleep 2.5
 step "It runs (the guest's output), confirmed by the hypervisor after 1.5 s without a fault"
 cat "$dev/guest.out"
 "$C" flash --uart "$dev/uart" --status
+
+step "The device's status display (SSD1306 on I2C, drawn by the host, not the guest): $dev/oled.png, read back"
+python3 scripts/oled-read.py "$dev/oled.png" | sed 's/^/  | /'
 
 step "The device itself refuses an unsigned artifact"
 "$C" flash --uart "$dev/uart" --quiet "$out/blinky.cvm1" || echo "(refused: exit status $?)"

@@ -134,7 +134,7 @@ static int slot_read(const bbox *b, uint32_t p, uint32_t s, bbox_rec *r) {
   if (hal_flash_read(slot_off(b, p, s), d, sizeof d) < 0) return -1;
   if (erased(d, sizeof d)) return 0;
   uint32_t c = link_get32(d + BBOX_WIRE_SIZE);
-  if (link_get32(d + BBOX_WIRE_SIZE + 4) != ~c || c != crc32(d, BBOX_WIRE_SIZE) ||
+  if (link_get32(d + BBOX_WIRE_SIZE + 4) != ~c || c != crc32_of(d, BBOX_WIRE_SIZE) ||
       !bbox_rec_get(d, BBOX_WIRE_SIZE, r) || r->seq != b->base[p] + s)
     return -1;
   return 1;
@@ -233,7 +233,7 @@ bbox_err bbox_append(bbox *b, bbox_rec *r) {
   r->seq = b->next;
   bbox_rec_put(d, r);
   if (!bbox_rec_get(d, BBOX_WIRE_SIZE, &chk)) return BBOX_ERECORD;
-  put_pair(d + BBOX_WIRE_SIZE, crc32(d, BBOX_WIRE_SIZE));
+  put_pair(d + BBOX_WIRE_SIZE, crc32_of(d, BBOX_WIRE_SIZE));
   uint32_t p = b->cur, s = b->used;
   int e = 0;
   /* A new page when there is none, the current one is full, or (garbage

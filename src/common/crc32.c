@@ -13,7 +13,7 @@ uint32_t crc32_update(uint32_t crc, const void *p, size_t n)
   return ~crc;
 }
 
-uint32_t crc32(const void *p, size_t n)
+uint32_t crc32_of(const void *p, size_t n)
 {
   return crc32_update(0, p, n);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cc_int.h"
+#include "hal.h"
 
 /* ---- types ------------------------------------------------------------- */
 
@@ -567,6 +568,11 @@ static cc_node *call(cc_state *cs, const cc_tok *id) {
       }
     }
     if (va) cc_check_printf(cs, n);
+    if ((hc->id == CVM_HC_i2c_write || hc->id == CVM_HC_i2c_read || hc->id == CVM_HC_i2c_write_read)
+        && na > 0 && n->list[0]->k == E_NUM && (uint32_t)n->list[0]->val == HAL_I2C_HOST_DISPLAY)
+      cc_warning(cs, n->list[0]->line, n->list[0]->col, "I2C address 0x%02X belongs to the host's "
+                 "status display: '%s' returns -9 (HAL_EOWNED) on a device that has one",
+                 HAL_I2C_HOST_DISPLAY, nm->s);
     return n;
   }
   if (s && s->kind == SYM_VAR) {

@@ -29,6 +29,11 @@ typedef enum hal_err {
   HAL_EOWNED = -9    /* I2C address owned by the host (its status display) */
 } hal_err;
 
+/* The I2C address of the host's status display (SSD1306) on the reference
+** board: the runtime owns it, a guest's i2c_* calls to it get HAL_EOWNED,
+** and the compiler warns about a constant address equal to it. */
+#define HAL_I2C_HOST_DISPLAY 0x3Cu
+
 /* Pin modes, as in Arduino (values shared with guest/include/cockpit.h). */
 enum { HAL_INPUT = 0, HAL_OUTPUT = 1, HAL_INPUT_PULLUP = 2 };
 

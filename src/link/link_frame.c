@@ -48,7 +48,7 @@ uint32_t link_frame_encode2(const uint8_t *a, uint32_t na, const uint8_t *b, uin
   if (na > LINK_MAX_MSG || nb > LINK_MAX_MSG - na) return 0;
   cobs_enc e = { out, cap, 0, 0, 0, false };
   uint8_t crc[LINK_CRC_SIZE];
-  link_put32(crc, crc32_update(crc32(a, na), b, nb));
+  link_put32(crc, crc32_update(crc32_of(a, na), b, nb));
   enc_open(&e);
   for (uint32_t i = 0; i < na; i++) enc_byte(&e, a[i]);
   for (uint32_t i = 0; i < nb; i++) enc_byte(&e, b[i]);
@@ -90,7 +90,7 @@ link_rxev link_rx_byte(link_rx *r, uint8_t b) {
     uint32_t n = r->len;
     rx_reset(r);
     if (empty) return LINK_RX_NONE;    /* 0x00 0x00: idle or a flush */
-    if (ok && crc32(r->msg, n - LINK_CRC_SIZE) == link_get32(r->msg + n - LINK_CRC_SIZE)) {
+    if (ok && crc32_of(r->msg, n - LINK_CRC_SIZE) == link_get32(r->msg + n - LINK_CRC_SIZE)) {
       r->len = n - LINK_CRC_SIZE;
       r->frames++;
       return LINK_RX_FRAME;

@@ -21,9 +21,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hal.h"
 #include "link.h"
 
-#define OLED_ADDR   0x3Cu
+#define OLED_ADDR   HAL_I2C_HOST_DISPLAY   /* 0x3C */
 #define OLED_W      128u
 #define OLED_H      32u
 #define OLED_PAGES  4u          /* 8-pixel rows, one text row each */

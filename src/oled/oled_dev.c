@@ -46,7 +46,7 @@ int oled_init(oled_dev *d) {
 
 int oled_send(oled_dev *d, uint32_t page, uint8_t buf[1 + OLED_W]) {
   if (page >= OLED_PAGES) return HAL_EINVAL;
-  uint32_t crc = crc32(buf + 1, OLED_W);
+  uint32_t crc = crc32_of(buf + 1, OLED_W);
   uint8_t held = (uint8_t)OLED_OK_PAGE(page);
   if ((d->ok & held) && d->crc[page] == crc) return 0;
   int r;

@@ -4,7 +4,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "art_test.h"
 
-int art_failures;
 
 static const uint32_t code[] = {
   CVM_ENC_ABX(CVM_OP_LDI, 0, 42),      /* f0: main */
@@ -120,6 +119,6 @@ int art_main(int argc, char **argv, const art_case *cases) {
     if (!strcmp(want, "all") || !strcmp(want, c->name)) { c->fn(); ran++; }
   art_cleanup();
   if (!ran) { fprintf(stderr, "no test named %s\n", want); return 2; }
-  if (art_failures) fprintf(stderr, "%d check(s) failed\n", art_failures);
-  return art_failures != 0;
+  if (t_failures) fprintf(stderr, "%d check(s) failed\n", t_failures);
+  return t_failures != 0;
 }

@@ -12,11 +12,10 @@
 
 #include "cvm1.h"
 
-extern int art_failures;
-#define CHECK(c) do { if (!(c)) { art_failures++; \
-  fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #c); } } while (0)
+#include "tcheck.h"
+
 #define CHECK_ERR(got, want) do { cvm1_err g_ = (got), w_ = (want); if (g_ != w_) { \
-  art_failures++; fprintf(stderr, "%s:%d: %s: got %s, want %s\n", __FILE__, __LINE__, \
+  t_failures++; fprintf(stderr, "%s:%d: %s: got %s, want %s\n", __FILE__, __LINE__, \
   #got, cvm1_err_name(g_), cvm1_err_name(w_)); } } while (0)
 
 /* A small valid program: main() { return 42; } plus a helper, one global

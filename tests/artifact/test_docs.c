@@ -15,7 +15,7 @@ int main(int argc, char **argv) {
   for (int e = 1; e < CVM1_ERR__COUNT; e++) {
     snprintf(want, sizeof want, "`%s`", cvm1_err_name((cvm1_err)e));
     if (!strstr(t, want)) {
-      art_failures++;
+      t_failures++;
       fprintf(stderr, "docs lack error %s\n", want);
     }
   }
@@ -29,11 +29,11 @@ int main(int argc, char **argv) {
   };
   for (unsigned i = 0; i < sizeof rows / sizeof rows[0]; i++)
     if (!strstr(t, rows[i].row)) {
-      art_failures++;
+      t_failures++;
       fprintf(stderr, "docs lack row %s (type %u)\n", rows[i].row, rows[i].type);
     }
   snprintf(want, sizeof want, "| 0x06 | 2 | `header_size` | %u (0x%02X)", CVM1_HEADER_SIZE, CVM1_HEADER_SIZE);
-  if (!strstr(t, want)) { art_failures++; fprintf(stderr, "docs lack %s\n", want); }
+  if (!strstr(t, want)) { t_failures++; fprintf(stderr, "docs lack %s\n", want); }
   free(t);
-  return art_failures != 0;
+  return t_failures != 0;
 }

@@ -148,7 +148,7 @@ static void test_table(void) {
     cvm_prog p;
     cvm1_err got = cvm1_open(e.a, e.len, &p, NULL);
     if (got != c->want) {
-      art_failures++;
+      t_failures++;
       fprintf(stderr, "case '%s': got %s, want %s\n", c->name, cvm1_err_name(got),
               cvm1_err_name(c->want));
     }
@@ -163,7 +163,7 @@ static void test_table(void) {
   /* Every structural error has at least one case above. */
   for (int k = CVM1_ERR_TRUNCATED; k <= CVM1_ERR_TLV_DUP; k++)
     if (k != CVM1_ERR_CODE_ALIGN && !seen[k]) {
-      art_failures++;
+      t_failures++;
       fprintf(stderr, "no case for %s\n", cvm1_err_name((cvm1_err)k));
     }
   free(orig);
@@ -191,7 +191,7 @@ static void test_truncate(void) {
     memcpy(b, a, n);
     cvm1_err e = cvm1_open(b, n, NULL, NULL);
     if (e != CVM1_ERR_TRUNCATED) {
-      art_failures++;
+      t_failures++;
       fprintf(stderr, "prefix %zu: got %s\n", n, cvm1_err_name(e));
     }
     uint32_t total;

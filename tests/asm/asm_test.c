@@ -19,19 +19,8 @@
 #include <string.h>
 
 #include "asm.h"
+#include "tcheck.h"
 #include "cvm1.h"
-
-static int failures;
-
-#define CHECK(c, ...)                                              \
-  do {                                                             \
-    if (!(c)) {                                                    \
-      fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #c); \
-      fprintf(stderr, __VA_ARGS__);                                \
-      fputc('\n', stderr);                                         \
-      failures++;                                                  \
-    }                                                              \
-  } while (0)
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -430,14 +419,9 @@ static void test_examples(int n, char **files) {
 
 /* ---- random valid programs ----------------------------------------------------- */
 
-static uint64_t rng = 0x9E3779B97F4A7C15ull;
-static uint32_t rnd(uint32_t n) {
-  rng ^= rng << 13;
-  rng ^= rng >> 7;
-  rng ^= rng << 17;
-  return n ? (uint32_t)(rng % n) : 0;
-}
-static int64_t rnd_in(int64_t lo, int64_t hi) { return lo + (int64_t)rnd((uint32_t)(hi - lo + 1)); }
+/* A number below n (0 when n is 0), from tcheck.h's generator. */
+static uint32_t rnd_below(uint32_t n) { return n ? (uint32_t)(rnd() % n) : 0; }
+static int64_t rnd_in(int64_t lo, int64_t hi) { return lo + (int64_t)rnd_below((uint32_t)(hi - lo + 1)); }
 
 typedef struct gen {
   FILE *f;
@@ -453,7 +437,7 @@ static uint32_t up(uint32_t x, uint32_t a) { return (x + a - 1) / a * a; }
 
 /* Print an array reference: by name, or sometimes by index. */
 static void ref(gen *g, const char *prefix, uint32_t idx) {
-  if (rnd(4)) fprintf(g->f, "%s%u", prefix, idx);
+  if (rnd_below(4)) fprintf(g->f, "%s%u", prefix, idx);
   else fprintf(g->f, "%u", idx);
 }
 
@@ -461,7 +445,7 @@ static void ref(gen *g, const char *prefix, uint32_t idx) {
 ** NONE_IDX if there is none. */
 #define NONE_IDX 0xFFFFu
 static uint32_t pick(const gen *g, const uint32_t *list, uint32_t n, uint32_t size) {
-  uint32_t start = rnd(n);
+  uint32_t start = rnd_below(n);
   for (uint32_t i = 0; i < n; i++) {
     uint32_t k = list[(start + i) % n];
     if (!size || g->esize[k] == size) return k;
@@ -471,7 +455,7 @@ static uint32_t pick(const gen *g, const uint32_t *list, uint32_t n, uint32_t si
 
 /* One instruction of function fn (ns slots, nl labels). */
 static void gen_insn(gen *g, uint32_t fn, uint32_t ns, uint32_t nl) {
-  uint32_t op = rnd(CVM_OP__COUNT);
+  uint32_t op = rnd_below(CVM_OP__COUNT);
   const cvm_opinfo *oi = &cvm_opinfo_table[op];
   /* an array access needs an array of its element size in its space */
   uint32_t arr = 0;
@@ -488,12 +472,12 @@ static void gen_insn(gen *g, uint32_t fn, uint32_t ns, uint32_t nl) {
   uint32_t callee = 0, win = 0;
   const cvm_hcinfo *hc = NULL;
   if (op == CVM_OP_CALL) {
-    callee = fn + 1 + rnd(g->nfunc - fn - 1);
+    callee = fn + 1 + rnd_below(g->nfunc - fn - 1);
     win = g->nparams[callee];
   } else if (oi->kb == CVM_K_HC) {
-    hc = &cvm_hc_table[rnd(cvm_hc_count)];
+    hc = &cvm_hc_table[rnd_below(cvm_hc_count)];
     bool va;
-    win = cvm_hc_slots(hc, &va) + (va ? rnd(3) : 0);
+    win = cvm_hc_slots(hc, &va) + (va ? rnd_below(3) : 0);
   }
   int64_t sw = 0;
   fprintf(g->f, "        %s", oi->name);
@@ -505,51 +489,51 @@ static void gen_insn(gen *g, uint32_t fn, uint32_t ns, uint32_t nl) {
     first = false;
     int64_t lo, hi;
     switch (k) {
-      case CVM_K_RW: case CVM_K_RR: fprintf(g->f, "r%u", rnd(ns)); break;
-      case CVM_K_RP: case CVM_K_WP: fprintf(g->f, "r%u", rnd(ns - 1)); break;
-      case CVM_K_RT: fprintf(g->f, "r%u", rnd(ns - 2)); break;
-      case CVM_K_RX: fprintf(g->f, "r%u", rnd(ns - 4)); break;
-      case CVM_K_RY: fprintf(g->f, "r%u", rnd(ns - 3)); break;
-      case CVM_K_RA: fprintf(g->f, "r%u", rnd(ns - (win ? win : 1) + 1)); break;
+      case CVM_K_RW: case CVM_K_RR: fprintf(g->f, "r%u", rnd_below(ns)); break;
+      case CVM_K_RP: case CVM_K_WP: fprintf(g->f, "r%u", rnd_below(ns - 1)); break;
+      case CVM_K_RT: fprintf(g->f, "r%u", rnd_below(ns - 2)); break;
+      case CVM_K_RX: fprintf(g->f, "r%u", rnd_below(ns - 4)); break;
+      case CVM_K_RY: fprintf(g->f, "r%u", rnd_below(ns - 3)); break;
+      case CVM_K_RA: fprintf(g->f, "r%u", rnd_below(ns - (win ? win : 1) + 1)); break;
       case CVM_K_GW:
-        if (rnd(3)) fprintf(g->f, "g%u", rnd(g->nglob));
-        else fprintf(g->f, "%u", g->gidx[rnd(g->nglob)]);
+        if (rnd_below(3)) fprintf(g->f, "g%u", rnd_below(g->nglob));
+        else fprintf(g->f, "%u", g->gidx[rnd_below(g->nglob)]);
         break;
       case CVM_K_KA:
-        if (oi->space == CVM_SP__) ref(g, "a", g->loc[fn][rnd(g->nloc[fn])]);   /* AINIT */
+        if (oi->space == CVM_SP__) ref(g, "a", g->loc[fn][rnd_below(g->nloc[fn])]);   /* AINIT */
         else ref(g, "a", arr);
         break;
       case CVM_K_KX:
         if (op == CVM_OP_AINIT) {
-          if (rnd(4) == 0) fputs("0xFFFF", g->f);
-          else ref(g, "a", g->r[rnd(g->nr)]);
+          if (rnd_below(4) == 0) fputs("0xFFFF", g->f);
+          else ref(g, "a", g->r[rnd_below(g->nr)]);
         } else {
-          uint32_t w = rnd(3);
-          ref(g, "a", w == 0 ? g->g[rnd(g->ng)] : w == 1 ? g->r[rnd(g->nr)] : g->loc[fn][rnd(g->nloc[fn])]);
+          uint32_t w = rnd_below(3);
+          ref(g, "a", w == 0 ? g->g[rnd_below(g->ng)] : w == 1 ? g->r[rnd_below(g->nr)] : g->loc[fn][rnd_below(g->nloc[fn])]);
         }
         break;
       case CVM_K_FN:
-        if (rnd(3)) fprintf(g->f, "fn%u", callee);
+        if (rnd_below(3)) fprintf(g->f, "fn%u", callee);
         else fprintf(g->f, "%u", callee);
         break;
       case CVM_K_HC:
-        if (rnd(3)) fprintf(g->f, "%s", hc->name);
+        if (rnd_below(3)) fprintf(g->f, "%s", hc->name);
         else fprintf(g->f, "0x%x", hc->id);
         break;
       case CVM_K_NA: fprintf(g->f, "%u", win); break;
-      case CVM_K_J8: case CVM_K_J16: case CVM_K_J24: fprintf(g->f, "L%u", rnd(nl)); break;
+      case CVM_K_J8: case CVM_K_J16: case CVM_K_J24: fprintf(g->f, "L%u", rnd_below(nl)); break;
       default: {
         asm_kind_range(k, fl[i].width == 32 ? 32 : fl[i].width, &lo, &hi);
         if (oi->fmt == CVM_FMT_SW) hi = 3;
-        int64_t v = rnd(4) == 0 ? (rnd(2) ? lo : hi) : rnd_in(lo, hi < lo + 100000 ? hi : lo + 100000);
+        int64_t v = rnd_below(4) == 0 ? (rnd_below(2) ? lo : hi) : rnd_in(lo, hi < lo + 100000 ? hi : lo + 100000);
         if (oi->fmt == CVM_FMT_SW) sw = v;
-        if (v >= 0 && rnd(3) == 0) fprintf(g->f, "0x%llx", (long long)v);
+        if (v >= 0 && rnd_below(3) == 0) fprintf(g->f, "0x%llx", (long long)v);
         else fprintf(g->f, "%lld", (long long)v);
       }
     }
   }
   if (oi->fmt == CVM_FMT_SW)
-    for (int64_t j = 0; j <= sw; j++) fprintf(g->f, ", L%u", rnd(nl));
+    for (int64_t j = 0; j <= sw; j++) fprintf(g->f, ", L%u", rnd_below(nl));
   fputc('\n', g->f);
 }
 
@@ -558,46 +542,46 @@ static char *gen_program(void) {
   char *buf = NULL;
   size_t len;
   g.f = open_memstream(&buf, &len);
-  if (rnd(4) == 0) fprintf(g.f, ".source \"gen%u.c\"\n", rnd(100));
-  if (rnd(3) == 0) fprintf(g.f, ".depth %u\n", 4 + rnd(40));
-  if (rnd(4) == 0) fprintf(g.f, ".caps SPI, TIME\n");
-  if (rnd(4) == 0) fprintf(g.f, ".entry main\n");
+  if (rnd_below(4) == 0) fprintf(g.f, ".source \"gen%u.c\"\n", rnd_below(100));
+  if (rnd_below(3) == 0) fprintf(g.f, ".depth %u\n", 4 + rnd_below(40));
+  if (rnd_below(4) == 0) fprintf(g.f, ".caps SPI, TIME\n");
+  if (rnd_below(4) == 0) fprintf(g.f, ".entry main\n");
 
   /* globals and arrays, interleaved, sometimes placed away from the cursor */
   uint32_t gcur = 0, rcur = 0;
-  g.nglob = 1 + rnd(6);
-  uint32_t nar = 2 + rnd(6), gi = 0;
+  g.nglob = 1 + rnd_below(6);
+  uint32_t nar = 2 + rnd_below(6), gi = 0;
   while (gi < g.nglob || g.narr < nar) {
-    if (gi < g.nglob && (g.narr >= nar || rnd(2))) {
+    if (gi < g.nglob && (g.narr >= nar || rnd_below(2))) {
       uint32_t off = up(gcur, 4);
       fprintf(g.f, ".global g%u", gi);
-      if (rnd(5) == 0) fprintf(g.f, " @ %u", off += 4 * (1 + rnd(3)));
-      if (rnd(2)) fprintf(g.f, " = %d", (int)rnd_in(-100000, 100000));
+      if (rnd_below(5) == 0) fprintf(g.f, " @ %u", off += 4 * (1 + rnd_below(3)));
+      if (rnd_below(2)) fprintf(g.f, " = %d", (int)rnd_in(-100000, 100000));
       fprintf(g.f, "\n");
       g.gidx[gi++] = off / 4;
       if (off + 4 > gcur) gcur = off + 4;
       continue;
     }
-    const asm_type *t = &asm_types[rnd(6)];
-    bool ro = g.narr == 0 ? false : g.narr == 1 ? true : rnd(2);
-    uint32_t count = 1 + rnd(12), *cur = ro ? &rcur : &gcur, es = t->esize;
-    if (ro && rnd(3) == 0) {
+    const asm_type *t = &asm_types[rnd_below(6)];
+    bool ro = g.narr == 0 ? false : g.narr == 1 ? true : rnd_below(2);
+    uint32_t count = 1 + rnd_below(12), *cur = ro ? &rcur : &gcur, es = t->esize;
+    if (ro && rnd_below(3) == 0) {
       es = 1;
-      uint32_t n = rnd(1000);
+      uint32_t n = rnd_below(1000);
       fprintf(g.f, ".string a%u \"s%u\\t%%d\\n\"\n", g.narr, n);
       char tmp[32];
       *cur += (uint32_t)snprintf(tmp, sizeof tmp, "s%u\t%%d\n", n) + 1;
     } else {
       uint32_t base = up(*cur, t->esize);
       fprintf(g.f, ".array %c a%u %s %u", ro ? 'R' : 'G', g.narr, t->name, count);
-      if (rnd(3) == 0) fprintf(g.f, " inner %u", 1 + rnd(4));
-      if (rnd(5) == 0) fprintf(g.f, " @ %u", base += t->esize * (1 + rnd(4)));
-      if (ro || rnd(2)) {
+      if (rnd_below(3) == 0) fprintf(g.f, " inner %u", 1 + rnd_below(4));
+      if (rnd_below(5) == 0) fprintf(g.f, " @ %u", base += t->esize * (1 + rnd_below(4)));
+      if (ro || rnd_below(2)) {
         fprintf(g.f, " =");
         int64_t lo = t->sgn ? -((int64_t)1 << (8 * t->esize - 1)) : 0;
         int64_t hi = ((int64_t)1 << (8 * t->esize - (t->sgn ? 1 : 0))) - 1;
-        for (uint32_t j = 0, n = 1 + rnd(count); j < n; j++)
-          fprintf(g.f, "%s %lld", j ? "," : "", (long long)(rnd(3) ? rnd_in(lo, lo + 300 < hi ? lo + 300 : hi) : hi));
+        for (uint32_t j = 0, n = 1 + rnd_below(count); j < n; j++)
+          fprintf(g.f, "%s %lld", j ? "," : "", (long long)(rnd_below(3) ? rnd_in(lo, lo + 300 < hi ? lo + 300 : hi) : hi));
       }
       fprintf(g.f, "\n");
       if (base + count * t->esize > *cur) *cur = base + count * t->esize;
@@ -607,34 +591,34 @@ static char *gen_program(void) {
     else g.g[g.ng++] = g.narr;
     g.narr++;
   }
-  if (rnd(4) == 0) {
+  if (rnd_below(4) == 0) {
     fprintf(g.f, ".bytes G %u = 9, 0, 7\n", gcur + 3);
     gcur += 6;
   }
-  if (rnd(4) == 0) {
-    fprintf(g.f, ".bytes R %u = \"raw\", 0x55\n", rcur + rnd(5));
+  if (rnd_below(4) == 0) {
+    fprintf(g.f, ".bytes R %u = \"raw\", 0x55\n", rcur + rnd_below(5));
     rcur += 9;
   }
   uint32_t gsize = up(gcur, 4);
-  if (rnd(4) == 0) fprintf(g.f, ".globals %u\n", gsize += 4 * rnd(8));
-  if (rnd(6) == 0) fprintf(g.f, ".globals %u\n.datasize %u\n", gsize, gsize);
-  if (rnd(4) == 0) fprintf(g.f, ".rodata %u\n", up(rcur, 4) + rnd(9));
+  if (rnd_below(4) == 0) fprintf(g.f, ".globals %u\n", gsize += 4 * rnd_below(8));
+  if (rnd_below(6) == 0) fprintf(g.f, ".globals %u\n.datasize %u\n", gsize, gsize);
+  if (rnd_below(4) == 0) fprintf(g.f, ".rodata %u\n", up(rcur, 4) + rnd_below(9));
 
   /* functions: main first, calls only go forward (no recursion) */
-  g.nfunc = 1 + rnd(4);
-  for (uint32_t f = 0; f < g.nfunc; f++) g.nparams[f] = f == 0 ? 0 : rnd(3);
+  g.nfunc = 1 + rnd_below(4);
+  for (uint32_t f = 0; f < g.nfunc; f++) g.nparams[f] = f == 0 ? 0 : rnd_below(3);
   for (uint32_t f = 0; f < g.nfunc; f++) {
-    uint32_t ns = 8 + rnd(8), nins = 1 + rnd(25), nl = 1 + rnd(4), lcur = 0;
+    uint32_t ns = 8 + rnd_below(8), nins = 1 + rnd_below(25), nl = 1 + rnd_below(4), lcur = 0;
     if (f == 0) fprintf(g.f, "\n.func main %u", g.nparams[f]);
     else fprintf(g.f, "\n.func fn%u %u", f, g.nparams[f]);
-    if (rnd(2)) fprintf(g.f, " %u", ns);   /* else the assembler counts them */
+    if (rnd_below(2)) fprintf(g.f, " %u", ns);   /* else the assembler counts them */
     fprintf(g.f, "\n");
-    g.nloc[f] = 1 + rnd(2);
+    g.nloc[f] = 1 + rnd_below(2);
     for (uint32_t k = 0; k < g.nloc[f]; k++) {
-      const asm_type *t = &asm_types[rnd(6)];
-      uint32_t count = 1 + rnd(10), base = up(lcur, t->esize);
+      const asm_type *t = &asm_types[rnd_below(6)];
+      uint32_t count = 1 + rnd_below(10), base = up(lcur, t->esize);
       fprintf(g.f, "        .local a%u %s %u", g.narr, t->name, count);
-      if (rnd(4) == 0) fprintf(g.f, " @ %u", base += t->esize * rnd(3));
+      if (rnd_below(4) == 0) fprintf(g.f, " @ %u", base += t->esize * rnd_below(3));
       fprintf(g.f, "\n");
       if (base + count * t->esize > lcur) lcur = base + count * t->esize;
       g.esize[g.narr] = t->esize;
@@ -642,12 +626,12 @@ static char *gen_program(void) {
     }
     /* labels before random instructions; the last is before the final return */
     uint32_t at[4];
-    for (uint32_t l = 0; l < nl; l++) at[l] = l + 1 == nl ? nins : rnd(nins);
+    for (uint32_t l = 0; l < nl; l++) at[l] = l + 1 == nl ? nins : rnd_below(nins);
     for (uint32_t i = 0; i <= nins; i++) {
       for (uint32_t l = 0; l < nl; l++)
         if (at[l] == i) fprintf(g.f, "L%u:\n", l);
-      if (rnd(3) == 0) fprintf(g.f, "        .line %u\n", 1 + rnd(500));
-      if (i == nins) fprintf(g.f, rnd(2) ? "        RET r%u\n" : "        RET0\n", rnd(ns));
+      if (rnd_below(3) == 0) fprintf(g.f, "        .line %u\n", 1 + rnd_below(500));
+      if (i == nins) fprintf(g.f, rnd_below(2) ? "        RET r%u\n" : "        RET0\n", rnd_below(ns));
       else gen_insn(&g, f, ns, nl);
     }
     fprintf(g.f, ".end\n");
@@ -657,7 +641,7 @@ static char *gen_program(void) {
 }
 
 static void test_random(int n) {
-  for (int i = 0; i < n && failures < 5; i++) {
+  for (int i = 0; i < n && t_failures < 5; i++) {
     char *src = gen_program();
     char name[32];
     snprintf(name, sizeof name, "random program %d", i);
@@ -670,7 +654,7 @@ static void test_random(int n) {
 
 static void test_mutate(int n) {
   int raw = 0;   /* disassemblies that needed a .word: the test reaches them */
-  for (int i = 0; i < n && failures < 5; i++) {
+  for (int i = 0; i < n && t_failures < 5; i++) {
     char *src = gen_program();
     asm_diag d;
     asm_prog *a = assemble(src, &d, NULL);
@@ -686,12 +670,12 @@ static void test_mutate(int n) {
       continue;
     }
     uint32_t *code = (uint32_t *)(void *)(art + ((const uint8_t *)p.code - art));
-    for (uint32_t k = 0, m = 1 + rnd(4); k < m; k++) {
-      uint32_t w = rnd(p.ncode);
-      switch (rnd(3)) {
-        case 0: code[w] = (uint32_t)rnd(0xFFFFFFFFu) ^ ((uint32_t)rnd(0xFFFF) << 16); break;
-        case 1: code[w] ^= 1u << rnd(32); break;
-        default: code[w] = (code[w] & 0xFFFFFF00u) | rnd(256); break;
+    for (uint32_t k = 0, m = 1 + rnd_below(4); k < m; k++) {
+      uint32_t w = rnd_below(p.ncode);
+      switch (rnd_below(3)) {
+        case 0: code[w] = (uint32_t)rnd_below(0xFFFFFFFFu) ^ ((uint32_t)rnd_below(0xFFFF) << 16); break;
+        case 1: code[w] ^= 1u << rnd_below(32); break;
+        default: code[w] = (code[w] & 0xFFFFFF00u) | rnd_below(256); break;
       }
     }
     char *text = disassemble(&p);
@@ -726,6 +710,6 @@ int main(int argc, char **argv) {
     fprintf(stderr, "asm_test: unknown test '%s'\n", argv[1]);
     return 2;
   }
-  if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
-  return failures != 0;
+  if (t_failures) fprintf(stderr, "%d check(s) failed\n", t_failures);
+  return t_failures != 0;
 }

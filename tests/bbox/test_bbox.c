@@ -16,7 +16,7 @@
 #include "boot.h"
 #include "crc32.h"
 #include "cvm.h"
-#include "../boot/tcheck.h"
+#include "tcheck.h"
 
 #define OFF   BOOT_BLACKBOX_OFF
 #define PAGES (BOOT_BLACKBOX_SIZE / HAL_FLASH_PAGE)
@@ -32,13 +32,6 @@ static void on_cut(void *ctx) {
 static uint64_t ops(void) { return board_flash_stats_get()->ops; }
 static uint8_t *ring(void) { return board_flash_bytes() + OFF; }
 
-static uint32_t rng = 1;
-static uint32_t rnd(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 17;
-  rng ^= rng << 5;
-  return rng;
-}
 
 /* A record whose every field depends on i. */
 static void mk(uint32_t i, bbox_rec *r) {
@@ -355,31 +348,31 @@ static void t_torn(void) {
   mk(1, &r);
   r.seq = 1;
   wire(&r, w);
-  put_slot(0, 1, w, crc32(w, sizeof w) ^ 1u);
+  put_slot(0, 1, w, crc32_of(w, sizeof w) ^ 1u);
   /* slot 2: CRC right, but the seq is not the slot's */
   mk(2, &r);
   r.seq = 7;
   wire(&r, w);
-  put_slot(0, 2, w, crc32(w, sizeof w));
+  put_slot(0, 2, w, crc32_of(w, sizeof w));
   /* slot 3: CRC right, body malformed (kind out of range) */
   mk(3, &r);
   r.seq = 3;
   wire(&r, w);
   w[4] = BBOX_KIND__COUNT;
-  put_slot(0, 3, w, crc32(w, sizeof w));
+  put_slot(0, 3, w, crc32_of(w, sizeof w));
   /* slot 5 (written after slot 4): CRC right, the commit's complement torn */
   mk(5, &r);
   r.seq = 5;
   wire(&r, w);
   uint8_t d[BBOX_SLOT_SIZE];
   memcpy(d, w, BBOX_WIRE_SIZE);
-  link_put32(d + BBOX_WIRE_SIZE, crc32(w, sizeof w));
-  link_put32(d + BBOX_WIRE_SIZE + 4, ~crc32(w, sizeof w) | 0x00100000u);
+  link_put32(d + BBOX_WIRE_SIZE, crc32_of(w, sizeof w));
+  link_put32(d + BBOX_WIRE_SIZE + 4, ~crc32_of(w, sizeof w) | 0x00100000u);
   /* slot 4: a good one after them */
   mk(4, &r);
   r.seq = 4;
   wire(&r, w);
-  put_slot(0, 4, w, crc32(w, sizeof w));
+  put_slot(0, 4, w, crc32_of(w, sizeof w));
   REQUIRE(hal_flash_program(OFF + BBOX_HDR_SIZE + 5 * BBOX_SLOT_SIZE, d, sizeof d) == HAL_OK);
   bbox c = ring_open();
   list l;
@@ -443,7 +436,7 @@ static void t_garbage(void) {
   /* random bytes */
   for (uint32_t seed = 1; seed <= 300; seed++) {
     fresh();
-    rng = seed;
+    t_rng = seed;
     for (uint32_t i = 0; i < PAGES * HAL_FLASH_PAGE; i++) ring()[i] = (uint8_t)rnd();
     survive("random", seed);
   }
@@ -451,34 +444,34 @@ static void t_garbage(void) {
   uint32_t shown = 0;
   for (uint32_t seed = 1; seed <= 1500; seed++) {
     fresh();
-    rng = seed * 7919u;
+    t_rng = seed * 7919u;
     uint8_t *f = ring();
     for (uint32_t p = 0; p < PAGES; p++) {
       uint8_t *pg = f + p * HAL_FLASH_PAGE;
-      uint32_t base = rnd() % 4 == 0 ? BBOX_SEQ_MAX - rnd() % 20 : rnd() % 40;
-      uint32_t h = rnd() % 5;
+      uint32_t base = (uint32_t)rnd() % 4 == 0 ? BBOX_SEQ_MAX - (uint32_t)rnd() % 20 : (uint32_t)rnd() % 40;
+      uint32_t h = (uint32_t)rnd() % 5;
       if (h) {
         link_put32(pg, base);
         link_put32(pg + 4, h == 4 ? base ^ 0x10u : ~base);
       }
       for (uint32_t i = 1; i < 16; i++)
-        if (rnd() % 6 == 0) {
-          uint32_t m = rnd() % 3 ? rnd() % 60 : rnd();
+        if ((uint32_t)rnd() % 6 == 0) {
+          uint32_t m = (uint32_t)rnd() % 3 ? (uint32_t)rnd() % 60 : (uint32_t)rnd();
           link_put32(pg + 8 * i, m);
-          link_put32(pg + 8 * i + 4, rnd() % 4 ? ~m : m);
+          link_put32(pg + 8 * i + 4, (uint32_t)rnd() % 4 ? ~m : m);
         }
       for (uint32_t s = 0; s < BBOX_SLOTS; s++) {
         uint8_t *d = pg + BBOX_HDR_SIZE + s * BBOX_SLOT_SIZE;
-        uint32_t k = rnd() % 6;
+        uint32_t k = (uint32_t)rnd() % 6;
         if (k == 0) continue;                    /* erased */
         bbox_rec r;
-        mk(rnd() % 1000, &r);
-        r.seq = k == 1 ? rnd() % 60 : base + s;
+        mk((uint32_t)rnd() % 1000, &r);
+        r.seq = k == 1 ? (uint32_t)rnd() % 60 : base + s;
         bbox_rec_put(d, &r);
-        uint32_t c = crc32(d, BBOX_WIRE_SIZE) ^ (k == 2 ? 4u : 0u);
+        uint32_t c = crc32_of(d, BBOX_WIRE_SIZE) ^ (k == 2 ? 4u : 0u);
         link_put32(d + BBOX_WIRE_SIZE, c);
         link_put32(d + BBOX_WIRE_SIZE + 4, k == 3 ? c : ~c);
-        if (k == 4) d[rnd() % BBOX_SLOT_SIZE] ^= (uint8_t)(1u << rnd() % 8);
+        if (k == 4) d[(uint32_t)rnd() % BBOX_SLOT_SIZE] ^= (uint8_t)(1u << (uint32_t)rnd() % 8);
       }
     }
     bbox b = ring_open();
@@ -804,7 +797,7 @@ static uint8_t soak_w[SOAK_OPS + 16][BBOX_WIRE_SIZE];
 
 static void t_powercut_soak(void) {
   fresh();
-  rng = 12345;
+  t_rng = 12345;
   uint32_t next = 0, cleared_below = 0, cuts = 0;
   for (uint32_t i = 0; i < SOAK_OPS; i++) {
     bbox b = ring_open();
@@ -818,14 +811,14 @@ static void t_powercut_soak(void) {
       CHECKF(l.seq[k] < SOAK_OPS + 16 && memcmp(l.w[k], soak_w[l.seq[k]], BBOX_WIRE_SIZE) == 0,
              "op %u: record %u", (unsigned)i, (unsigned)l.seq[k]);
     }
-    bool clear = rnd() % 20 == 0, cut = rnd() % 3 == 0;
+    bool clear = (uint32_t)rnd() % 20 == 0, cut = (uint32_t)rnd() % 3 == 0;
     uint32_t before = bbox_count(&b);
     bbox_rec r;
-    mk(rnd(), &r);
+    mk((uint32_t)rnd(), &r);
     r.seq = next;
     if (next < SOAK_OPS + 16) wire(&r, soak_w[next]);
     if (cut) {
-      board_flash_cut_at(ops() + 1 + rnd() % 4, rnd(), on_cut, NULL);
+      board_flash_cut_at(ops() + 1 + (uint32_t)rnd() % 4, (uint32_t)rnd(), on_cut, NULL);
       cuts++;
     }
     if (!setjmp(cut_jb)) {

@@ -11,10 +11,7 @@
 #include "board.h"
 #include "cli.h"
 #include "cli_profile.h"
-
-static int failures;
-#define CHECK(cond) do { if (!(cond)) { failures++; \
-  fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); } } while (0)
+#include "tcheck.h"
 
 /* Reference counts: the whole main() in one cvm_run_profile call. */
 static void reference(const cvm_prog *p, uint32_t *pcs, uint32_t *pairs) {
@@ -100,7 +97,7 @@ static void check_opts(void) {
     int r = cli_profile_opt("test", cases[k].arg, &top);
     if (r != cases[k].r || (r > 0 && top != cases[k].top)) {
       fprintf(stderr, "cli_profile_opt(%s) = %d, top %u\n", cases[k].arg, r, top);
-      failures++;
+      t_failures++;
     }
   }
 }
@@ -108,6 +105,6 @@ static void check_opts(void) {
 int main(int argc, char **argv) {
   check_opts();
   for (int i = 1; i < argc; i++) check_program(argv[i]);
-  if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
-  return failures != 0;
+  if (t_failures) fprintf(stderr, "%d check(s) failed\n", t_failures);
+  return t_failures != 0;
 }

@@ -8,10 +8,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "bcheck.h"
+#include "tcheck.h"
+#include "tcap.h"
 #include "board.h"
 
-static bcap out, trace;
+static tcap out, trace;
 static board_opts opts;
 
 static void open_board(void) {
@@ -19,8 +20,8 @@ static void open_board(void) {
   opts.trace = true;
   opts.trace_out = trace.f;
   CHECK(board_open(&opts) == BOARD_EOK, "board_open");
-  bcap_clear(&out);
-  bcap_clear(&trace);
+  tcap_clear(&out);
+  tcap_clear(&trace);
 }
 
 static void test_time(void) {
@@ -90,13 +91,13 @@ static void test_gpio(void) {
     "[      500.500 ms] gpio 2 = HIGH (button pressed)\n"
     "[      501.000 ms] gpio 2 = LOW (button released)\n"
     "[      501.000 ms] gpio 2 mode INPUT_PULLUP\n";
-  CHECK(strcmp(bcap_text(&trace), want) == 0, "gpio trace:\n%s", bcap_text(&trace));
-  bcap_clear(&trace);
+  CHECK(strcmp(tcap_text(&trace), want) == 0, "gpio trace:\n%s", tcap_text(&trace));
+  tcap_clear(&trace);
   board_sleep_until(1000000);
   CHECK(hal_gpio_write(BOARD_LED_PIN, 1) == HAL_OK && hal_gpio_write(BOARD_LED_PIN, 0) == HAL_OK, "LED");
-  CHECK(strcmp(bcap_text(&trace), "[     1000.000 ms] gpio 13 = HIGH (LED on)\n"
+  CHECK(strcmp(tcap_text(&trace), "[     1000.000 ms] gpio 13 = HIGH (LED on)\n"
                                   "[     1000.000 ms] gpio 13 = LOW (LED off)\n") == 0,
-        "LED trace: %s", bcap_text(&trace));
+        "LED trace: %s", tcap_text(&trace));
   /* board_open resets the pins */
   open_board();
   CHECK(board_pin_mode(5) == HAL_INPUT && board_pin_level(13) == 0 && hal_time_us() == 0, "reset");
@@ -118,7 +119,7 @@ static void test_adc_pwm(void) {
   CHECK(hal_pwm_write(9, 200) == HAL_OK && board_pwm_duty(9) == 200, "pwm 200");
   CHECK(hal_pwm_write(9, 256) == HAL_EINVAL && board_pwm_duty(9) == 200, "pwm 256");
   CHECK(hal_pwm_write(32, 1) == HAL_EINVAL, "pwm pin 32");
-  CHECK(strstr(bcap_text(&trace), "] pwm 9 = 200/255\n") != NULL, "pwm trace");
+  CHECK(strstr(tcap_text(&trace), "] pwm 9 = 200/255\n") != NULL, "pwm trace");
 }
 
 static void test_uart_console(void) {
@@ -143,8 +144,8 @@ static void test_uart_console(void) {
   CHECK(hal_uart_available() == 0 && hal_uart_read() == -1, "then nothing");
   CHECK(hal_uart_write('\n') == HAL_OK && hal_uart_write(0x01) == HAL_OK, "write");
   hal_console_write("hey", 3);
-  CHECK(bcap_len(&out) == 5 && memcmp(bcap_text(&out), "\n\x01hey", 5) == 0, "console stream");
-  const char *t = bcap_text(&trace);
+  CHECK(tcap_len(&out) == 5 && memcmp(tcap_text(&out), "\n\x01hey", 5) == 0, "console stream");
+  const char *t = tcap_text(&trace);
   CHECK(strstr(t, "] uart begin 9600 baud\n") && strstr(t, "] uart rx 0x61 'a'\n") &&
         strstr(t, "] uart tx 0x0a '\\n'\n") && strstr(t, "] uart tx 0x01\n"), "uart trace");
   opts.uart_in = "/nonexistent/file";
@@ -213,7 +214,7 @@ static void test_i2c(void) {
   CHECK(hal_i2c_write(0x80, w, 1) == HAL_EINVAL && hal_i2c_read(0x80, r, 1) == HAL_EINVAL &&
         hal_i2c_write_read(0x80, w, 1, r, 1) == HAL_EINVAL, "address 0x80");
   CHECK(hal_i2c_read(0x10, r, 1) == HAL_ENACK, "nobody at 0x10");
-  const char *t = bcap_text(&trace);
+  const char *t = tcap_text(&trace);
   CHECK(strstr(t, "[        0.000 ms] i2c 0x3c write [01 02 03] ACK\n") &&
         strstr(t, "] i2c 0x3c read [00 01] ACK\n") &&
         strstr(t, "] i2c 0x3c write [ff 02 03 00 00 00 00 00 00 00 00 00 00 00 00 00 +4] NACK\n") &&
@@ -276,8 +277,8 @@ static void test_spi_ids_events(void) {
   open_board();
   CHECK(hal_device_id() == 0xABCD && hal_random_seed() == 5, "ids");
   for (int b = 0; b < 256; b++) CHECK(hal_spi_transfer((uint8_t)b) == b, "spi %d", b);
-  CHECK(strstr(bcap_text(&trace), "] spi 0x7f -> 0x7f\n") != NULL, "spi trace");
-  bcap_clear(&trace);
+  CHECK(strstr(tcap_text(&trace), "] spi 0x7f -> 0x7f\n") != NULL, "spi trace");
+  tcap_clear(&trace);
   hal_event("boot", 4, 1);
   hal_event("boot", 4, 2);
   hal_event("a\nb\\", 4, -7);
@@ -293,7 +294,7 @@ static void test_spi_ids_events(void) {
   CHECK(!strcmp(ev[0].name, "boot") && ev[0].count == 2 && ev[0].last == 2, "counted");
   CHECK(!memcmp(ev[1].name, "a\nb\\", 5) && ev[1].last == -7, "raw name kept");
   CHECK(strlen(ev[2].name) == BOARD_EVENT_NAME - 1, "long name cut");
-  const char *t = bcap_text(&trace);
+  const char *t = tcap_text(&trace);
   CHECK(strstr(t, "[        0.000 ms] event boot = 2\n") && strstr(t, "] event a\\x0ab\\x5c = -7\n") &&
         strstr(t, "] event 0123456789012345678901234567890... = 3\n") && strstr(t, "] event e19 = 19\n"),
         "event trace:\n%s", t);
@@ -303,10 +304,10 @@ static void test_spi_ids_events(void) {
   /* no trace when off */
   opts.trace = false;
   CHECK(board_open(&opts) == BOARD_EOK, "open");
-  bcap_clear(&trace);
+  tcap_clear(&trace);
   hal_gpio_write(13, 1);
   hal_event("x", 1, 1);
-  CHECK(bcap_len(&trace) == 0 && !board_tracing(), "trace off");
+  CHECK(tcap_len(&trace) == 0 && !board_tracing(), "trace off");
 }
 
 static int parse(const char *const *args, int argc, int *i, char *msg) {
@@ -377,8 +378,8 @@ static void test_options(void) {
 }
 
 int main(void) {
-  bcap_open(&out);
-  bcap_open(&trace);
+  tcap_open(&out);
+  tcap_open(&trace);
   test_time();
   test_gpio();
   test_adc_pwm();
@@ -388,7 +389,7 @@ int main(void) {
   test_spi_ids_events();
   test_options();
   board_close();
-  bcap_close(&out);
-  bcap_close(&trace);
-  return b_done("board.hal");
+  tcap_close(&out);
+  tcap_close(&trace);
+  return t_done("board.hal");
 }

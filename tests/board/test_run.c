@@ -5,11 +5,12 @@
 */
 #include <time.h>
 
-#include "bcheck.h"
+#include "tcheck.h"
+#include "tcap.h"
 #include "board.h"
 #include "bprog.h"
 
-static bcap out, trace;
+static tcap out, trace;
 static board_opts opts;
 static bprog B;
 static board_result R;
@@ -19,8 +20,8 @@ static void fresh_opts(void) {
   opts.console = out.f;
   opts.trace = true;
   opts.trace_out = trace.f;
-  bcap_clear(&out);
-  bcap_clear(&trace);
+  tcap_clear(&out);
+  tcap_clear(&trace);
 }
 
 static int run(const cvm_prog *p) { return board_run(p, NULL, &opts, &R); }
@@ -40,8 +41,8 @@ static void test_exit_code(void) {
   CHECK(run(p) == 42 && R.stop == BOARD_STOP_EXIT && R.exit_code == 42 && R.main, "exit 42");
   CHECK(R.steps == 2 && R.time_us == 0, "steps %llu", (unsigned long long)R.steps);
   CHECK(describe(p)[0] == '\0', "no message for a normal exit");
-  CHECK(strcmp(bcap_text(&trace), "[        0.000 ms] start main\n[        0.000 ms] exit 42\n") == 0,
-        "trace: %s", bcap_text(&trace));
+  CHECK(strcmp(tcap_text(&trace), "[        0.000 ms] start main\n[        0.000 ms] exit 42\n") == 0,
+        "trace: %s", tcap_text(&trace));
   /* the same with a verification the caller already did */
   uint8_t scratch[256];
   cvm_vinfo vi;
@@ -71,7 +72,7 @@ static void test_fault(void) {
   p = bp_done(&B);
   run(p);
   CHECK(strcmp(describe(p), "blink.c:7: fault: division by zero in 'main' (pc 2)") == 0, "with lines: %s", describe(p));
-  CHECK(strstr(bcap_text(&trace), "] blink.c:7: fault: division by zero in 'main' (pc 2)\n") != NULL, "fault traced");
+  CHECK(strstr(tcap_text(&trace), "] blink.c:7: fault: division by zero in 'main' (pc 2)\n") != NULL, "fault traced");
 
   /* a host call with a bad argument faults at the SYS */
   fresh_opts();
@@ -127,9 +128,9 @@ static void test_limits(void) {
   opts.max_us = 1000000;
   CHECK(run(p) == BOARD_STATUS_LIMIT && R.stop == BOARD_STOP_TIME && R.time_us == 1000000, "time limit");
   CHECK(strcmp(describe(p), "stopped: time limit reached at 1000.000 ms") == 0, "%s", describe(p));
-  CHECK(strstr(bcap_text(&trace), "[      900.000 ms] sleep 300.000 ms\n"
+  CHECK(strstr(tcap_text(&trace), "[      900.000 ms] sleep 300.000 ms\n"
                                   "[     1000.000 ms] stopped: time limit reached at 1000.000 ms\n"),
-        "trace: %s", bcap_text(&trace));
+        "trace: %s", tcap_text(&trace));
 }
 
 static void test_sleep_time(void) {
@@ -144,8 +145,8 @@ static void test_sleep_time(void) {
   OP3(&B, RET, 0, 0, 0);
   const cvm_prog *p = bp_done(&B);
   CHECK(run(p) == 250500 && R.time_us == 250500, "virtual time after sleeps");
-  CHECK(strstr(bcap_text(&trace), "[        0.000 ms] sleep 250.000 ms\n[      250.000 ms] sleep 0.500 ms\n"),
-        "sleep trace: %s", bcap_text(&trace));
+  CHECK(strstr(tcap_text(&trace), "[        0.000 ms] sleep 250.000 ms\n[      250.000 ms] sleep 0.500 ms\n"),
+        "sleep trace: %s", tcap_text(&trace));
   /* 400 ns per step, charged when the VM returns to the host: a sleep
   ** starts from the clock its slice began with, so only the 2 steps after
   ** the last sleep (and the carried 0.4 us) show: 1.2 us */
@@ -197,13 +198,13 @@ static void test_setup_loop(void) {
     "[     3000.000 ms] gpio 13 = LOW (LED off)\n"
     "[     3000.000 ms] sleep 1000.000 ms\n"
     "[     3500.000 ms] stopped: time limit reached at 3500.000 ms\n";
-  CHECK(strcmp(bcap_text(&trace), want) == 0, "blink trace:\n%s", bcap_text(&trace));
-  CHECK(bcap_text(&out)[0] == '\0', "nothing on the console");
+  CHECK(strcmp(tcap_text(&trace), want) == 0, "blink trace:\n%s", tcap_text(&trace));
+  CHECK(tcap_text(&out)[0] == '\0', "nothing on the console");
   opts.trace = false;
-  bcap_clear(&trace);
+  tcap_clear(&trace);
   opts.max_us = 10000000;          /* stops as the clock reaches 10 s, before loop 5 returns */
-  CHECK(run(p) == 0 && R.loops == 4 && bcap_text(&trace)[0] == '\0', "no trace without --trace: %u loops, '%s'",
-        R.loops, bcap_text(&trace));
+  CHECK(run(p) == 0 && R.loops == 4 && tcap_text(&trace)[0] == '\0', "no trace without --trace: %u loops, '%s'",
+        R.loops, tcap_text(&trace));
 
   /* a loop() that never sleeps: stopped by the step limit */
   fresh_opts();
@@ -233,9 +234,9 @@ static void test_setup_loop(void) {
   opts.button[0] = (board_window){ 25000, 45000 };
   opts.nbutton = 1;
   run(p);
-  CHECK(strstr(bcap_text(&trace), "[       30.000 ms] gpio 2 = HIGH (button pressed)\n") &&
-        strstr(bcap_text(&trace), "[       50.000 ms] gpio 2 = LOW (button released)\n") &&
-        !strstr(bcap_text(&trace), "[       40.000 ms] gpio"), "button trace:\n%s", bcap_text(&trace));
+  CHECK(strstr(tcap_text(&trace), "[       30.000 ms] gpio 2 = HIGH (button pressed)\n") &&
+        strstr(tcap_text(&trace), "[       50.000 ms] gpio 2 = LOW (button released)\n") &&
+        !strstr(tcap_text(&trace), "[       40.000 ms] gpio"), "button trace:\n%s", tcap_text(&trace));
 }
 
 static void test_output_yield_random(void) {
@@ -256,15 +257,15 @@ static void test_output_yield_random(void) {
   const cvm_prog *p = bp_done(&B);
   CHECK(run(p) == 3, "yields then exit 3 (%d)", R.exit_code);
   char first[64];
-  snprintf(first, sizeof first, "%s", bcap_text(&out));
+  snprintf(first, sizeof first, "%s", tcap_text(&out));
   CHECK(strncmp(first, "n=3 r=", 6) == 0, "printf output: %s", first);
-  bcap_clear(&out);
+  tcap_clear(&out);
   run(p);
-  CHECK(strcmp(bcap_text(&out), first) == 0, "same random() on every run: %s", bcap_text(&out));
+  CHECK(strcmp(tcap_text(&out), first) == 0, "same random() on every run: %s", tcap_text(&out));
   opts.seed = 99;
-  bcap_clear(&out);
+  tcap_clear(&out);
   run(p);
-  CHECK(strcmp(bcap_text(&out), first) != 0, "another seed, another value");
+  CHECK(strcmp(tcap_text(&out), first) != 0, "another seed, another value");
 }
 
 static void test_errors(void) {
@@ -295,8 +296,8 @@ static void test_errors(void) {
 }
 
 int main(void) {
-  bcap_open(&out);
-  bcap_open(&trace);
+  tcap_open(&out);
+  tcap_open(&trace);
   test_exit_code();
   test_fault();
   test_limits();
@@ -304,7 +305,7 @@ int main(void) {
   test_setup_loop();
   test_output_yield_random();
   test_errors();
-  bcap_close(&out);
-  bcap_close(&trace);
-  return b_done("board.run");
+  tcap_close(&out);
+  tcap_close(&trace);
+  return t_done("board.run");
 }

@@ -7,7 +7,8 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#include "../board/bcheck.h"
+#include "tcheck.h"
+#include "tcap.h"
 #include "board.h"
 #include "cvm_printf.h"
 
@@ -17,7 +18,7 @@ static uint8_t *mem = (uint8_t *)memw;
 static const char rodata[] = "ro %d|\0abc\0%q\0";   /* 0: fmt, 7: "abc", 11: "%q" */
 static cvm_prog prog;
 static cvm_vm vm;
-static bcap out, trace;
+static tcap out, trace;
 static board_opts opts;
 
 #define RO(off) ((int32_t)(CVM_DESC_RODATA | (off)))
@@ -38,8 +39,8 @@ static void reset(void) {
   vm.status = CVM_RUNNABLE;
   if (board_open(&opts) != BOARD_EOK) { fprintf(stderr, "board_open failed\n"); exit(2); }
   cvm_host_reset();
-  bcap_clear(&out);
-  bcap_clear(&trace);
+  tcap_clear(&out);
+  tcap_clear(&trace);
 }
 
 /* Call id with the given slots; returns the fault, result in *res. */
@@ -129,8 +130,8 @@ static void test_gpio_analog(void) {
   CHECK(call(CVM_HC_analogWrite, &r, 2, 9, 256) == HARG, "pwm 256");
   CHECK(call(CVM_HC_analogWrite, &r, 2, 9, -1) == HARG, "pwm -1");
   CHECK(call(CVM_HC_analogWrite, &r, 2, 33, 1) == HARG, "pwm pin 33");
-  CHECK(strstr(bcap_text(&trace), "] gpio 13 = HIGH (LED on)\n") != NULL, "traced: %s", bcap_text(&trace));
-  CHECK(strstr(bcap_text(&trace), "] pwm 9 = 255/255\n") != NULL, "pwm traced");
+  CHECK(strstr(tcap_text(&trace), "] gpio 13 = HIGH (LED on)\n") != NULL, "traced: %s", tcap_text(&trace));
+  CHECK(strstr(tcap_text(&trace), "] pwm 9 = 255/255\n") != NULL, "pwm traced");
 }
 
 static void test_time(void) {
@@ -161,14 +162,14 @@ static void test_printf(void) {
   int32_t r;
   reset();
   CHECK(call(CVM_HC_printf, &r, 3, RO(0), 7, 42) == NONE && r == 6, "rodata format");
-  CHECK(strcmp(bcap_text(&out), "ro 42|") == 0, "got '%s'", bcap_text(&out));
-  bcap_clear(&out);
+  CHECK(strcmp(tcap_text(&out), "ro 42|") == 0, "got '%s'", tcap_text(&out));
+  tcap_clear(&out);
   put(0, "%s=%-4d%c%%\n", 13);
   put(16, "key", 3);                 /* no NUL: the count bounds it */
   CHECK(call(CVM_HC_printf, &r, 7, 0, 13, 16, 3, -5, 'x', 99) == NONE && r == 11,
         "memory format, extra slot ignored (r=%d)", r);
-  CHECK(strcmp(bcap_text(&out), "key=-5  x%\n") == 0, "got '%s'", bcap_text(&out));
-  bcap_clear(&out);
+  CHECK(strcmp(tcap_text(&out), "key=-5  x%\n") == 0, "got '%s'", tcap_text(&out));
+  tcap_clear(&out);
   CHECK(call(CVM_HC_printf, &r, 4, 0, 13, RO(7), 100) == HARG, "too few slots for the format");
   CHECK(call(CVM_HC_printf, &r, 2, RO(11), 3) == HARG, "unknown conversion %%q");
   CHECK(call(CVM_HC_printf, &r, 6, 0, 13, 16, -1, 1, 2) == HARG, "negative %%s count");
@@ -177,20 +178,20 @@ static void test_printf(void) {
   CHECK(call(CVM_HC_printf, &r, 2, RO(0), 100) == HARG, "format past rodata");
   CHECK(call(CVM_HC_printf, &r, 2, TOP, 1) == HARG, "format past the top");
   CHECK(call(CVM_HC_printf, &r, 2, 0, -3) == HARG, "format count negative");
-  CHECK(bcap_text(&out)[0] == '\0', "failed printf prints nothing: '%s'", bcap_text(&out));
+  CHECK(tcap_text(&out)[0] == '\0', "failed printf prints nothing: '%s'", tcap_text(&out));
   /* %s of a rodata string, and a long output streamed in chunks */
   put(100, "<%s|%200d|%s>", 14);
   memset(mem + 200, 'z', 300);
   CHECK(call(CVM_HC_printf, &r, 7, 100, 14, RO(7), 4, 7, 200, 300) == NONE && r == 2 + 3 + 200 + 300 + 2,
         "long printf r=%d", r);
-  const char *t = bcap_text(&out);
+  const char *t = tcap_text(&out);
   CHECK(strlen(t) == 507 && memcmp(t, "<abc|", 5) == 0 && t[204] == '7' && t[205] == '|' &&
         t[206] == 'z' && t[505] == 'z' && strcmp(t + 506, ">") == 0, "long output");
-  bcap_clear(&out);
+  tcap_clear(&out);
   CHECK(call(CVM_HC_printf, &r, 2, 0, 0) == NONE && r == 0, "empty format");
   CHECK(call(CVM_HC_putchar, &r, 1, 0x141) == NONE && r == 0x41, "putchar low byte, r=%d", r);
   CHECK(call(CVM_HC_putchar, &r, 1, -1) == NONE && r == 255, "putchar(-1) gives 255");
-  CHECK(memcmp(bcap_text(&out), "A\xff", 2) == 0, "putchar output");
+  CHECK(memcmp(tcap_text(&out), "A\xff", 2) == 0, "putchar output");
 }
 
 static void test_uart(void) {
@@ -210,13 +211,13 @@ static void test_uart(void) {
   CHECK(call(CVM_HC_uart_begin, &r, 1, -9600) == HARG, "negative baud");
   CHECK(call(CVM_HC_uart_begin, &r, 1, 115200) == NONE && r == 0, "begin");
   CHECK(call(CVM_HC_uart_write, &r, 1, 0x142) == NONE && r == 1, "write low byte");
-  CHECK(strcmp(bcap_text(&out), "B") == 0, "uart output on the console: '%s'", bcap_text(&out));
+  CHECK(strcmp(tcap_text(&out), "B") == 0, "uart output on the console: '%s'", tcap_text(&out));
   CHECK(call(CVM_HC_uart_available, &r, 0) == NONE && r == 2, "2 waiting, got %d", r);
   CHECK(call(CVM_HC_uart_read, &r, 0) == NONE && r == 'h', "h");
   CHECK(call(CVM_HC_uart_read, &r, 0) == NONE && r == 'i', "i");
   CHECK(call(CVM_HC_uart_read, &r, 0) == NONE && r == -1, "then none");
   CHECK(call(CVM_HC_uart_available, &r, 0) == NONE && r == 0, "none waiting");
-  const char *t = bcap_text(&trace);
+  const char *t = tcap_text(&trace);
   CHECK(strstr(t, "] uart begin 115200 baud\n") && strstr(t, "] uart tx 0x42 'B'\n") &&
         strstr(t, "] uart rx 0x68 'h'\n"), "uart trace: %s", t);
   opts.uart_in = NULL;
@@ -269,7 +270,7 @@ static void test_i2c_spi(void) {
   cvm_host_own_i2c(0x48, false);
   CHECK(call(CVM_HC_i2c_write, &r, 4, 0x48, 0, 4, 1) == NONE && r == 0, "given back");
   CHECK(call(CVM_HC_spi_transfer, &r, 1, 0x1A5) == NONE && r == 0xA5, "spi loopback low byte");
-  const char *t = bcap_text(&trace);
+  const char *t = tcap_text(&trace);
   CHECK(strstr(t, "[     3000.000 ms] i2c 0x48 write [00] ACK\n") != NULL, "i2c write trace: %s", t);
   CHECK(strstr(t, "] i2c 0x48 read [16 30] ACK\n") != NULL, "i2c read trace");
   CHECK(strstr(t, "] i2c 0x48 write [01] read [60 a0] ACK\n") != NULL, "write_read trace");
@@ -327,12 +328,12 @@ static void test_sys_events(void) {
   const board_event *ev = board_events(&n);
   CHECK(n == 2 && !strcmp(ev[0].name, "temp") && ev[0].count == 2 && ev[0].last == 22 &&
         !strcmp(ev[1].name, "abc") && ev[1].last == -1, "events recorded");
-  CHECK(strstr(bcap_text(&trace), "] event temp = 21\n") != NULL, "event traced");
+  CHECK(strstr(tcap_text(&trace), "] event temp = 21\n") != NULL, "event traced");
 }
 
 int main(void) {
-  bcap_open(&out);
-  bcap_open(&trace);
+  tcap_open(&out);
+  tcap_open(&trace);
   board_opts_init(&opts);
   opts.console = out.f;
   opts.trace = true;
@@ -346,7 +347,7 @@ int main(void) {
   test_i2c_spi();
   test_sys_events();
   board_close();
-  bcap_close(&out);
-  bcap_close(&trace);
-  return b_done("hostcall.dispatch");
+  tcap_close(&out);
+  tcap_close(&trace);
+  return t_done("hostcall.dispatch");
 }

@@ -6,7 +6,7 @@
 #include <limits.h>
 #include <stdint.h>
 
-#include "../board/bcheck.h"
+#include "tcheck.h"
 #include "cvm_printf.h"
 
 /* ---- harness: output collector and a %s resolver over a string table --- */
@@ -36,19 +36,15 @@ static cvm_pferr fmt(sink *k, const char *f, const int32_t *args, uint32_t nargs
   return cvm_printf(&io, f, (uint32_t)strlen(f), args, nargs, w);
 }
 
-/* ---- random generator (xorshift64*) ------------------------------------ */
-static uint64_t rs = 0x2545F4914F6CDD1Dull;
-static uint32_t rnd(void) {
-  rs ^= rs >> 12; rs ^= rs << 25; rs ^= rs >> 27;
-  return (uint32_t)((rs * 0x2545F4914F6CDD1Dull) >> 32);
-}
+/* ---- random values (tcheck.h's xorshift64*, its high half) -------------- */
+static uint32_t rnd32(void) { return (uint32_t)(rnd() >> 32); }
 static int32_t rnd_value(void) {
   static const int32_t edge[] = { 0, 1, -1, 9, 10, -10, 99, 255, 256, 0x7F, 0x80,
                                   INT32_MAX, INT32_MIN, INT32_MIN + 1, 65535, 1000000 };
-  switch (rnd() % 4) {
-  case 0: return edge[rnd() % (sizeof edge / sizeof edge[0])];
-  case 1: return (int32_t)(rnd() % 200) - 100;
-  default: return (int32_t)rnd();
+  switch (rnd32() % 4) {
+  case 0: return edge[rnd32() % (sizeof edge / sizeof edge[0])];
+  case 1: return (int32_t)(rnd32() % 200) - 100;
+  default: return (int32_t)rnd32();
   }
 }
 
@@ -62,13 +58,13 @@ static void random_case(void) {
   uint32_t na = 0, fl = 0, wl = 0;
   char strbuf[8][24];
   int nstr = 0;
-  int pieces = 1 + (int)(rnd() % 8);
+  int pieces = 1 + (int)(rnd32() % 8);
   for (int p = 0; p < pieces; p++) {
-    if (rnd() % 3 == 0) {                                 /* literal text */
+    if (rnd32() % 3 == 0) {                                 /* literal text */
       static const char lit[] = "ab c=:-0123456789xyz%\n\t";
-      int n = (int)(rnd() % 6);
+      int n = (int)(rnd32() % 6);
       for (int i = 0; i < n; i++) {
-        char c = lit[rnd() % (sizeof lit - 1)];
+        char c = lit[rnd32() % (sizeof lit - 1)];
         if (c == '%') { f[fl++] = '%'; f[fl++] = '%'; want[wl++] = '%'; }
         else { f[fl++] = c; want[wl++] = c; }
       }
@@ -77,11 +73,11 @@ static void random_case(void) {
     char spec[32];
     uint32_t sl = 0;
     spec[sl++] = '%';
-    int nflags = (int)(rnd() % 4);
-    for (int i = 0; i < nflags; i++) spec[sl++] = rnd() % 2 ? '-' : '0';
-    if (rnd() % 2) sl += (uint32_t)sprintf(spec + sl, "%u", rnd() % 40);
+    int nflags = (int)(rnd32() % 4);
+    for (int i = 0; i < nflags; i++) spec[sl++] = rnd32() % 2 ? '-' : '0';
+    if (rnd32() % 2) sl += (uint32_t)sprintf(spec + sl, "%u", rnd32() % 40);
     static const char convs[] = "diuxXcs%";
-    char c = convs[rnd() % (sizeof convs - 1)];
+    char c = convs[rnd32() % (sizeof convs - 1)];
     spec[sl++] = c;
     spec[sl] = '\0';
     memcpy(f + fl, spec, sl);
@@ -91,11 +87,11 @@ static void random_case(void) {
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #pragma GCC diagnostic ignored "-Wformat"
     if (c == 's') {
-      int len = (int)(rnd() % 20), cnt;
-      for (int i = 0; i < len; i++) strbuf[nstr][i] = (char)(' ' + rnd() % 95);
+      int len = (int)(rnd32() % 20), cnt;
+      for (int i = 0; i < len; i++) strbuf[nstr][i] = (char)(' ' + rnd32() % 95);
       strbuf[nstr][len] = '\0';
       /* count: exactly the length (no NUL inside it), or more */
-      cnt = rnd() % 2 ? len : len + 1 + (int)(rnd() % 3);
+      cnt = rnd32() % 2 ? len : len + 1 + (int)(rnd32() % 3);
       strs[nstr] = strbuf[nstr];
       strn[nstr] = cnt > 23 ? 23 : cnt;
       args[na++] = nstr;
@@ -109,7 +105,7 @@ static void random_case(void) {
     } else if (c == '%') {
       n = snprintf(want + wl, sizeof want - wl, spec);
     } else if (c == 'c') {
-      int32_t v = rnd() % 8 == 0 ? 0 : rnd_value();
+      int32_t v = rnd32() % 8 == 0 ? 0 : rnd_value();
       args[na++] = v;
       n = snprintf(want + wl, sizeof want - wl, spec, (int)(unsigned char)v);
     } else {
@@ -232,5 +228,5 @@ int main(int argc, char **argv) {
   fixed_cases();
   for (long i = 0; i < n; i++) random_case();
   printf("hostcall.printf: %ld random formats compared with glibc snprintf\n", ncases);
-  return b_done("hostcall.printf");
+  return t_done("hostcall.printf");
 }

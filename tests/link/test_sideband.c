@@ -11,13 +11,6 @@
 #include "link.h"
 #include "tcheck.h"
 
-static uint32_t rng = 777;
-static uint32_t rnd(void) {
-  rng ^= rng << 13;
-  rng ^= rng >> 17;
-  rng ^= rng << 5;
-  return rng;
-}
 static void fill(void *p, size_t n) {
   for (size_t i = 0; i < n; i++) ((uint8_t *)p)[i] = (uint8_t)rnd();
 }

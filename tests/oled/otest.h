@@ -1,12 +1,12 @@
 /* otest.h -- what the OLED tests share: the board with the simulated
 ** display attached, raw I2C writes to it, a frame of four pages and how it
-** compares with what the panel shows. Checks are tests/boot/tcheck.h's. */
+** compares with what the panel shows. Checks are tests/common/tcheck.h's. */
 #ifndef OTEST_H
 #define OTEST_H
 #include <stdarg.h>
 #include <string.h>
 
-#include "../boot/tcheck.h"
+#include "tcheck.h"
 #include "board.h"
 #include "oled.h"
 

@@ -15,8 +15,6 @@ static const oled_status demo = {
   .uptime_s = 3723,
 };
 
-static uint32_t rng = 2024;
-static uint32_t rnd(void) { rng ^= rng << 13; rng ^= rng >> 17; rng ^= rng << 5; return rng; }
 
 static void test_font(void) {
   uint8_t seen[95][5];
@@ -125,7 +123,7 @@ static void test_layout_all(void) {
   for (uint32_t i = 0; i < 20000; i++) {
     uint8_t *b = (uint8_t *)&s;
     for (size_t k = 0; k < sizeof s; k++) b[k] = (uint8_t)rnd();
-    s.trial = rnd() & 1u;
+    s.trial = (uint32_t)rnd() & 1u;
     for (uint32_t r = 0; r < 4; r++) {
       char got[OLED_LINE + 8];
       memset(got, 0x5A, sizeof got);

@@ -201,8 +201,6 @@ static void test_split(void) {
   board_close();
 }
 
-static uint32_t rng = 12345;
-static uint32_t rnd(void) { rng ^= rng << 13; rng ^= rng >> 17; rng ^= rng << 5; return rng; }
 
 static void test_malformed(void) {
   ot_open();
@@ -229,14 +227,14 @@ static void test_malformed(void) {
   uint32_t sent = 0;
   while (sent < 10000) {
     uint8_t r[300];
-    uint32_t n = rnd() % 300u;
+    uint32_t n = (uint32_t)rnd() % 300u;
     if (n > 10000 - sent) n = 10000 - sent;
     for (uint32_t i = 0; i < n; i++) r[i] = (uint8_t)rnd();
-    if (rnd() % 4 == 0 && n) r[0] = (uint8_t)(rnd() % 2 ? 0x00 : 0x40);
+    if ((uint32_t)rnd() % 4 == 0 && n) r[0] = (uint8_t)((uint32_t)rnd() % 2 ? 0x00 : 0x40);
     CHECK(hal_i2c_write(BOARD_SSD1306_ADDR, r, n) == HAL_OK);
     sent += n;
-    if (rnd() % 8 == 0) CHECK(hal_i2c_read(BOARD_SSD1306_ADDR, r, 1 + rnd() % 4) == HAL_OK);
-    for (uint32_t y = 0; y < 40; y++) (void)board_ssd1306_pixel(rnd() % 140, y);
+    if ((uint32_t)rnd() % 8 == 0) CHECK(hal_i2c_read(BOARD_SSD1306_ADDR, r, 1 + (uint32_t)rnd() % 4) == HAL_OK);
+    for (uint32_t y = 0; y < 40; y++) (void)board_ssd1306_pixel((uint32_t)rnd() % 140, y);
   }
   CHECK(board_ssd1306_counts()->bytes == bytes + 10000);
   CHECK(RAM(8, 0) == -1 && RAM(0, 128) == -1);

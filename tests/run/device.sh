@@ -22,6 +22,10 @@
 #              row and at once) it is harmless
 #   telemetry  guest values (telemetry, event_emit) and the host's in samples
 #              once a second, with the latest values
+#   oled       --oled: the status display read back from its picture (dark
+#              in the bootloader; id and bank, program and version, VM state
+#              and trial, link, uptime ticking); a faulting trial reverts
+#              and the screen says so; a guest's fault shows as FAULT
 set -u
 case_=$1 ck=$2 root=$3
 d=$(mktemp -d /tmp/cockpit-rundev.XXXXXX)
@@ -572,6 +576,70 @@ C
   r=$(python3 chk.py tel mon.json) || fail "telemetry: $r"
   note "telemetry: $r"
   stop
+  ;;
+oled)
+  good good 1.2.3
+  build latefault 2.0.0 <<'C'
+#include "cockpit.h"
+int n, zero;
+void setup(void) { }
+void loop(void) { n++; delay(100); if (n == 20) printf("%d\n", n / zero); }
+C
+  build setupfault 3.0.0 <<'C'
+#include "cockpit.h"
+int zero;
+void setup(void) { printf("%d\n", 1 / zero); }
+void loop(void) { }
+C
+  # scr: the four lines of the display into l1..l4
+  scr() {
+    python3 "$root/scripts/oled-read.py" s.png > scr.txt 2>err || fail "oled-read: $(cat err)"
+    l1=$(sed -n 1p scr.txt) l2=$(sed -n 2p scr.txt) l3=$(sed -n 3p scr.txt) l4=$(sed -n 4p scr.txt)
+  }
+  # until LINE REGEX: wait up to 5 s for line LINE of the display to match
+  until_scr() {
+    i=0
+    while scr; ! sed -n "$1p" scr.txt | grep -Eqx "$2"; do
+      i=$((i + 1)); [ $i -gt 50 ] && fail "display line $1 is '$(sed -n "$1p" scr.txt)', wanted /$2/: $(cat scr.txt)"
+      sleep 0.1
+    done
+  }
+  start --oled s.png --oled-scale 2 --health-ms 300
+  i=0
+  while [ ! -s s.png ]; do
+    i=$((i + 1)); [ $i -gt 50 ] && fail "no display picture"
+    sleep 0.1
+  done
+  python3 -c 'import struct,sys; d=open("s.png","rb").read(24); sys.exit(struct.unpack(">II", d[16:24]) != (256, 64))' \
+    || fail "the picture is not 256x64 at --oled-scale 2"
+  scr
+  [ -z "$l1$l2$l3$l4" ] || fail "the display is lit in the bootloader: $(cat scr.txt)"
+  install good.cvm1 1.2.3
+  status
+  id=$(printf 'ID %08X' "$(rt device_id)")
+  until_scr 3 'RUN +link (ok|idle)'
+  scr
+  [ "$l1" = "$id    bank A" ] || fail "line 1 '$l1', wanted '$id    bank A'"
+  [ "$l2" = "good 1.2.3" ] || fail "line 2 '$l2'"
+  echo "$l4" | grep -Eqx 'up 0d 00:00:0[0-9]' || fail "line 4 '$l4'"
+  u1=$l4
+  sleep 2.2
+  scr
+  [ "$l4" != "$u1" ] || fail "uptime stands at '$l4'"
+  note "display: $l1 | $l2 | $l3 | $l4"
+  # a trial that faults at once is reverted: the display shows the old program
+  fl setupfault.cvm1 > out 2>err
+  sleep 0.5
+  until_scr 2 'good 1\.2\.3'
+  until_scr 3 'RUN +link (ok|idle)'
+  scr
+  [ "$l1" = "$id    bank A" ] || fail "after the revert line 1 '$l1'"
+  # a confirmed program's later fault: FAULT, in bank B
+  install latefault.cvm1 2.0.0
+  until_scr 1 "$id    bank B"
+  until_scr 2 'latefault 2\.0\.0'
+  until_scr 3 'FAULT +link (ok|idle)'
+  note "after the fault: $(tr '\n' '|' < scr.txt)"
   ;;
 *) fail "unknown case $case_" ;;
 esac

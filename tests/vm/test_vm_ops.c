@@ -9,13 +9,10 @@
 #include <stdlib.h>
 
 #include "tprog.h"
+#include "tcheck.h"
 
 bool tp_seen[CVM_OP__COUNT];
 static tprog T;
-static int failures, checks;
-
-#define CHECK(cond, ...) do { checks++; if (!(cond)) { failures++; \
-    printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); printf("\n"); } } while (0)
 
 static const uint32_t vals[] = {
   0, 1, 2, 7, 31, 32, 33, 0x7F, 0x80, 0xFF, 0x100, 0x7FFF, 0x8000, 0xFFFF, 0x10000,
@@ -803,6 +800,6 @@ int main(void) {
   test_sys();
   for (uint32_t op = 0; op < CVM_OP__COUNT; op++)
     CHECK(tp_seen[op], "opcode %s never exercised", cvm_opinfo_table[op].name);
-  printf("%d checks, %d failed\n", checks, failures);
-  return failures != 0;
+  printf("%ld checks, %d failed\n", t_checks, t_failures);
+  return t_failures != 0;
 }

@@ -209,6 +209,7 @@ static runst dev_boot(dev *d) {
     d->stay = false;
     d->reset_reason = LINK_RESET_SOFTWARE;   /* what ends it: a REBOOT (or the watchdog) */
     boot_srv_init(&d->bsrv, &d->boot, boot_out, d);
+    oled_png(d, true);   /* the bootloader leaves the display alone: as it was, dark at power-on */
     return DEV_ON;
   }
   d->in_boot = false;
