@@ -315,6 +315,8 @@ const char *cop_phase_name(uint32_t p);
 ** the transport writes it as bytes under --state after every
 ** COP_JA_PERSIST, and gives it back to cop_job_resume after a restart. */
 #define COP_JOB_MAGIC 0x4A504F43u   /* "COPJ" */
+#define COP_JOB_PAST  4u
+#define COP_JOB_RESUMING 0x01u      /* spare[0]: resumed in ACTIVATING, STATUS decides */
 typedef struct cop_job {
   uint32_t magic;
   uint8_t state, phase, reason, percent;
@@ -328,6 +330,9 @@ typedef struct cop_job {
   uint32_t boot_before;             /* the device's boot id when activated */
   uint64_t deadline_ms, trial_deadline_ms;
   uint32_t updates;                 /* job updates published (their seq) */
+  /* ids of the jobs that held the slot before (newest first): a late
+  ** redelivery of one of them is refused COP_E_REPLAYED, never rerun */
+  char past[COP_JOB_PAST][COP_ID_MAX + 1];
   uint32_t crc;
 } cop_job;
 
@@ -384,6 +389,10 @@ cop_jact cop_job_step(cop_job *j, const cop_jev *ev);
 cop_jact cop_job_resume(cop_job *j, uint64_t now_ms);
 void cop_job_seal(cop_job *j);
 bool cop_job_check(const cop_job *j);
+/* The reason a device's refusal (link_st, and cvm1_err for VERIFY) ends a
+** job with: REJECTED for the artifact's signature, key, counter, ABI or
+** form, else FAILED device_refused. */
+cop_jreason cop_job_refusal_reason(uint32_t status, uint32_t detail);
 size_t cop_enc_job_update(char *out, size_t cap, const cop_stamp *s, const cop_job *j);
 
 /* ---- the queue ----------------------------------------------------------- */
