@@ -40,29 +40,36 @@ static cop_dev dev(uint32_t boot, const uint8_t *digest, bool trial, uint8_t oth
   return d;
 }
 
+/* Every step leaves the record sealed and within bounds. */
+static cop_jact step(const cop_jev *e) {
+  A = cop_job_step(&J, e);
+  CHECK(cop_job_check(&J), "event %u left a record that fails its check", e->type);
+  return A;
+}
+
 static cop_jact ev(uint8_t type, uint64_t now) {
   cop_jev e = { .type = type, .now_ms = now };
-  return A = cop_job_step(&J, &e);
+  return step(&e);
 }
 static cop_jact ev_msg(uint8_t type, uint64_t now, const cop_job_msg *m, const cop_dev *d) {
   cop_jev e = { .type = type, .now_ms = now, .msg = m, .dev = d };
-  return A = cop_job_step(&J, &e);
+  return step(&e);
 }
 static cop_jact ev_off(uint8_t type, uint32_t off) {
   cop_jev e = { .type = type, .now_ms = 1000, .offset = off };
-  return A = cop_job_step(&J, &e);
+  return step(&e);
 }
 static cop_jact ev_dev(uint8_t type, uint64_t now, const cop_dev *d) {
   cop_jev e = { .type = type, .now_ms = now, .dev = d };
-  return A = cop_job_step(&J, &e);
+  return step(&e);
 }
 static cop_jact ev_digest(const uint8_t *dg, const cop_dev *d) {
   cop_jev e = { .type = COP_JE_DIGEST_OK, .now_ms = 1000, .digest = dg, .dev = d };
-  return A = cop_job_step(&J, &e);
+  return step(&e);
 }
 static cop_jact ev_refused(uint8_t st, uint32_t detail) {
   cop_jev e = { .type = COP_JE_PROG_REFUSED, .now_ms = 1000, .status = st, .detail = detail };
-  return A = cop_job_step(&J, &e);
+  return step(&e);
 }
 
 #define IS(st, ph) (J.state == COP_JS_##st && J.phase == COP_PH_##ph)
@@ -141,10 +148,10 @@ static void refusals(void) {
       CHECK(ENDED(CANCELED, CANCELED) && A.refused == COP_E_OK && (A.mask & COP_JA_DISCARD), "stage %d", stage);
       CHECK(!!(A.mask & COP_JA_ABORT_DL) == (stage == 1), "stage %d: abort the download", stage);
       ev_msg(COP_JE_CANCEL, 1000, NULL, NULL);
-      CHECK(A.refused == COP_E_OK && A.mask == COP_JA_PUBLISH, "a second cancel: reported again");
+      CHECK(A.refused == COP_E_OK && A.mask == (COP_JA_PUBLISH | COP_JA_PERSIST), "a second cancel: reported again");
     } else {
       CHECK(A.refused == COP_E_TOO_LATE && J.state == COP_JS_IN_PROGRESS, "stage %d", stage);
-      CHECK(!(A.mask & (COP_JA_ABORT_DL | COP_JA_DISCARD | COP_JA_PERSIST)));
+      CHECK(!(A.mask & (COP_JA_ABORT_DL | COP_JA_DISCARD)));
     }
   }
   /* a cancel of a finished job, and of a job from the past */
@@ -250,6 +257,10 @@ static void failures(void) {
   ev(COP_JE_DL_DONE, 1000);
   ev_digest(NEW, &d);
   CHECK(ENDED(FAILED, DIGEST));
+  /* no image digest from the job or the file: not a CVM1 artifact */
+  drive(2);
+  ev_digest(NULL, &d);
+  CHECK(ENDED(REJECTED, ARTIFACT));
 
   /* the device's refusals, while programming and while activating */
   static const struct { uint8_t st; uint32_t detail; uint8_t state, reason; } r[] = {
@@ -351,7 +362,7 @@ static void dup(void) {
     m.timeout_s = 5000;   /* other details of the same artifact do not matter */
     cop_dev d = dev(1, OLD, false, 0, 0);
     ev_msg(COP_JE_NOTIFY, 50000, &m, &d);
-    CHECK(A.refused == COP_E_OK && A.mask == COP_JA_PUBLISH, "stage %d: mask %x", stage, A.mask);
+    CHECK(A.refused == COP_E_OK && A.mask == (COP_JA_PUBLISH | COP_JA_PERSIST), "stage %d: mask %x", stage, A.mask);
     CHECK(J.state == before.state && J.phase == before.phase && J.deadline_ms == before.deadline_ms &&
           J.updates == before.updates + 1, "stage %d", stage);
   }
@@ -362,7 +373,7 @@ static void dup(void) {
   REQUIRE(ENDED(SUCCEEDED, CONFIRMED));
   cop_job_msg m = msg("j1", 0xAA);
   ev_msg(COP_JE_NOTIFY, 4000, &m, &ok);
-  CHECK(ENDED(SUCCEEDED, CONFIRMED) && A.mask == COP_JA_PUBLISH, "an ended job is reported, not rerun");
+  CHECK(ENDED(SUCCEEDED, CONFIRMED) && A.mask == (COP_JA_PUBLISH | COP_JA_PERSIST), "an ended job is reported, not rerun");
   char id[8];
   for (int i = 2; i < 2 + (int)COP_JOB_PAST; i++) {
     snprintf(id, sizeof id, "j%d", i);
@@ -399,7 +410,7 @@ static void resume(void) {
     A = cop_job_resume(&J, 5000);
     static const uint32_t want[] = { COP_JA_STATUS, COP_JA_DOWNLOAD, COP_JA_VERIFY, COP_JA_INSTALL,
                                      COP_JA_STATUS | COP_JA_PERSIST, COP_JA_STATUS };
-    CHECK(A.refused == COP_E_OK && A.mask == (want[stage] | COP_JA_PUBLISH) && J.updates == ups + 1,
+    CHECK(A.refused == COP_E_OK && A.mask == (want[stage] | COP_JA_PUBLISH | COP_JA_PERSIST) && J.updates == ups + 1,
           "stage %d: mask %x", stage, A.mask);
     if (stage == 1) CHECK(J.dl_offset == 420 && J.percent == 42);
     if (stage == 3) CHECK(J.prog_offset == 640);

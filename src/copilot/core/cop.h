@@ -382,7 +382,9 @@ typedef struct cop_jact {
 
 void cop_job_init(cop_job *j);   /* empty slot */
 bool cop_job_active(const cop_job *j);
-/* One event; returns the actions. Pure: no I/O, the record is the state. */
+/* One event; returns the actions. Pure: no I/O, the record is the state,
+** sealed after every step (write it on COP_JA_PERSIST, which comes with
+** every COP_JA_PUBLISH so that an update's seq never repeats). */
 cop_jact cop_job_step(cop_job *j, const cop_jev *ev);
 /* After a restart: check the record (CRC, bounds) and say what to do to go
 ** on where it stopped (resume download / install, ask the status). */

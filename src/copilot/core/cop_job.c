@@ -255,6 +255,8 @@ cop_jact cop_job_step(cop_job *j, const cop_jev *ev) {
         __builtin_memcpy(j->image, ev->digest, 32);
         j->has_image = true;
       }
+      /* no image digest: success could never be judged; not an artifact */
+      if (!j->has_image) { finish(j, &a, COP_JR_ARTIFACT); break; }
       if (runs_confirmed(j, ev->dev)) { finish(j, &a, COP_JR_ALREADY_INSTALLED); break; }
       j->prog_offset = 0;
       enter(j, &a, COP_PH_PROGRAMMING, COP_JA_INSTALL);
@@ -321,8 +323,9 @@ cop_jact cop_job_step(cop_job *j, const cop_jev *ev) {
   default:
     break;
   }
-  if (a.mask & COP_JA_PUBLISH) j->updates++;
-  if (a.mask & COP_JA_PERSIST) cop_job_seal(j);
+  /* every update's seq is kept, so it never goes back after a restart */
+  if (a.mask & COP_JA_PUBLISH) { j->updates++; a.mask |= COP_JA_PERSIST; }
+  cop_job_seal(j);   /* always sealed in memory; written on COP_JA_PERSIST */
   return a;
 }
 
@@ -386,9 +389,9 @@ cop_jact cop_job_resume(cop_job *j, uint64_t now_ms) {
     default: a.mask |= COP_JA_STATUS; break;                        /* trial: the verdict */
     }
   }
-  a.mask |= COP_JA_PUBLISH;   /* where the job stands, after the restart */
+  a.mask |= COP_JA_PUBLISH | COP_JA_PERSIST;   /* where the job stands, after the restart */
   j->updates++;
-  if (a.mask & COP_JA_PERSIST) cop_job_seal(j);
+  cop_job_seal(j);
   return a;
 }
 

@@ -109,13 +109,20 @@ static const char *const ph_name[] = {
 };
 const char *cop_phase_name(uint32_t p) { return p < COP_PH__COUNT ? ph_name[p] : "?"; }
 
-/* CRC-32 (IEEE, reflected 0xEDB88320), bitwise: small beats fast here. */
+/* CRC-32 (IEEE, reflected 0xEDB88320), a nibble at a time: a 64-byte
+** table, four times the speed of the bitwise loop (the job record is
+** sealed at every step). */
+static const uint32_t crc_nib[16] = {
+  0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu, 0x76DC4190u, 0x6B6B51F4u, 0x4DB26158u, 0x5005713Cu,
+  0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu, 0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu,
+};
 uint32_t cop_crc32(uint32_t crc, const void *p, size_t n) {
   const uint8_t *b = p;
   crc = ~crc;
   while (n--) {
     crc ^= *b++;
-    for (int k = 0; k < 8; k++) crc = crc >> 1 ^ (0xEDB88320u & (0u - (crc & 1u)));
+    crc = crc >> 4 ^ crc_nib[crc & 15u];
+    crc = crc >> 4 ^ crc_nib[crc & 15u];
   }
   return ~crc;
 }
