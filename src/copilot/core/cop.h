@@ -37,6 +37,7 @@
 #define COP_URL_MAX     256u
 #define COP_TOPIC_MAX   (16u + COP_ID_MAX + 1u + COP_ID_MAX + 16u)
 #define COP_TIME_LEN    24u     /* "2026-12-03T07:01:02.345Z" */
+#define COP_WILL_DELAY_S 30u    /* MQTT 5 will delay of the offline status */
 
 /* ---- tables ------------------------------------------------------------- */
 
