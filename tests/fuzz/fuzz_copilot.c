@@ -9,6 +9,8 @@
 **   3 the job machine: the bytes are events [type][arg], on a small world
 **     of two artifacts and a device that boots, runs, confirms and reverts
 **   4 a persisted job record as bytes (cop_job_resume must refuse or go on)
+**   5 the queue: the bytes are operations (push n bytes, pop, take the
+**     dropped count, reopen, rot a byte of the blob) on a 300-byte ring
 ** Checked: refusals agree with cop_why; accepted payloads hold their
 ** promises (safe ids, https URL, a known op); the job record stays valid
 ** (cop_job_check) after every step; SUCCEEDED/confirmed only when the last
@@ -198,18 +200,83 @@ static void record(const uint8_t *d, size_t n) {
   ASSERT(!cop_job_active(&j));
 }
 
+/* ---- the queue ------------------------------------------------------------- */
+
+#define QBLOB (COP_Q_DATA + 300u)
+static uint8_t qblob[QBLOB];
+static int q_read(void *c, uint32_t off, void *p, uint32_t n) {
+  (void)c;
+  if (off + n > QBLOB) abort();   /* the queue never reaches outside its blob */
+  memcpy(p, qblob + off, n);
+  return 0;
+}
+static int q_write(void *c, uint32_t off, const void *p, uint32_t n) {
+  (void)c;
+  if (off + n > QBLOB) abort();
+  memcpy(qblob + off, p, n);
+  return 0;
+}
+static int q_sync(void *c) { (void)c; return 0; }
+
+static void queue(const uint8_t *d, size_t n) {
+  memset(qblob, 0, sizeof qblob);
+  cop_storage st = { NULL, q_read, q_write, q_sync };
+  cop_queue q;
+  ASSERT(cop_queue_open(&q, &st, QBLOB) == COP_E_OK);
+  bool rotten = false;
+  for (size_t i = 0; i + 1 < n; i += 2) {
+    uint8_t op = d[i] % 8u, arg = d[i + 1];
+    uint8_t buf[300], t;
+    uint32_t len;
+    switch (op) {
+    case 0: case 1: case 2: {
+      memset(buf, arg, sizeof buf);
+      cop_err e = cop_queue_push(&q, arg, buf, (uint32_t)arg * 2u);
+      ASSERT(e == COP_E_OK || e == COP_E_TOO_BIG || (rotten && e == COP_E_CORRUPT));
+      break;
+    }
+    case 3: {
+      cop_err e = cop_queue_peek(&q, &t, buf, sizeof buf, &len);
+      ASSERT(e == COP_E_OK || e == COP_E_EMPTY || (rotten && e == COP_E_CORRUPT));
+      if (e == COP_E_OK && !rotten) {   /* a payload is its topic byte repeated */
+        ASSERT(len == (uint32_t)t * 2u);
+        for (uint32_t k = 0; k < len; k++) ASSERT(buf[k] == t);
+      }
+      break;
+    }
+    case 4: case 5: {
+      cop_err e = cop_queue_pop(&q);
+      ASSERT(e == COP_E_OK || e == COP_E_EMPTY || (rotten && e == COP_E_CORRUPT));
+      break;
+    }
+    case 6:
+      if (arg & 1) (void)cop_queue_take_dropped(&q);
+      else ASSERT(cop_queue_open(&q, &st, QBLOB) == COP_E_OK);
+      break;
+    default:
+      qblob[(arg * 7u) % QBLOB] ^= (uint8_t)(1u + (arg >> 5));
+      rotten = true;
+      ASSERT(cop_queue_open(&q, &st, QBLOB) == COP_E_OK);
+      break;
+    }
+    ASSERT(q.used <= q.size && q.head < q.size && q.tail < q.size && (q.count == 0) == (q.used == 0));
+    if (!rotten) ASSERT(q.pushed == q.popped + q.dropped + q.count);
+  }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static bool inited;
   if (!inited) { world_init(); inited = true; }
   if (size < 1) return 0;
   const uint8_t *d = data + 1;
   size_t n = size - 1;
-  switch (data[0] % 5u) {
+  switch (data[0] % 6u) {
   case 0: dec_job(d, n); break;
   case 1: dec_cmd(d, n); break;
   case 2: json_round(d, n); break;
   case 3: machine(d, n); break;
-  default: record(d, n); break;
+  case 4: record(d, n); break;
+  default: queue(d, n); break;
   }
   return 0;
 }

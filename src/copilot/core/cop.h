@@ -381,6 +381,14 @@ typedef struct cop_jact {
   cop_err refused;    /* a message or cancel refused (publish a refusal), else OK */
 } cop_jact;
 
+/* One job at a time: a notify for another job id while one is active is
+** refused COP_E_BUSY (the backend's retained notify is taken once the slot
+** is free); the same id and artifact again only republishes (never
+** restarts), another artifact under it is COP_E_CONFLICT, the ids of the
+** last COP_JOB_PAST jobs are COP_E_REPLAYED. A cancel is a notify with
+** cancel set, or COP_JE_CANCEL (msg NULL: the current job); after
+** programming started it is COP_E_TOO_LATE, for no such job COP_E_NO_JOB.
+** The record's layout is its version: change COP_JOB_MAGIC with it. */
 void cop_job_init(cop_job *j);   /* empty slot */
 bool cop_job_active(const cop_job *j);
 /* One event; returns the actions. Pure: no I/O, the record is the state,
