@@ -110,7 +110,7 @@ bool fapi_fail(fapi_ctx *c, fapi_err e, const char *fmt, ...) {
   /* details echo request bytes: keep them printable ASCII (and so UTF-8) */
   for (char *p = detail; *p; p++)
     if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e) *p = '?';
-  snprintf(c->detail, sizeof c->detail, "%s: %s", fapi_err_code(e), detail);
+  snprintf(c->detail, sizeof c->detail, "%s: %.480s", fapi_err_code(e), detail);
   fapi_json(c, fapi_err_status(e), json_pack("{s:s, s:s}", "error", fapi_err_code(e), "detail", detail));
   return false;
 }
