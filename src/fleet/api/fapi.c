@@ -299,8 +299,9 @@ bool fapi_body(fapi_ctx *c, const fapi_field *fields, size_t nfields, json_t **o
     for (i = 0; i < nfields; i++)
       if (!strcmp(fields[i].name, k)) break;
     if (i == nfields) {
+      fapi_fail(c, FAPI_ERR_MALFORMED, "unknown field '%.64s'", k);   /* k belongs to v */
       json_decref(v);
-      return fapi_fail(c, FAPI_ERR_MALFORMED, "unknown field '%.64s'", k);
+      return false;
     }
     json_type t = json_typeof(x);
     bool ok = t == fields[i].type || (fields[i].type == JSON_TRUE && t == JSON_FALSE);
