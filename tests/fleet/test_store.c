@@ -4,6 +4,7 @@
 **   test_store pg URL            a fresh PostgreSQL database (pg_run.sh)
 ** The same cases for both; every string field carries SQL metacharacters.
 */
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fleet_store.h"
@@ -278,6 +279,48 @@ static void t_prune_unreferenced(fst_store *s) {
   free(v);
 }
 
+/* Several processes, each with its own connection, claim at once: exactly
+** one gets the running deployment. */
+static void t_claim_race(const char *kind, const char *spec) {
+  enum { N = 6 };
+  pid_t pids[N];
+  int pipefd[2];
+  REQUIRE(pipe(pipefd) == 0);
+  for (int i = 0; i < N; i++) {
+    pids[i] = fork();
+    REQUIRE(pids[i] >= 0);
+    if (pids[i] == 0) {
+      close(pipefd[1]);
+      char b;
+      fst_store *s;
+      char err[256], owner[16];
+      int rc = fst_open(!strcmp(kind, "sqlite") ? spec : NULL, !strcmp(kind, "sqlite") ? NULL : spec, &s, err,
+                        sizeof err) ? 3 : 0;
+      if (read(pipefd[0], &b, 1) < 0) rc = 3;   /* wait for the start */
+      if (!rc) {
+        int64_t id;
+        snprintf(owner, sizeof owner, "proc-%d", i);
+        fst_err e = fst_deployment_claim(s, owner, 60000, &id);
+        rc = e == FST_ERR_OK ? 0 : e == FST_ERR_NOTFOUND ? 1 : 2;
+        if (rc == 2) fprintf(stderr, "claim in proc %d: %s\n", i, fst_errmsg(s));
+        fst_close(s);
+      }
+      _exit(rc);
+    }
+  }
+  close(pipefd[0]);
+  close(pipefd[1]);   /* EOF releases every child at once */
+  int won = 0, lost = 0;
+  for (int i = 0; i < N; i++) {
+    int st;
+    waitpid(pids[i], &st, 0);
+    int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 9;
+    won += rc == 0;
+    lost += rc == 1;
+  }
+  CHECK(won == 1 && lost == N - 1, "won %d lost %d of %d", won, lost, N);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: test_store sqlite DIR | pg URL\n");
@@ -297,6 +340,7 @@ int main(int argc, char **argv) {
   t_deployments(s);
   t_prune_unreferenced(s);
   fst_close(s);
+  t_claim_race(argv[1], argv[2]);
   /* reopening finds the schema and the data */
   e = !strcmp(argv[1], "sqlite") ? fst_open(argv[2], NULL, &s, err, sizeof err)
                                  : fst_open(NULL, argv[2], &s, err, sizeof err);
