@@ -204,6 +204,13 @@ def main():
                 proc.kill()
                 proc.wait()
             check(proc.returncode == 0, "fleetd exit status %s" % proc.returncode)
+            # a fleet key others can read is refused
+            keyf = os.path.join(tmp, "data", "fleet.key")
+            os.chmod(keyf, 0o644)
+            r = subprocess.run([cockpit, "fleetd", "--data", os.path.join(tmp, "data"), "--listen",
+                                "127.0.0.1:0"] + (["--db", db] if db else []),
+                               capture_output=True, text=True, timeout=30)
+            check(r.returncode == 1 and "mode 644" in r.stderr, "key mode refused: %s" % r.stderr)
         shutil.rmtree(tmp, ignore_errors=True)
     print("fleet.fleetd: %d checks, %d failed" % (checks, fails))
     return 1 if fails or not checks else 0
