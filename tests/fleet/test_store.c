@@ -133,6 +133,13 @@ static void t_devices(fst_store *s) {
   fst_device_list_free(v, n);
   CHECK(fst_device_list(s, "%", &v, &n) == FST_ERR_OK && n == 0);
   fst_device_list_free(v, n);
+  /* tags attach to the right device when several have them */
+  char t2[2][FST_TAG_MAX] = { "zz", "aa" };
+  CHECK(fst_device_set_tags(s, EVIL, t2, 2) == FST_ERR_OK);
+  CHECK(fst_device_list(s, NULL, &v, &n) == FST_ERR_OK && n == 2);
+  CHECK(n == 2 && v[0].ntags == 2 && v[1].ntags == 2 && !strcmp(v[1].tags[0], "aa") && !strcmp(v[0].tags[0], "lab") && !strcmp(v[0].tags[1], EVIL));
+  fst_device_list_free(v, n);
+  CHECK(fst_device_set_tags(s, EVIL, t2, 0) == FST_ERR_OK);
 }
 
 static void t_reports(fst_store *s) {

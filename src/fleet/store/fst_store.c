@@ -490,6 +490,7 @@ static void dev_tags(fst_device *v, size_t n, const fst_rows *t) {
   size_t k = 0;
   for (int i = 0; i < t->nrows; i++) {
     const char *dev = fst_cell_at(t, i, 0)->s;
+    if (!dev) continue;
     while (k < n && strcmp(v[k].id, dev) < 0) k++;
     if (k < n && !strcmp(v[k].id, dev) && v[k].ntags < FST_MAX_TAGS) {
       c_str(t, i, 1, v[k].tags[v[k].ntags], FST_TAG_MAX);
@@ -523,19 +524,14 @@ fst_err fst_device_get(fst_store *s, const char *id, fst_device *d) {
 static int dev_cmp(const void *a, const void *b) {
   return strcmp(((const fst_device *)a)->id, ((const fst_device *)b)->id);
 }
-static int tag_row_cmp(const fst_rows *t, int a, int b) {
-  int c = strcmp(fst_cell_at(t, a, 0)->s, fst_cell_at(t, b, 0)->s);
-  return c ? c : strcmp(fst_cell_at(t, a, 1)->s, fst_cell_at(t, b, 1)->s);
+/* Sort the (device, tag) rows by strcmp: qsort over the cell pairs. */
+static int tag_pair_cmp(const void *a, const void *b) {
+  const fst_cell *x = a, *y = b;
+  int c = strcmp(x[0].s ? x[0].s : "", y[0].s ? y[0].s : "");
+  return c ? c : strcmp(x[1].s ? x[1].s : "", y[1].s ? y[1].s : "");
 }
 static void tag_rows_sort(fst_rows *t) {
-  /* insertion sort over row pairs (tag lists are small per query) */
-  for (int i = 1; i < t->nrows; i++)
-    for (int j = i; j > 0 && tag_row_cmp(t, j - 1, j) > 0; j--) {
-      fst_cell *a = &t->cells[(size_t)(j - 1) * 2], *b = &t->cells[(size_t)j * 2], tmp[2];
-      memcpy(tmp, a, sizeof tmp);
-      memcpy(a, b, sizeof tmp);
-      memcpy(b, tmp, sizeof tmp);
-    }
+  if (t->nrows > 1 && t->ncols == 2) qsort(t->cells, (size_t)t->nrows, 2 * sizeof(fst_cell), tag_pair_cmp);
 }
 
 fst_err fst_device_list(fst_store *s, const char *tag, fst_device **out, size_t *n) {
