@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -19,10 +20,22 @@
 static fapi *api;
 static fst_store *store;
 static char tokens[3][FAPI_TOKEN_LEN + 1];
+static char tmpdir[] = "/tmp/fuzz-fleet-XXXXXX";
+
+/* the key pair in the temp dir goes when the run ends */
+static void cleanup(void) {
+  char p[64];
+  snprintf(p, sizeof p, "%s/fleet.key", tmpdir);
+  unlink(p);
+  snprintf(p, sizeof p, "%s/fleet.pub", tmpdir);
+  unlink(p);
+  rmdir(tmpdir);
+}
 
 static void setup(void) {
-  char dir[] = "/tmp/fuzz-fleet-XXXXXX";
+  char *dir = tmpdir;
   if (!mkdtemp(dir)) abort();
+  atexit(cleanup);
   char err[256], key[4096];
   if (fst_open(NULL, "sqlite::memory:", &store, err, sizeof err)) abort();
   if (fapi_fleet_key(dir, key, sizeof key, err, sizeof err) != FAPI_KEY_OK) abort();
