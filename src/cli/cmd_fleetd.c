@@ -1,0 +1,316 @@
+/*
+** cmd_fleetd.c -- `cockpit fleetd`: the fleet backend's HTTPS server
+** (libmicrohttpd around src/fleet/api), and `cockpit fleetd token` /
+** `cockpit fleetd routes`. Parsing and wiring only; the API is fleet_api.h,
+** the store fleet_store.h.
+*/
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <microhttpd.h>
+
+#include "cli.h"
+#include "fleet_api.h"
+
+static const char usage[] =
+  "usage: cockpit fleetd --data DIR --listen HOST:PORT [--tls-cert F --tls-key F]\n"
+  "                      [--db postgresql://...] [--max-body BYTES]\n"
+  "                      [--broker mqtts://HOST:PORT --ca CA.pem --cert F --key F] [--otlp URL]\n"
+  "       cockpit fleetd token --data DIR --role admin|operator|viewer --name NAME [--db URL]\n"
+  "       cockpit fleetd routes\n\n"
+  "The fleet backend: the HTTP API of docs/fleet-api.md over HTTPS. Keeps its\n"
+  "SQLite store (DIR/fleet.db, WAL) and the fleet signing key (DIR/fleet.key,\n"
+  "mode 0600, generated at first start) in DIR; --db puts the store in\n"
+  "PostgreSQL instead (the key stays in DIR). Prints \"listening on URL\" once\n"
+  "it serves (PORT 0 picks a free port) and stops on SIGINT or SIGTERM.\n\n"
+  "  --data DIR          data directory (created, mode 0700)\n"
+  "  --listen HOST:PORT  address to serve on ([::1]:PORT for IPv6)\n"
+  "  --tls-cert F        server certificate (PEM), e.g. from `cockpit ca`\n"
+  "  --tls-key F         its private key (PEM); without both, plain HTTP is\n"
+  "                      allowed on a loopback address only\n"
+  "  --db URL            postgresql://... (or sqlite:PATH)\n"
+  "  --max-body BYTES    largest request body (default 1048576): 413 above\n"
+  "  --broker, --ca, --cert, --key, --otlp\n"
+  "                      MQTT ingest and OTLP export: accepted now, used once\n"
+  "                      ingest and export land (issue #14); not yet active\n\n"
+  "token: create a bearer token with a role and print it (only its SHA-256\n"
+  "is stored). routes: print the route table (fleet_routes.def) as Markdown.\n";
+
+/* ---- token, routes ------------------------------------------------------ */
+
+static int open_store(const char *dir, const char *db, fst_store **s) {
+  if (dir && mkdir(dir, 0700) != 0 && errno != EEXIST)
+    return cli_error("fleetd", "%s: %s", dir, strerror(errno));
+  char err[512];
+  fst_err e = fst_open(dir, db, s, err, sizeof err);
+  if (e) return cli_error("fleetd", "store: %s", err);
+  return CLI_EXIT_OK;
+}
+
+static int cmd_token(int argc, char **argv) {
+  const char *dir = NULL, *db = NULL, *role = NULL, *name = NULL;
+  for (int i = 1; i < argc;) {
+    int r;
+    if ((r = cli_opt(argc, argv, &i, "--data", &dir)) || (r = cli_opt(argc, argv, &i, "--db", &db)) ||
+        (r = cli_opt(argc, argv, &i, "--role", &role)) || (r = cli_opt(argc, argv, &i, "--name", &name))) {
+      if (r < 0) return CLI_EXIT_USAGE;
+      continue;
+    }
+    return cli_usage_error("fleetd", "token: unexpected argument '%s'", argv[i]);
+  }
+  if (!dir && !db) return cli_usage_error("fleetd", "token: missing --data DIR");
+  if (!role) return cli_usage_error("fleetd", "token: missing --role admin|operator|viewer");
+  if (!name || !*name) return cli_usage_error("fleetd", "token: missing --name NAME");
+  fst_role r = fst_role_parse(role);
+  if (r == FST_ROLE_NONE) return cli_usage_error("fleetd", "token: unknown role '%s' (admin, operator, viewer)", role);
+  fst_store *s;
+  int rc = open_store(dir, db, &s);
+  if (rc) return rc;
+  char tok[FAPI_TOKEN_LEN + 1];
+  fst_err e = fapi_token_create(s, r, name, tok);
+  if (e) rc = cli_error("fleetd", "token: %s", fst_errmsg(s)[0] ? fst_errmsg(s) : fst_err_str(e));
+  else printf("%s\n", tok);
+  fst_close(s);
+  return rc;
+}
+
+static int cmd_routes(void) {
+  printf("| method | path | role | query | what |\n|---|---|---|---|---|\n");
+  for (size_t i = 0; i < fapi_nroutes; i++) {
+    const fapi_route_info *r = &fapi_routes[i];
+    printf("| %s | `%s` | %s | %s | %s |\n", r->method, r->pattern, r->role, r->query[0] ? r->query : "-", r->summary);
+  }
+  return CLI_EXIT_OK;
+}
+
+/* ---- the server --------------------------------------------------------- */
+
+typedef struct conn_state {
+  char *uri;                 /* raw, with the query */
+  uint8_t *body;
+  size_t len, cap;
+  bool too_large;
+  bool started;              /* the first call (headers only) is past */
+} conn_state;
+
+typedef struct server {
+  fapi *api;
+  size_t max_body;
+} server;
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
+  (void)cls;
+  (void)conn;
+  conn_state *st = calloc(1, sizeof *st);
+  if (st) st->uri = strdup(uri ? uri : "");
+  return st;
+}
+
+static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe) {
+  (void)cls;
+  (void)conn;
+  (void)toe;
+  conn_state *st = *con_cls;
+  if (st) {
+    free(st->uri);
+    free(st->body);
+    free(st);
+  }
+  *con_cls = NULL;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **con_cls) {
+  (void)version;
+  server *sv = cls;
+  conn_state *st = *con_cls;
+  if (!st) return MHD_NO;
+  if (!st->started) {
+    st->started = true;
+    return MHD_YES;
+  }
+  if (*upload_size) {
+    /* keep at most max_body + 1 bytes: the API answers 413 past the limit */
+    size_t want = st->len + *upload_size;
+    if (want > sv->max_body + 1) {
+      st->too_large = true;
+      want = sv->max_body + 1;
+    }
+    if (want > st->cap) {
+      size_t nc = st->cap ? st->cap : 4096;
+      while (nc < want) nc *= 2;
+      uint8_t *nb = realloc(st->body, nc);
+      if (!nb) return MHD_NO;
+      st->body = nb;
+      st->cap = nc;
+    }
+    size_t take = want - st->len;
+    memcpy(st->body + st->len, upload, take);
+    st->len += take;
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  fapi_header h[3];
+  size_t nh = 0;
+  static const char *const names[] = { "Authorization", "Range", "Content-Type" };
+  for (int i = 0; i < 3; i++) {
+    const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, names[i]);
+    if (v) h[nh++] = (fapi_header){ names[i], v };
+  }
+  fapi_request rq = { method, st->uri && st->uri[0] ? st->uri : url, h, nh, st->body, st->len };
+  fapi_response rs;
+  fapi_handle(sv->api, &rq, &rs);
+  struct MHD_Response *r = MHD_create_response_from_buffer(rs.len, rs.body, MHD_RESPMEM_MUST_FREE);
+  if (!r) {
+    fapi_response_free(&rs);
+    return MHD_NO;
+  }
+  rs.body = NULL;    /* MHD owns it now */
+  MHD_add_response_header(r, "Content-Type", rs.content_type ? rs.content_type : "application/json");
+  MHD_add_response_header(r, "Cache-Control", "no-store");
+  if (rs.content_range[0]) MHD_add_response_header(r, "Content-Range", rs.content_range);
+  if (rs.accept_ranges) MHD_add_response_header(r, "Accept-Ranges", "bytes");
+  if (rs.allow[0]) MHD_add_response_header(r, "Allow", rs.allow);
+  if (rs.www_authenticate) MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"fleetd\"");
+  enum MHD_Result ok = MHD_queue_response(conn, (unsigned)rs.status, r);
+  MHD_destroy_response(r);
+  return ok;
+}
+
+static bool is_loopback(const char *host) {
+  return !strcmp(host, "127.0.0.1") || !strcmp(host, "::1") || !strcmp(host, "localhost") ||
+         !strncmp(host, "127.", 4);
+}
+
+/* HOST:PORT or [V6]:PORT -> host, port. */
+static bool split_listen(const char *s, char *host, size_t cap, unsigned *port) {
+  const char *colon;
+  if (s[0] == '[') {
+    const char *rb = strchr(s, ']');
+    if (!rb || rb[1] != ':') return false;
+    snprintf(host, cap, "%.*s", (int)(rb - s - 1), s + 1);
+    colon = rb + 1;
+  } else {
+    colon = strrchr(s, ':');
+    if (!colon || colon == s) return false;
+    snprintf(host, cap, "%.*s", (int)(colon - s), s);
+  }
+  uint32_t p;
+  if (!cli_parse_u32(colon + 1, &p) || p > 65535) return false;
+  *port = p;
+  return true;
+}
+
+int cmd_fleetd(int argc, char **argv) {
+  if (argc >= 2 && !strcmp(argv[1], "token")) {
+    if (cli_help(argc - 1, argv + 1, usage)) return CLI_EXIT_OK;
+    return cmd_token(argc - 1, argv + 1);
+  }
+  if (argc >= 2 && !strcmp(argv[1], "routes")) return argc == 2 ? cmd_routes() : cli_usage_error("fleetd", "routes takes no arguments");
+  if (cli_help(argc, argv, usage)) return CLI_EXIT_OK;
+  const char *dir = NULL, *listen = NULL, *cert = NULL, *key = NULL, *db = NULL, *maxb = NULL;
+  const char *broker = NULL, *ca = NULL, *mcert = NULL, *mkey = NULL, *otlp = NULL;
+  for (int i = 1; i < argc;) {
+    int r;
+    if ((r = cli_opt(argc, argv, &i, "--data", &dir)) || (r = cli_opt(argc, argv, &i, "--listen", &listen)) ||
+        (r = cli_opt(argc, argv, &i, "--tls-cert", &cert)) || (r = cli_opt(argc, argv, &i, "--tls-key", &key)) ||
+        (r = cli_opt(argc, argv, &i, "--db", &db)) || (r = cli_opt(argc, argv, &i, "--max-body", &maxb)) ||
+        (r = cli_opt(argc, argv, &i, "--broker", &broker)) || (r = cli_opt(argc, argv, &i, "--ca", &ca)) ||
+        (r = cli_opt(argc, argv, &i, "--cert", &mcert)) || (r = cli_opt(argc, argv, &i, "--key", &mkey)) ||
+        (r = cli_opt(argc, argv, &i, "--otlp", &otlp))) {
+      if (r < 0) return CLI_EXIT_USAGE;
+      continue;
+    }
+    return cli_usage_error("fleetd", "unexpected argument '%s'", argv[i]);
+  }
+  if (!dir) return cli_usage_error("fleetd", "missing --data DIR");
+  if (!listen) return cli_usage_error("fleetd", "missing --listen HOST:PORT");
+  char host[256];
+  unsigned port;
+  if (!split_listen(listen, host, sizeof host, &port))
+    return cli_usage_error("fleetd", "bad --listen '%s' (expected HOST:PORT)", listen);
+  if (!cert != !key) return cli_usage_error("fleetd", "--tls-cert and --tls-key go together");
+  if (!cert && !is_loopback(host))
+    return cli_usage_error("fleetd", "plain HTTP only on a loopback address: give --tls-cert and --tls-key");
+  uint32_t max_body = FAPI_MAX_BODY_DEFAULT;
+  if (maxb && (!cli_parse_u32(maxb, &max_body) || max_body == 0))
+    return cli_usage_error("fleetd", "bad --max-body '%s'", maxb);
+  if (broker || ca || mcert || mkey || otlp)
+    fprintf(stderr, "cockpit fleetd: note: MQTT ingest and OTLP export are not built yet; "
+                    "--broker/--ca/--cert/--key/--otlp are accepted and not used\n");
+
+  struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE }, *ai;
+  char portstr[8];
+  snprintf(portstr, sizeof portstr, "%u", port);
+  int gr = getaddrinfo(host, portstr, &hints, &ai);
+  if (gr) return cli_error("fleetd", "--listen %s: %s", listen, gai_strerror(gr));
+
+  char *cert_pem = NULL, *key_pem = NULL;
+  size_t n;
+  if (cert && (!(cert_pem = cli_read_file("fleetd", cert, &n)) || !(key_pem = cli_read_file("fleetd", key, &n)))) {
+    free(cert_pem);
+    freeaddrinfo(ai);
+    return CLI_EXIT_ERROR;
+  }
+  fst_store *s = NULL;
+  int rc = open_store(dir, db, &s);
+  if (rc) goto out;
+  char keypath[4096], kerr[512];
+  if (fapi_fleet_key(dir, keypath, sizeof keypath, kerr, sizeof kerr) != FAPI_KEY_OK) {
+    rc = cli_error("fleetd", "fleet key: %s", kerr);
+    goto out;
+  }
+  fapi_config cfg = { s, keypath, max_body };
+  server sv = { fapi_new(&cfg), max_body };
+  if (!sv.api) {
+    rc = cli_error("fleetd", "out of memory");
+    goto out;
+  }
+  /* one polling thread: requests are handled one at a time, so the API and
+  ** its store connection need no locks */
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+  if (ai->ai_family == AF_INET6) flags |= MHD_USE_IPv6;
+  if (cert_pem) flags |= MHD_USE_TLS;
+  struct MHD_Daemon *d;
+  if (cert_pem)
+    d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, &sv, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+                         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+                         MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
+                         MHD_OPTION_HTTPS_MEM_KEY, key_pem, MHD_OPTION_END);
+  else
+    d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, &sv, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+                         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+                         MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+  if (!d) {
+    rc = cli_error("fleetd", "cannot serve on %s (address in use, or a bad certificate/key)", listen);
+    fapi_free(sv.api);
+    goto out;
+  }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+  unsigned bound = info ? info->port : port;
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, NULL);
+  printf("listening on %s://%s%s%s:%u (store %s)\n", cert_pem ? "https" : "http", strchr(host, ':') ? "[" : "",
+         host, strchr(host, ':') ? "]" : "", bound, fst_backend(s));
+  fflush(stdout);
+  int sig;
+  sigwait(&set, &sig);
+  MHD_stop_daemon(d);
+  fapi_free(sv.api);
+  fprintf(stderr, "cockpit fleetd: stopped (signal %d)\n", sig);
+out:
+  fst_close(s);
+  free(cert_pem);
+  free(key_pem);
+  freeaddrinfo(ai);
+  return rc;
+}

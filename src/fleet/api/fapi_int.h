@@ -1,0 +1,65 @@
+/*
+** fapi_int.h -- inside the API: the request context handlers get, and the
+** helpers they share (fapi.c).
+*/
+#ifndef FAPI_INT_H
+#define FAPI_INT_H
+
+#include <jansson.h>
+
+#include "fleet_api.h"
+
+#define FAPI_MAX_PARAMS 4
+#define FAPI_MAX_QUERY 16
+#define FAPI_SEG_MAX 256
+
+struct fapi {
+  fst_store *store;
+  char key_path[4096];
+  size_t max_body;
+};
+
+typedef struct fapi_ctx {
+  fapi *a;
+  fst_store *s;
+  const fapi_request *rq;
+  fapi_response *rs;
+  int nparams;
+  char params[FAPI_MAX_PARAMS][FAPI_SEG_MAX];   /* {name} segments, decoded */
+  int nquery;
+  char *qkey[FAPI_MAX_QUERY], *qval[FAPI_MAX_QUERY];
+  const char *allowed_query;                    /* the route's list */
+  fst_token tok;                                /* the caller (name "" if none) */
+  char detail[512];                             /* for the audit row */
+} fapi_ctx;
+
+typedef void fapi_handler(fapi_ctx *c);
+#define X(m, p, r, fn, q, s) fapi_handler fn;
+#include "fleet_routes.def"
+#undef X
+
+/* A JSON error response; returns false (for `return fapi_fail(...)`). */
+bool fapi_fail(fapi_ctx *c, fapi_err e, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The store's failure as an API error (404, 409, 503, 500...). */
+bool fapi_store_fail(fapi_ctx *c, fst_err e);
+/* Respond with a JSON value (reference stolen). */
+void fapi_json(fapi_ctx *c, int status, json_t *v);
+/* Raw bytes (copied). */
+void fapi_bytes(fapi_ctx *c, int status, const char *type, const uint8_t *p, size_t n);
+
+const char *fapi_header_get(const fapi_request *rq, const char *name);
+/* Query parameters: NULL when absent. fapi_q_int: absent -> def; a bad or
+** out-of-range value fails the request (400) and returns false. */
+const char *fapi_q(fapi_ctx *c, const char *name);
+bool fapi_q_int(fapi_ctx *c, const char *name, int64_t def, int64_t min, int64_t max, int64_t *out);
+
+/* The body as a JSON object checked against fields: unknown fields, wrong
+** types and missing required ones fail the request (400). */
+typedef struct fapi_field { const char *name; json_type type; bool required; } fapi_field;
+bool fapi_body(fapi_ctx *c, const fapi_field *fields, size_t nfields, json_t **obj);
+
+/* Path parameter checks (fail with 400): */
+bool fapi_check_sha(fapi_ctx *c, const char *v);
+bool fapi_check_device_id(fapi_ctx *c, const char *v);
+
+#endif /* FAPI_INT_H */

@@ -1,0 +1,106 @@
+/*
+** fleet_api.h -- the fleet backend's HTTP API as a plain function: a request
+** (method, path with query, headers, body) in, a response (status, headers,
+** body) out. No network here: `cockpit fleetd` (src/cli/cmd_fleetd.c) feeds
+** it from libmicrohttpd, the tests and the fuzz target call it directly.
+**
+** Routes are the rows of fleet_routes.def. Bodies are JSON (jansson); errors
+** are {"error": CODE, "detail": TEXT} with the status of fapi_errors below.
+** Authentication is a bearer token, looked up by its SHA-256 in the store;
+** every write (any method but GET) lands in the audit log with the token's
+** name. A fapi handle is not thread-safe (nor is its store): serialise calls.
+*/
+#ifndef FLEET_API_H
+#define FLEET_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fleet_store.h"
+
+/* Error codes of the API: X(name, HTTP status, "code in the JSON body") */
+#define FAPI_ERRORS(X) \
+  X(MALFORMED,    400, "malformed") \
+  X(UNAUTHORIZED, 401, "unauthorized") \
+  X(FORBIDDEN,    403, "forbidden") \
+  X(NOT_FOUND,    404, "not_found") \
+  X(METHOD,       405, "method_not_allowed") \
+  X(CONFLICT,     409, "conflict") \
+  X(TOO_LARGE,    413, "payload_too_large") \
+  X(RANGE,        416, "range_not_satisfiable") \
+  X(UNPROCESSABLE, 422, "unprocessable") \
+  X(INTERNAL,     500, "internal") \
+  X(UNAVAILABLE,  503, "unavailable")
+
+typedef enum fapi_err {
+#define X(n, st, code) FAPI_ERR_##n,
+  FAPI_ERRORS(X)
+#undef X
+  FAPI_ERR__COUNT
+} fapi_err;
+int fapi_err_status(fapi_err e);
+const char *fapi_err_code(fapi_err e);
+
+#define FAPI_MAX_BODY_DEFAULT (1024u * 1024u)   /* bytes */
+#define FAPI_TOKEN_PREFIX "cpt_"
+#define FAPI_TOKEN_LEN 68                        /* prefix + 64 hex digits */
+
+typedef struct fapi_header { const char *name, *value; } fapi_header;
+
+typedef struct fapi_request {
+  const char *method;        /* "GET", ... */
+  const char *path;          /* "/api/v1/...", with an optional ?query */
+  const fapi_header *headers;
+  size_t nheaders;           /* names compared case-insensitively */
+  const uint8_t *body;
+  size_t len;
+} fapi_request;
+
+typedef struct fapi_response {
+  int status;
+  const char *content_type;  /* static string */
+  uint8_t *body;             /* malloc'd */
+  size_t len;
+  char content_range[80];    /* "" or the Content-Range value */
+  bool accept_ranges;        /* send "Accept-Ranges: bytes" */
+  char allow[32];            /* "" or the Allow value (405) */
+  bool www_authenticate;     /* 401: send WWW-Authenticate: Bearer */
+} fapi_response;
+
+typedef struct fapi fapi;
+
+typedef struct fapi_config {
+  fst_store *store;          /* borrowed */
+  const char *key_path;      /* the fleet's Ed25519 private key (PEM) */
+  size_t max_body;           /* 0: FAPI_MAX_BODY_DEFAULT */
+} fapi_config;
+
+fapi *fapi_new(const fapi_config *cfg);   /* NULL: out of memory */
+void fapi_free(fapi *a);
+/* Always fills rs (free it with fapi_response_free). */
+void fapi_handle(fapi *a, const fapi_request *rq, fapi_response *rs);
+void fapi_response_free(fapi_response *rs);
+
+/* ---- keys and tokens (shared with the command line) ------------------- */
+
+/* DIR/fleet.key (and fleet.pub): generated when absent; refused when its
+** mode lets anyone but the owner read it. path gets the key's path. */
+typedef enum fapi_key_err { FAPI_KEY_OK, FAPI_KEY_IO, FAPI_KEY_MODE, FAPI_KEY_BAD } fapi_key_err;
+fapi_key_err fapi_fleet_key(const char *dir, char *path, size_t cap, char *err, size_t errlen);
+
+/* A new random token for role and name: stored hashed, the token itself
+** (FAPI_TOKEN_LEN chars + NUL) written to out. */
+fst_err fapi_token_create(fst_store *s, fst_role role, const char *name, char out[FAPI_TOKEN_LEN + 1]);
+/* SHA-256 of a token as lowercase hex. */
+void fapi_token_hash(const char *token, char hex[65]);
+
+/* ---- the route table -------------------------------------------------- */
+
+typedef struct fapi_route_info {
+  const char *method, *pattern, *role, *query, *summary;
+} fapi_route_info;
+extern const fapi_route_info fapi_routes[];
+extern const size_t fapi_nroutes;
+
+#endif /* FLEET_API_H */

@@ -1,0 +1,295 @@
+/*
+** fleet_store.h -- the fleet backend's store: ONE interface, two backends.
+**
+**   SQLite      (default) DIR/fleet.db, WAL journal, busy timeout, one writer
+**               at a time (BEGIN IMMEDIATE).
+**   PostgreSQL  a postgresql:// (or postgres://) URL through libpq, for
+**               several fleetd processes sharing one database.
+**
+** Everything above this header (API, rollout, ingest) is the same code for
+** both: the operations below are written once (fst_store.c) over a small
+** backend interface (fst_int.h), and every statement is a constant SQL text
+** with $1..$N parameters bound separately -- no value is ever formatted into
+** SQL. Times are wall-clock milliseconds since 1970 (UTC). Artifact content is
+** kept in the database (a BLOB / BYTEA column of the artifacts table), so
+** several fleetd on several machines see the same artifacts.
+**
+** A store handle is not thread-safe: use one per thread, or serialise calls.
+** Every function returns an fst_err; on failure fst_errmsg() says why (the
+** database's own message where there is one).
+*/
+#ifndef FLEET_STORE_H
+#define FLEET_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FST_SCHEMA_VERSION 1
+
+#define FST_ERRORS(X) \
+  X(OK,        "ok") \
+  X(NOTFOUND,  "no such record") \
+  X(CONFLICT,  "conflicts with an existing record") \
+  X(INVALID,   "invalid argument") \
+  X(BUSY,      "database is busy or locked") \
+  X(DB,        "database error") \
+  X(CONNECT,   "cannot open or connect to the database") \
+  X(SCHEMA,    "database schema is newer than this fleetd") \
+  X(NOMEM,     "out of memory") \
+  X(URL,       "unsupported database URL")
+
+typedef enum fst_err {
+#define X(n, m) FST_ERR_##n,
+  FST_ERRORS(X)
+#undef X
+  FST_ERR__COUNT
+} fst_err;
+
+const char *fst_err_str(fst_err e);     /* "no such record" */
+const char *fst_err_name(fst_err e);    /* "NOTFOUND" */
+
+typedef struct fst_store fst_store;
+
+/* Open (creating and migrating the schema as needed). db NULL or "" or
+** "sqlite:" uses DIR/fleet.db; "sqlite:PATH" a given file; postgresql://...
+** or postgres://... PostgreSQL. On failure *out is NULL and, if errbuf is
+** not NULL, the reason is written into it. */
+fst_err fst_open(const char *dir, const char *db, fst_store **out, char *errbuf, size_t errlen);
+void fst_close(fst_store *s);
+const char *fst_backend(const fst_store *s);   /* "sqlite" or "postgresql" */
+int fst_schema_version(fst_store *s);          /* as stored, -1 on error */
+const char *fst_errmsg(const fst_store *s);    /* detail of the last failure */
+int64_t fst_now_ms(void);                      /* wall clock */
+
+/* Explicit transactions around several calls (batches); calls inside do not
+** open their own. Nesting is not supported (FST_ERR_INVALID). */
+fst_err fst_begin(fst_store *s);
+fst_err fst_commit(fst_store *s);
+void fst_rollback(fst_store *s);
+
+/* ---- artifacts and the security counter ------------------------------- */
+
+typedef struct fst_artifact {
+  char sha256[65];          /* lowercase hex */
+  int64_t size;
+  char version[32];         /* "X.Y.Z" */
+  int64_t counter;          /* security counter */
+  char filename[256];
+  int64_t created;
+} fst_artifact;
+
+/* The next security counter: one more than any handed out before, across
+** every process sharing the database. */
+fst_err fst_counter_next(fst_store *s, int64_t *counter);
+/* FST_ERR_CONFLICT if the sha256 is already stored. */
+fst_err fst_artifact_put(fst_store *s, const fst_artifact *a, const uint8_t *content, size_t len);
+fst_err fst_artifact_get(fst_store *s, const char *sha256, fst_artifact *a);
+/* Content as a malloc'd buffer (free it). */
+fst_err fst_artifact_content(fst_store *s, const char *sha256, uint8_t **buf, size_t *len);
+/* Newest first; *out malloc'd (free it). limit 0 = no limit. */
+fst_err fst_artifact_list(fst_store *s, int64_t limit, fst_artifact **out, size_t *n);
+/* Delete artifacts created before `before` that no deployment, job and no
+** device (running or desired) refers to. */
+fst_err fst_artifact_prune(fst_store *s, int64_t before, int64_t *deleted);
+
+/* ---- tokens and audit --------------------------------------------------- */
+
+typedef enum fst_role { FST_ROLE_NONE = 0, FST_ROLE_VIEWER, FST_ROLE_OPERATOR, FST_ROLE_ADMIN } fst_role;
+const char *fst_role_name(fst_role r);            /* "viewer"...; "none" */
+fst_role fst_role_parse(const char *s);           /* FST_ROLE_NONE if unknown */
+
+typedef struct fst_token {
+  int64_t id;
+  char name[128];
+  fst_role role;
+  int64_t created, revoked;  /* revoked 0 = live */
+} fst_token;
+
+/* hash: SHA-256 of the token, lowercase hex. */
+fst_err fst_token_add(fst_store *s, const char *hash, fst_role role, const char *name, int64_t *id);
+/* A live (not revoked) token by its hash. */
+fst_err fst_token_find(fst_store *s, const char *hash, fst_token *t);
+fst_err fst_token_revoke(fst_store *s, int64_t id);
+fst_err fst_token_list(fst_store *s, fst_token **out, size_t *n);
+
+typedef struct fst_audit {
+  int64_t id, time;
+  char token[128];
+  char method[16];
+  char path[512];
+  int status;
+  char detail[512];
+} fst_audit;
+
+fst_err fst_audit_add(fst_store *s, const char *token_name, const char *method,
+                      const char *path, int status, const char *detail);
+/* Newest first. */
+fst_err fst_audit_list(fst_store *s, int64_t limit, fst_audit **out, size_t *n);
+
+/* ---- devices ------------------------------------------------------------ */
+
+#define FST_MAX_TAGS 16
+#define FST_TAG_MAX 64
+
+typedef struct fst_device {
+  char id[128];
+  bool online;
+  int64_t last_seen;         /* ms, 0 = never */
+  char running_sha[65];
+  char running_version[32];
+  char vm_state[32];
+  char *banks;               /* JSON text (malloc'd by the store, or NULL) */
+  char boot_id[64];
+  int64_t uptime_ms;
+  char reset_reason[64];
+  char desired_sha[65];
+  int ntags;
+  char tags[FST_MAX_TAGS][FST_TAG_MAX];
+} fst_device;
+
+/* Insert or update a device's reported status (every field but tags and
+** desired_sha, which the operator owns). */
+fst_err fst_device_upsert(fst_store *s, const fst_device *d);
+fst_err fst_device_get(fst_store *s, const char *id, fst_device *d);
+/* tag NULL: every device; else those with that tag. Sorted by id. */
+fst_err fst_device_list(fst_store *s, const char *tag, fst_device **out, size_t *n);
+/* Replace the device's tags. FST_ERR_NOTFOUND if no such device. */
+fst_err fst_device_set_tags(fst_store *s, const char *id, const char (*tags)[FST_TAG_MAX], int ntags);
+fst_err fst_device_set_desired(fst_store *s, const char *id, const char *sha256);
+void fst_device_free(fst_device *d);                  /* the banks text */
+void fst_device_list_free(fst_device *v, size_t n);
+
+/* ---- what devices report ------------------------------------------------ */
+
+/* Duplicates (the same device, boot id and sequence number, and for
+** telemetry the same name) are stored once: *inserted counts new rows.
+** Each batch is one transaction. */
+typedef struct fst_point {
+  const char *device, *boot_id, *name;
+  int64_t seq, time;
+  double value;
+} fst_point;
+fst_err fst_telemetry_insert(fst_store *s, const fst_point *p, size_t n, size_t *inserted);
+
+typedef struct fst_log {
+  const char *device, *boot_id, *text;
+  int64_t seq, time;
+} fst_log;
+fst_err fst_logs_insert(fst_store *s, const fst_log *l, size_t n, size_t *inserted);
+
+typedef struct fst_event {
+  const char *device, *boot_id, *kind, *detail;   /* detail: JSON text or NULL */
+  int64_t seq, time;
+} fst_event;
+fst_err fst_events_insert(fst_store *s, const fst_event *e, size_t n, size_t *inserted);
+
+typedef struct fst_crash {
+  const char *device, *boot_id, *file, *function, *version, *sha256, *reason, *detail;
+  int64_t seq, time, line, pc;
+} fst_crash;
+fst_err fst_crashes_insert(fst_store *s, const fst_crash *c, size_t n, size_t *inserted);
+
+/* Rows read back: every string malloc'd in one block with the array; free
+** the array with free(). `id` is the store's own monotonic cursor. */
+typedef struct fst_log_row { int64_t id, seq, time; char *boot_id, *text; } fst_log_row;
+typedef struct fst_point_row { int64_t seq, time; double value; char *name, *boot_id; } fst_point_row;
+typedef struct fst_event_row { int64_t id, seq, time; char *boot_id, *kind, *detail; } fst_event_row;
+typedef struct fst_crash_row {
+  int64_t id, seq, time, line, pc;
+  char *boot_id, *file, *function, *version, *sha256, *reason, *detail;
+} fst_crash_row;
+
+/* Logs with id > since, oldest first, at most limit (0 = no limit). */
+fst_err fst_logs_list(fst_store *s, const char *device, int64_t since, int64_t limit,
+                      fst_log_row **out, size_t *n);
+/* Points with from <= time <= to (name NULL: every name), oldest first. */
+fst_err fst_telemetry_list(fst_store *s, const char *device, const char *name, int64_t from,
+                           int64_t to, int64_t limit, fst_point_row **out, size_t *n);
+/* Newest first. */
+fst_err fst_events_list(fst_store *s, const char *device, int64_t limit, fst_event_row **out, size_t *n);
+fst_err fst_crashes_list(fst_store *s, const char *device, int64_t limit, fst_crash_row **out, size_t *n);
+
+/* Retention: delete telemetry and logs with time < before. */
+fst_err fst_prune(fst_store *s, int64_t before, int64_t *telemetry, int64_t *logs);
+
+/* ---- deployments, stages, jobs ----------------------------------------- */
+
+/* Job states, as AWS IoT Jobs (and the copilot, #13) name them. */
+#define FST_JOB_STATES(X) \
+  X(QUEUED, 0) X(IN_PROGRESS, 0) X(SUCCEEDED, 1) X(FAILED, 1) \
+  X(REJECTED, 1) X(TIMED_OUT, 1) X(CANCELED, 1)
+typedef enum fst_job_state {
+#define X(n, t) FST_JOB_##n,
+  FST_JOB_STATES(X)
+#undef X
+  FST_JOB__COUNT
+} fst_job_state;
+const char *fst_job_state_name(fst_job_state s);      /* "QUEUED" */
+int fst_job_state_parse(const char *s);              /* -1 if unknown */
+bool fst_job_state_terminal(fst_job_state s);
+
+#define FST_DEPLOY_STATES(X) X(running) X(succeeded) X(halted) X(canceled)
+typedef enum fst_deploy_state {
+#define X(n) FST_DEPLOY_##n,
+  FST_DEPLOY_STATES(X)
+#undef X
+  FST_DEPLOY__COUNT
+} fst_deploy_state;
+const char *fst_deploy_state_name(fst_deploy_state s);
+int fst_deploy_state_parse(const char *s);
+
+#define FST_MAX_STAGES 16
+
+typedef struct fst_deployment {
+  int64_t id;
+  char artifact[65];
+  char *target;              /* JSON text as given (malloc'd by the store) */
+  int nstages;
+  int stages[FST_MAX_STAGES];  /* cumulative percentages */
+  int current_stage;
+  int64_t max_failures, job_timeout_s;
+  bool rollback;
+  fst_deploy_state state;
+  char created_by[128];
+  int64_t created, updated;
+  char lease_owner[64];
+  int64_t lease_until;
+} fst_deployment;
+
+typedef struct fst_job {
+  int64_t id, deployment;
+  char device[128];
+  int stage;
+  fst_job_state state;
+  char reason[256];
+  int progress;              /* percent */
+  char previous_sha[65];     /* what the device ran before (for rollback) */
+  int64_t created, updated;
+} fst_job;
+
+/* A deployment with its stages and one QUEUED job per device (stage is the
+** stage the device belongs to), in one transaction; d->id is set.
+** FST_ERR_CONFLICT if one of the devices has a job of another running
+** deployment that is not terminal; FST_ERR_NOTFOUND if the artifact is
+** unknown. */
+fst_err fst_deployment_create(fst_store *s, fst_deployment *d, const fst_job *jobs, size_t njobs);
+fst_err fst_deployment_get(fst_store *s, int64_t id, fst_deployment *d);
+fst_err fst_deployment_list(fst_store *s, int64_t limit, fst_deployment **out, size_t *n);
+void fst_deployment_free(fst_deployment *d);
+void fst_deployment_list_free(fst_deployment *v, size_t n);
+fst_err fst_deployment_set_state(fst_store *s, int64_t id, fst_deploy_state st, int current_stage);
+fst_err fst_jobs_list(fst_store *s, int64_t deployment, fst_job **out, size_t *n);
+/* Set a job's state, reason and progress (progress < 0 keeps it). */
+fst_err fst_job_update(fst_store *s, int64_t job, fst_job_state st, const char *reason, int progress);
+
+/* Claim one running deployment for advancing: the one whose lease is free
+** or expired, longest untouched first; it is leased to `owner` until now +
+** lease_ms. With several processes on one database exactly one gets it
+** (PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED in a transaction; SQLite:
+** BEGIN IMMEDIATE, the single writer). FST_ERR_NOTFOUND when there is none. */
+fst_err fst_deployment_claim(fst_store *s, const char *owner, int64_t lease_ms, int64_t *id);
+/* Give the lease back (only if `owner` holds it). */
+fst_err fst_deployment_release(fst_store *s, int64_t id, const char *owner);
+
+#endif /* FLEET_STORE_H */

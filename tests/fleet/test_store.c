@@ -1,0 +1,361 @@
+/*
+** test_store.c -- the fleet store's cases, run against one backend:
+**   test_store sqlite DIR        a fresh SQLite store in DIR
+**   test_store pg URL            a fresh PostgreSQL database (pg_run.sh)
+** The same cases for both; every string field carries SQL metacharacters.
+*/
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fleet_store.h"
+#include "tcheck.h"
+
+/* quotes, a comment, a statement separator, a LIKE wildcard, a backslash */
+#define EVIL "x'); DROP TABLE artifacts; -- \"%_\\"
+
+static const char *SHA1 = "1111111111111111111111111111111111111111111111111111111111111111";
+static const char *SHA2 = "2222222222222222222222222222222222222222222222222222222222222222";
+
+static void t_open(fst_store *s) {
+  CHECK(fst_schema_version(s) == FST_SCHEMA_VERSION);
+  fst_store *bad = NULL;
+  char err[256];
+  CHECK(fst_open(NULL, "mysql://x", &bad, err, sizeof err) == FST_ERR_URL && !bad);
+  CHECK(strstr(err, "mysql://x"), "%s", err);
+}
+
+static void t_artifacts(fst_store *s) {
+  int64_t c1 = 0, c2 = 0;
+  CHECK(fst_counter_next(s, &c1) == FST_ERR_OK && c1 == 1, "%lld", (long long)c1);
+  CHECK(fst_counter_next(s, &c2) == FST_ERR_OK && c2 == 2);
+  uint8_t blob[300];
+  for (int i = 0; i < 300; i++) blob[i] = (uint8_t)i;   /* NULs and high bytes */
+  fst_artifact a = { .size = 300, .counter = c1, .created = 1000 };
+  strcpy(a.sha256, SHA1);
+  strcpy(a.version, "1.2.3");
+  strcpy(a.filename, EVIL);
+  CHECK(fst_artifact_put(s, &a, blob, sizeof blob) == FST_ERR_OK, "%s", fst_errmsg(s));
+  CHECK(fst_artifact_put(s, &a, blob, sizeof blob) == FST_ERR_CONFLICT);
+  fst_artifact bad = a;
+  strcpy(bad.sha256, "Z");
+  CHECK(fst_artifact_put(s, &bad, blob, 1) == FST_ERR_INVALID);
+  a.counter = c2;
+  a.created = 2000;
+  strcpy(a.sha256, SHA2);
+  CHECK(fst_artifact_put(s, &a, blob, 10) == FST_ERR_OK);
+
+  fst_artifact g;
+  CHECK(fst_artifact_get(s, SHA1, &g) == FST_ERR_OK && g.size == 300 && g.counter == 1 &&
+        !strcmp(g.filename, EVIL) && !strcmp(g.version, "1.2.3") && g.created == 1000);
+  CHECK(fst_artifact_get(s, EVIL, &g) == FST_ERR_NOTFOUND);
+  uint8_t *buf = NULL;
+  size_t len = 0;
+  CHECK(fst_artifact_content(s, SHA1, &buf, &len) == FST_ERR_OK && len == 300 && !memcmp(buf, blob, 300));
+  free(buf);
+  CHECK(fst_artifact_content(s, "' OR 1=1 --", &buf, &len) == FST_ERR_NOTFOUND);
+  fst_artifact *v;
+  size_t n;
+  CHECK(fst_artifact_list(s, 0, &v, &n) == FST_ERR_OK && n == 2 && !strcmp(v[0].sha256, SHA2));
+  free(v);
+  CHECK(fst_artifact_list(s, 1, &v, &n) == FST_ERR_OK && n == 1);
+  free(v);
+}
+
+static void t_tokens(fst_store *s) {
+  const char *h = "abababababababababababababababababababababababababababababababab";
+  int64_t id;
+  CHECK(fst_token_add(s, h, FST_ROLE_OPERATOR, EVIL, &id) == FST_ERR_OK, "%s", fst_errmsg(s));
+  CHECK(fst_token_add(s, h, FST_ROLE_ADMIN, "again", NULL) == FST_ERR_CONFLICT);
+  CHECK(fst_token_add(s, "nothex", FST_ROLE_ADMIN, "x", NULL) == FST_ERR_INVALID);
+  CHECK(fst_token_add(s, SHA1, FST_ROLE_NONE, "x", NULL) == FST_ERR_INVALID);
+  fst_token t;
+  CHECK(fst_token_find(s, h, &t) == FST_ERR_OK && t.role == FST_ROLE_OPERATOR && !strcmp(t.name, EVIL));
+  CHECK(fst_token_find(s, "' OR '1'='1", &t) == FST_ERR_NOTFOUND);
+  CHECK(fst_token_revoke(s, id) == FST_ERR_OK);
+  CHECK(fst_token_revoke(s, id) == FST_ERR_NOTFOUND);
+  CHECK(fst_token_find(s, h, &t) == FST_ERR_NOTFOUND);
+  fst_token *v;
+  size_t n;
+  CHECK(fst_token_list(s, &v, &n) == FST_ERR_OK && n == 1 && v[0].revoked > 0);
+  free(v);
+  CHECK(fst_role_parse("admin") == FST_ROLE_ADMIN && fst_role_parse("root") == FST_ROLE_NONE);
+
+  CHECK(fst_audit_add(s, EVIL, "POST", "/api/v1/builds?" EVIL, 201, EVIL) == FST_ERR_OK);
+  char longp[2000];
+  memset(longp, 'p', sizeof longp - 1);
+  longp[sizeof longp - 1] = 0;
+  CHECK(fst_audit_add(s, "n", "PUT", longp, 413, "") == FST_ERR_OK);
+  fst_audit *a;
+  CHECK(fst_audit_list(s, 0, &a, &n) == FST_ERR_OK && n == 2);
+  CHECK(n == 2 && a[0].status == 413 && strlen(a[0].path) == sizeof a[0].path - 1);
+  CHECK(n == 2 && !strcmp(a[1].token, EVIL) && !strcmp(a[1].detail, EVIL) && a[1].time > 0);
+  free(a);
+}
+
+static void t_devices(fst_store *s) {
+  fst_device d = { .online = true, .last_seen = 5, .uptime_ms = 77 };
+  strcpy(d.id, "dev-1");
+  strcpy(d.running_sha, SHA1);
+  strcpy(d.vm_state, "running");
+  strcpy(d.reset_reason, EVIL);
+  strcpy(d.boot_id, "b1");
+  d.banks = "[{\"bank\":\"A\",\"sha256\":\"x\"}]";
+  CHECK(fst_device_upsert(s, &d) == FST_ERR_OK, "%s", fst_errmsg(s));
+  strcpy(d.id, EVIL);
+  d.online = false;
+  d.banks = NULL;
+  CHECK(fst_device_upsert(s, &d) == FST_ERR_OK);
+  strcpy(d.id, "dev-1");
+  d.uptime_ms = 99;   /* an update keeps tags and desired */
+  d.banks = "[]";
+  d.online = true;
+  CHECK(fst_device_upsert(s, &d) == FST_ERR_OK);
+
+  char tags[3][FST_TAG_MAX] = { "lab", EVIL, "lab" };
+  CHECK(fst_device_set_tags(s, "dev-1", tags, 3) == FST_ERR_OK, "%s", fst_errmsg(s));
+  CHECK(fst_device_set_tags(s, "nope", tags, 1) == FST_ERR_NOTFOUND);
+  CHECK(fst_device_set_desired(s, "dev-1", SHA2) == FST_ERR_OK);
+  CHECK(fst_device_set_desired(s, "nope", SHA2) == FST_ERR_NOTFOUND);
+  CHECK(fst_device_upsert(s, &d) == FST_ERR_OK);
+  fst_device g;
+  CHECK(fst_device_get(s, "dev-1", &g) == FST_ERR_OK && g.online && g.uptime_ms == 99 && g.ntags == 2 &&
+        !strcmp(g.desired_sha, SHA2) && g.banks && !strcmp(g.banks, "[]") && !strcmp(g.reset_reason, EVIL));
+  fst_device_free(&g);
+  CHECK(fst_device_get(s, EVIL, &g) == FST_ERR_OK && !g.online && !g.banks && g.ntags == 0);
+  fst_device_free(&g);
+  CHECK(fst_device_get(s, "' OR ''='", &g) == FST_ERR_NOTFOUND);
+  fst_device *v;
+  size_t n;
+  CHECK(fst_device_list(s, NULL, &v, &n) == FST_ERR_OK && n == 2);
+  CHECK(n == 2 && !strcmp(v[0].id, "dev-1") && v[0].ntags == 2 && v[1].ntags == 0);
+  fst_device_list_free(v, n);
+  CHECK(fst_device_list(s, EVIL, &v, &n) == FST_ERR_OK && n == 1 && !strcmp(v[0].id, "dev-1"));
+  fst_device_list_free(v, n);
+  CHECK(fst_device_list(s, "%", &v, &n) == FST_ERR_OK && n == 0);
+  fst_device_list_free(v, n);
+  /* tags attach to the right device when several have them */
+  char t2[2][FST_TAG_MAX] = { "zz", "aa" };
+  CHECK(fst_device_set_tags(s, EVIL, t2, 2) == FST_ERR_OK);
+  CHECK(fst_device_list(s, NULL, &v, &n) == FST_ERR_OK && n == 2);
+  CHECK(n == 2 && v[0].ntags == 2 && v[1].ntags == 2 && !strcmp(v[1].tags[0], "aa") && !strcmp(v[0].tags[0], "lab") && !strcmp(v[0].tags[1], EVIL));
+  fst_device_list_free(v, n);
+  CHECK(fst_device_set_tags(s, EVIL, t2, 0) == FST_ERR_OK);
+}
+
+static void t_reports(fst_store *s) {
+  int64_t now = fst_now_ms();
+  fst_point p[4] = {
+    { "dev-1", "b1", "temp", 1, now - 10000, 20.5 },
+    { "dev-1", "b1", EVIL, 1, now - 9000, -1e300 },
+    { "dev-1", "b1", "temp", 2, now - 8000, 21.25 },
+    { "dev-1", "b1", "temp", 1, now - 1, 99 },     /* a duplicate of [0] (QoS 1 redelivery) */
+  };
+  size_t ins = 0;
+  CHECK(fst_telemetry_insert(s, p, 4, &ins) == FST_ERR_OK && ins == 3, "%zu %s", ins, fst_errmsg(s));
+  CHECK(fst_telemetry_insert(s, p, 4, &ins) == FST_ERR_OK && ins == 0);
+  fst_point_row *pr;
+  size_t n;
+  CHECK(fst_telemetry_list(s, "dev-1", "temp", 0, now, 0, &pr, &n) == FST_ERR_OK && n == 2);
+  CHECK(n == 2 && pr[0].value == 20.5 && pr[1].value == 21.25 && !strcmp(pr[0].boot_id, "b1"));
+  free(pr);
+  CHECK(fst_telemetry_list(s, "dev-1", NULL, 0, now, 0, &pr, &n) == FST_ERR_OK && n == 3);
+  CHECK(n == 3 && !strcmp(pr[1].name, EVIL) && pr[1].value == -1e300);
+  free(pr);
+  CHECK(fst_telemetry_list(s, "dev-1", NULL, now - 8500, now, 0, &pr, &n) == FST_ERR_OK && n == 1);
+  free(pr);
+
+  fst_log l[3] = { { "dev-1", "b1", EVIL, 1, now - 10000 }, { "dev-1", "b1", "two", 2, now }, { "dev-1", "b1", "dup", 1, now } };
+  CHECK(fst_logs_insert(s, l, 3, &ins) == FST_ERR_OK && ins == 2);
+  fst_log_row *lr;
+  CHECK(fst_logs_list(s, "dev-1", 0, 0, &lr, &n) == FST_ERR_OK && n == 2 && !strcmp(lr[0].text, EVIL));
+  int64_t first = n ? lr[0].id : 0;
+  free(lr);
+  CHECK(fst_logs_list(s, "dev-1", first, 0, &lr, &n) == FST_ERR_OK && n == 1 && !strcmp(lr[0].text, "two"));
+  free(lr);
+  CHECK(fst_logs_list(s, "dev-1", 0, 1, &lr, &n) == FST_ERR_OK && n == 1);
+  free(lr);
+
+  fst_event ev[2] = { { "dev-1", "b1", "reverted", "{\"why\":\"" "x'--" "\"}", 1, now }, { "dev-1", "b1", EVIL, NULL, 2, now } };
+  CHECK(fst_events_insert(s, ev, 2, &ins) == FST_ERR_OK && ins == 2);
+  CHECK(fst_events_insert(s, ev, 1, &ins) == FST_ERR_OK && ins == 0);
+  fst_event_row *er;
+  CHECK(fst_events_list(s, "dev-1", 0, &er, &n) == FST_ERR_OK && n == 2 && !strcmp(er[0].kind, EVIL) && !er[0].detail);
+  free(er);
+
+  fst_crash c = { "dev-1", "b1", EVIL, "main", "1.2.3", SHA1, "fault", NULL, 7, now, 42, 0x100 };
+  CHECK(fst_crashes_insert(s, &c, 1, &ins) == FST_ERR_OK && ins == 1);
+  CHECK(fst_crashes_insert(s, &c, 1, &ins) == FST_ERR_OK && ins == 0);
+  fst_crash_row *cr;
+  CHECK(fst_crashes_list(s, "dev-1", 0, &cr, &n) == FST_ERR_OK && n == 1 && cr[0].line == 42 &&
+        !strcmp(cr[0].file, EVIL) && !strcmp(cr[0].version, "1.2.3") && cr[0].pc == 0x100);
+  free(cr);
+
+  /* a batch in the caller's transaction, rolled back: nothing stays */
+  CHECK(fst_begin(s) == FST_ERR_OK);
+  CHECK(fst_begin(s) == FST_ERR_INVALID);
+  fst_point q = { "dev-1", "b2", "temp", 1, now, 1 };
+  CHECK(fst_telemetry_insert(s, &q, 1, &ins) == FST_ERR_OK && ins == 1);
+  fst_rollback(s);
+  CHECK(fst_telemetry_list(s, "dev-1", NULL, 0, now, 0, &pr, &n) == FST_ERR_OK && n == 3);
+  free(pr);
+
+  /* retention */
+  int64_t dt = 0, dl = 0;
+  CHECK(fst_prune(s, now - 8500, &dt, &dl) == FST_ERR_OK && dt == 2 && dl == 1, "%lld %lld", (long long)dt, (long long)dl);
+  CHECK(fst_telemetry_list(s, "dev-1", NULL, 0, now, 0, &pr, &n) == FST_ERR_OK && n == 1);
+  free(pr);
+}
+
+static void t_deployments(fst_store *s) {
+  fst_deployment d = { .nstages = 3, .stages = { 10, 50, 100 }, .max_failures = 1, .job_timeout_s = 60,
+                       .rollback = true, .state = FST_DEPLOY_running };
+  strcpy(d.artifact, SHA2);
+  d.target = "{\"tag\":\"" "x'--" "\"}";
+  strcpy(d.created_by, EVIL);
+  fst_job jobs[2] = { { .stage = 0 }, { .stage = 2 } };
+  strcpy(jobs[0].device, "dev-1");
+  strcpy(jobs[0].previous_sha, SHA1);
+  strcpy(jobs[1].device, EVIL);
+  CHECK(fst_deployment_create(s, &d, jobs, 2) == FST_ERR_OK && d.id > 0, "%s", fst_errmsg(s));
+  int64_t id = d.id;
+  fst_deployment d2 = d;
+  CHECK(fst_deployment_create(s, &d2, jobs + 1, 1) == FST_ERR_CONFLICT, "%s", fst_errmsg(s));
+  strcpy(d2.artifact, "3333333333333333333333333333333333333333333333333333333333333333");
+  CHECK(fst_deployment_create(s, &d2, NULL, 0) == FST_ERR_NOTFOUND);
+
+  fst_deployment g;
+  CHECK(fst_deployment_get(s, id, &g) == FST_ERR_OK && g.nstages == 3 && g.stages[1] == 50 && g.rollback &&
+        g.state == FST_DEPLOY_running && !strcmp(g.created_by, EVIL) && g.target && !strcmp(g.target, d.target));
+  fst_deployment_free(&g);
+  CHECK(fst_deployment_get(s, 999, &g) == FST_ERR_NOTFOUND);
+  fst_job *jv;
+  size_t n;
+  CHECK(fst_jobs_list(s, id, &jv, &n) == FST_ERR_OK && n == 2 && jv[0].state == FST_JOB_QUEUED &&
+        !strcmp(jv[0].previous_sha, SHA1) && !strcmp(jv[1].device, EVIL));
+  int64_t j0 = n ? jv[0].id : 0;
+  free(jv);
+  CHECK(fst_job_update(s, j0, FST_JOB_IN_PROGRESS, EVIL, 40) == FST_ERR_OK);
+  CHECK(fst_job_update(s, j0, FST_JOB_IN_PROGRESS, "", -1) == FST_ERR_OK);
+  CHECK(fst_job_update(s, 12345, FST_JOB_FAILED, "", -1) == FST_ERR_NOTFOUND);
+  CHECK(fst_jobs_list(s, id, &jv, &n) == FST_ERR_OK && n == 2 && jv[0].progress == 40 &&
+        jv[0].state == FST_JOB_IN_PROGRESS);
+  free(jv);
+
+  /* referenced artifacts are never pruned; the device runs SHA1, the
+  ** deployment names SHA2 */
+  int64_t del = -1;
+  CHECK(fst_artifact_prune(s, INT64_MAX, &del) == FST_ERR_OK && del == 0, "%lld", (long long)del);
+
+  /* claims: one holder at a time, until the lease is given back or expires */
+  int64_t cid = 0, cid2 = 0;
+  CHECK(fst_deployment_claim(s, "fleetd-a", 60000, &cid) == FST_ERR_OK && cid == id, "%s", fst_errmsg(s));
+  CHECK(fst_deployment_claim(s, "fleetd-b", 60000, &cid2) == FST_ERR_NOTFOUND);
+  CHECK(fst_deployment_release(s, id, "fleetd-b") == FST_ERR_NOTFOUND);
+  CHECK(fst_deployment_release(s, id, "fleetd-a") == FST_ERR_OK);
+  CHECK(fst_deployment_claim(s, "fleetd-b", -1, &cid2) == FST_ERR_OK && cid2 == id);   /* expired at once */
+  CHECK(fst_deployment_claim(s, "fleetd-a", 60000, &cid) == FST_ERR_OK && cid == id);
+  CHECK(fst_deployment_claim(s, EVIL, 60000, &cid) == FST_ERR_NOTFOUND);
+
+  CHECK(fst_deployment_set_state(s, id, FST_DEPLOY_halted, 1) == FST_ERR_OK);
+  CHECK(fst_deployment_claim(s, "fleetd-c", 60000, &cid) == FST_ERR_NOTFOUND);
+  fst_deployment *dv;
+  CHECK(fst_deployment_list(s, 0, &dv, &n) == FST_ERR_OK && n == 1 && dv[0].state == FST_DEPLOY_halted &&
+        dv[0].current_stage == 1);
+  fst_deployment_list_free(dv, n);
+  /* halted: the device may be deployed to again */
+  CHECK(fst_deployment_create(s, &d2, NULL, 0) == FST_ERR_NOTFOUND);
+  strcpy(d2.artifact, SHA1);
+  CHECK(fst_deployment_create(s, &d2, jobs + 1, 1) == FST_ERR_OK, "%s", fst_errmsg(s));
+
+  CHECK(fst_job_state_parse("TIMED_OUT") == FST_JOB_TIMED_OUT && fst_job_state_parse("x") < 0);
+  CHECK(fst_job_state_terminal(FST_JOB_CANCELED) && !fst_job_state_terminal(FST_JOB_QUEUED));
+}
+
+static void t_prune_unreferenced(fst_store *s) {
+  /* a third artifact nobody refers to goes; the others stay */
+  fst_artifact a = { .size = 1, .counter = 3, .created = 10 };
+  strcpy(a.sha256, "4444444444444444444444444444444444444444444444444444444444444444");
+  strcpy(a.version, "0.0.1");
+  strcpy(a.filename, "x.c");
+  CHECK(fst_artifact_put(s, &a, (const uint8_t *)"x", 1) == FST_ERR_OK);
+  int64_t del = 0;
+  CHECK(fst_artifact_prune(s, 11, &del) == FST_ERR_OK && del == 1);
+  fst_artifact *v;
+  size_t n;
+  CHECK(fst_artifact_list(s, 0, &v, &n) == FST_ERR_OK && n == 2);
+  free(v);
+}
+
+/* Several processes, each with its own connection, claim at once: exactly
+** one gets the running deployment. */
+static void t_claim_race(const char *kind, const char *spec) {
+  enum { N = 6 };
+  pid_t pids[N];
+  int pipefd[2];
+  REQUIRE(pipe(pipefd) == 0);
+  for (int i = 0; i < N; i++) {
+    pids[i] = fork();
+    REQUIRE(pids[i] >= 0);
+    if (pids[i] == 0) {
+      close(pipefd[1]);
+      char b;
+      fst_store *s;
+      char err[256], owner[16];
+      int rc = fst_open(!strcmp(kind, "sqlite") ? spec : NULL, !strcmp(kind, "sqlite") ? NULL : spec, &s, err,
+                        sizeof err) ? 3 : 0;
+      if (read(pipefd[0], &b, 1) < 0) rc = 3;   /* wait for the start */
+      if (!rc) {
+        int64_t id;
+        snprintf(owner, sizeof owner, "proc-%d", i);
+        fst_err e = fst_deployment_claim(s, owner, 60000, &id);
+        rc = e == FST_ERR_OK ? 0 : e == FST_ERR_NOTFOUND ? 1 : 2;
+        if (rc == 2) fprintf(stderr, "claim in proc %d: %s\n", i, fst_errmsg(s));
+        fst_close(s);
+      }
+      _exit(rc);
+    }
+  }
+  close(pipefd[0]);
+  close(pipefd[1]);   /* EOF releases every child at once */
+  int won = 0, lost = 0;
+  for (int i = 0; i < N; i++) {
+    int st;
+    waitpid(pids[i], &st, 0);
+    int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 9;
+    won += rc == 0;
+    lost += rc == 1;
+  }
+  CHECK(won == 1 && lost == N - 1, "won %d lost %d of %d", won, lost, N);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: test_store sqlite DIR | pg URL\n");
+    return 2;
+  }
+  fst_store *s = NULL;
+  char err[512];
+  fst_err e = !strcmp(argv[1], "sqlite") ? fst_open(argv[2], NULL, &s, err, sizeof err)
+                                         : fst_open(NULL, argv[2], &s, err, sizeof err);
+  REQUIRE(e == FST_ERR_OK, "%s", err);
+  printf("backend %s\n", fst_backend(s));
+  t_open(s);
+  t_artifacts(s);
+  t_tokens(s);
+  t_devices(s);
+  t_reports(s);
+  t_deployments(s);
+  t_prune_unreferenced(s);
+  fst_close(s);
+  t_claim_race(argv[1], argv[2]);
+  /* reopening finds the schema and the data */
+  e = !strcmp(argv[1], "sqlite") ? fst_open(argv[2], NULL, &s, err, sizeof err)
+                                 : fst_open(NULL, argv[2], &s, err, sizeof err);
+  REQUIRE(e == FST_ERR_OK, "%s", err);
+  fst_artifact g;
+  CHECK(fst_artifact_get(s, SHA1, &g) == FST_ERR_OK);
+  int64_t c = 0;
+  CHECK(fst_counter_next(s, &c) == FST_ERR_OK && c == 3);
+  fst_close(s);
+  return t_done(!strcmp(argv[1], "sqlite") ? "fleet.store.sqlite" : "fleet.store.pg");
+}
