@@ -315,6 +315,7 @@ const char *cop_phase_name(uint32_t p);
 ** the transport writes it as bytes under --state after every
 ** COP_JA_PERSIST, and gives it back to cop_job_resume after a restart. */
 #define COP_JOB_MAGIC 0x4A504F43u   /* "COPJ" */
+#define COP_JOB_HIST  8u            /* ended jobs remembered (never reinstalled) */
 typedef struct cop_job {
   uint32_t magic;
   uint8_t state, phase, reason, percent;
@@ -328,12 +329,23 @@ typedef struct cop_job {
   uint32_t boot_before;             /* the device's boot id when activated */
   uint64_t deadline_ms, trial_deadline_ms;
   uint32_t updates;                 /* job updates published (their seq) */
+  uint32_t flags;                   /* COP_JF_* */
+  uint32_t hist_next;               /* where the next ended job goes in hist */
+  struct {                          /* jobs ended before the one in the slot */
+    char id[COP_ID_MAX + 1];        /* "" unused */
+    uint8_t state, reason;          /* how it ended */
+    uint8_t has_sha;                /* 0: a cancel for a job never seen */
+    uint8_t sha[8];                 /* first bytes of its artifact's sha256 */
+  } hist[COP_JOB_HIST];
   uint32_t crc;
 } cop_job;
+#define COP_JF_BOOT   0x1u    /* boot_before is known */
+#define COP_JF_ASKED  0x2u    /* a STATUS the machine asked for is due */
+#define COP_JF_TRIAL  0x4u    /* the new image was seen running on trial */
 
 typedef enum cop_jev_type {
   COP_JE_NOTIFY,      /* a job message (msg); also its duplicates */
-  COP_JE_CANCEL,
+  COP_JE_CANCEL,      /* msg (its id) or NULL: the job in the slot */
   COP_JE_DL_PROGRESS, /* offset: bytes downloaded and kept */
   COP_JE_DL_DONE,
   COP_JE_DL_FAILED,
@@ -344,7 +356,9 @@ typedef enum cop_jev_type {
   COP_JE_PROG_DONE,     /* installed and verified in the standby bank */
   COP_JE_ACTIVATED,     /* activated and reboot asked */
   COP_JE_STATUS,        /* dev: the device's state now */
-  COP_JE_REVERTED,      /* a `reverted` event from the device */
+  COP_JE_REVERTED,      /* a `reverted` event from the device; detail: the
+                        ** link_reason if known (NO_CONFIRM: not confirmed),
+                        ** else 0 (taken as FAULT) */
   COP_JE_TICK           /* time passes */
 } cop_jev_type;
 
@@ -356,7 +370,8 @@ typedef struct cop_jev {
   uint8_t status;
   uint32_t detail;
   const uint8_t *digest;
-  const cop_dev *dev;
+  const cop_dev *dev;   /* STATUS: the device now; any other event may give
+                        ** the last known state too (NULL: none) */
 } cop_jev;
 
 /* Actions, a mask; the transport carries them out in this order. */
@@ -377,10 +392,20 @@ typedef struct cop_jact {
 
 void cop_job_init(cop_job *j);   /* empty slot */
 bool cop_job_active(const cop_job *j);
-/* One event; returns the actions. Pure: no I/O, the record is the state. */
+/* One event; returns the actions. Pure: no I/O, the record is the state;
+** it is sealed again before the call returns.
+** One job at a time: a notify for another job while one is active is
+** refused COP_E_BUSY (the backend sends it again after this one ends); a
+** duplicate of the slot's job re-publishes its state (unchanged, same seq),
+** the same id with another artifact (sha256, size, image digest) is
+** COP_E_CONFLICT; a job that ended before the slot's (hist) is refused
+** COP_E_REPLAYED and never installed again. A cancel for a job never seen is
+** remembered (hist) so that its notify arriving later never installs. */
 cop_jact cop_job_step(cop_job *j, const cop_jev *ev);
-/* After a restart: check the record (CRC, bounds) and say what to do to go
-** on where it stopped (resume download / install, ask the status). */
+/* After a restart: check the record (magic, CRC, bounds) and say what to do
+** to go on where it stopped (resume download / install, ask the status). A
+** bad record is refused COP_E_CORRUPT and the slot emptied (DISCARD and
+** PERSIST given). */
 cop_jact cop_job_resume(cop_job *j, uint64_t now_ms);
 void cop_job_seal(cop_job *j);
 bool cop_job_check(const cop_job *j);
