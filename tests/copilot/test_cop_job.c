@@ -283,6 +283,12 @@ static void t_trial_not_confirmed(void) {
   to_trial();
   step((cop_jev){ .type = COP_JE_REVERTED, .detail = LINK_REASON_NO_CONFIRM });
   CHECK_IS(FAILED, NONE, TRIAL_NOT_CONFIRMED);
+  /* reverted by a command (someone else's REVERT): not confirmed */
+  to_trial();
+  d = dev(8, OLD, false, LINK_BANK_REJECTED, LINK_REASON_MANUAL);
+  ev_dev(COP_JE_STATUS, &d);
+  CHECK_IS(FAILED, NONE, TRIAL_NOT_CONFIRMED);
+  CHECK(J.dev_detail == LINK_REASON_MANUAL);
   /* the old image in a new boot, the new bank not (yet) rejected: wait */
   to_trial();
   d = dev(8, OLD, false, LINK_BANK_PENDING, 0);
@@ -619,6 +625,23 @@ static void t_confirmed(void) {
   CHECK(J.boot_before == 7);
   ev(COP_JE_ACTIVATED);
   d = dev(8, IMG, false, LINK_BANK_CONFIRMED, 0);
+  ev_dev(COP_JE_STATUS, &d);
+  CHECK_IS(SUCCEEDED, NONE, CONFIRMED);
+  /* on trial with the boot id before never known (the transport reported
+  ** ACTIVATED without ever giving the device): the new image confirmed
+  ** counts only after it was seen on trial */
+  to_programming();
+  ev(COP_JE_PROG_DONE);
+  ev(COP_JE_ACTIVATED);
+  CHECK_IS(IN_PROGRESS, TRIAL, NONE);
+  CHECK(!(J.flags & COP_JF_BOOT));
+  d = dev(8, IMG, false, LINK_BANK_CONFIRMED, 0);
+  ev_dev(COP_JE_STATUS, &d);
+  CHECK_IS(IN_PROGRESS, TRIAL, NONE);
+  d.trial = true;
+  ev_dev(COP_JE_STATUS, &d);
+  CHECK_IS(IN_PROGRESS, TRIAL, NONE);
+  d.trial = false;
   ev_dev(COP_JE_STATUS, &d);
   CHECK_IS(SUCCEEDED, NONE, CONFIRMED);
 }
