@@ -214,4 +214,27 @@ void copl_dl_free(copl_dl *d);  /* aborts a running transfer, keeps the file */
 /* SHA-256 of a file: out (32 bytes) and/or hex (65 chars), either may be NULL. */
 copl_err copl_sha256_file(const char *path, uint8_t out[32], char hex[65]);
 
+/* ---- the bridge: `cockpit copilot` (copl_run.c) ------------------------- */
+
+typedef struct {
+  const char *uart;         /* the device's serial port or pty */
+  uint32_t baud;            /* 0: 115200 */
+  uint32_t link_timeout_ms; /* per answer; 0: 1000 */
+  const char *broker;       /* mqtts://HOST:PORT */
+  const char *ca_file, *cert_file, *key_file;
+  const char *state_dir;    /* job record, artifact, queue, replay table */
+  const char *id;           /* NULL: the certificate's CN */
+  uint32_t queue_size;      /* bytes of the on-disk queue; 0: 1 MiB */
+  uint32_t will_delay_s;    /* 0: 10 */
+  uint32_t status_ms;       /* STATUS poll while a trial runs; 0: 1000 */
+} copl_run_cfg;
+
+/* The certificate's subject CN into out (cap bytes). COPL_EFILE when the
+ * file cannot be read as PEM, COPL_EARG when it has no usable CN. */
+copl_err copl_cert_cn(const char *cert_file, char *out, size_t cap, char *why, size_t whycap);
+
+/* Run the bridge until SIGINT/SIGTERM: 0 on a clean stop, 1 on a fatal
+ * error (said on stderr as "cockpit copilot: ..."). */
+int copl_run(const copl_run_cfg *cfg);
+
 #endif
