@@ -1,0 +1,217 @@
+#!/bin/sh
+# e2e.sh CASE COCKPIT ROOT -- `cockpit copilot` end to end: a simulated
+# device (`cockpit device` on a pty), the copilot on its link, the real
+# mosquitto with mutual TLS (started here on a free loopback port, stopped
+# by its pid) and https_server.py serving the artifacts; the test plays the
+# backend with mosquitto_pub / mosquitto_sub (the backend's certificate).
+#   telemetry  heartbeats and telemetry (the guest's values too) arrive on their topics with
+#              time, boot id and uptime; status online (retained), offline
+#              "shutdown" when the copilot is stopped
+#   install    a job: QUEUED/IN_PROGRESS downloading, verifying,
+#              programming, activating, trial, then SUCCEEDED confirmed only
+#              after the device confirmed it; the device runs the new
+#              version, confirmed
+#   duplicate  the same job message twice (and again after it ended): one
+#              install only, the state said again
+#   digest     a job whose sha256 is not the artifact's: FAILED digest, and
+#              not a byte went to the device
+set -u
+case_=$1 ck=$2 root=$3
+d=$(mktemp -d /tmp/copl-e2e.XXXXXX)
+mpid= dpid= cpid= spid= hpid=
+cleanup() {
+  for p in $cpid $spid $hpid $dpid $mpid; do kill "$p" 2>/dev/null; done
+  for p in $cpid $spid $hpid $dpid $mpid; do wait "$p" 2>/dev/null; done
+  rm -rf "$d"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+cd "$d" || exit 1
+t_start=$(date +%s.%N)
+fail() {
+  echo "FAIL ($case_): $*"
+  for f in sub.out up.out err; do [ -s $f ] && { echo "--- $f"; tail -n 30 $f; }; done
+  echo "--- copilot log"; tail -n 60 cop.err 2>/dev/null
+  echo "--- device log"; tail -n 20 dev.err 2>/dev/null
+  echo "--- broker log"; tail -n 20 mosq.log 2>/dev/null
+  exit 1
+}
+note() { printf '%6.2f s  %s\n' "$(echo "$(date +%s.%N) - $t_start" | bc)" "$*"; }
+
+sh "$root/tests/copilot/mkcerts.sh" "$d/pki" >/dev/null || fail "mkcerts.sh"
+freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(freeport)
+cat > m.conf <<EOF
+per_listener_settings false
+allow_anonymous false
+persistence false
+user $(id -un)
+log_dest file $d/mosq.log
+log_type all
+listener $port 127.0.0.1
+cafile $d/pki/ca.crt
+certfile $d/pki/server.crt
+keyfile $d/pki/server.key
+require_certificate true
+use_identity_as_username true
+tls_version tlsv1.2
+EOF
+up() {
+  python3 - "$1" <<'EOF'
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+EOF
+}
+# waitfor FILE PATTERN [SECONDS] [COUNT]: COUNT lines of FILE match PATTERN
+waitfor() {
+  i=0
+  while n=$(grep -c -- "$2" "$1" 2>/dev/null); [ "${n:-0}" -lt "${4:-1}" ]; do
+    i=$((i + 1)); [ $i -gt $((${3:-10} * 20)) ] && return 1
+    sleep 0.05
+  done
+}
+/usr/sbin/mosquitto -c m.conf >>mosq.out 2>&1 &
+mpid=$!
+up $port || fail "mosquitto does not listen on $port"
+
+T=fleet/devices/dev1
+MSB() { exec mosquitto_sub -i "$1" -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt \
+          --key pki/backend.key -V mqttv5 -q 1 -F '%t %p' -t "$2"; }
+MP() { mosquitto_pub -i backend-pub -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt \
+         --key pki/backend.key -V mqttv5 -q 1 "$@"; }
+sub_bg() { MSB backend-sub "$1" > sub.out 2>sub.err & spid=$!; waitfor mosq.log "backend-sub [0-9] " 10 || fail "no subscription"; }
+
+# the device, with a program that sends telemetry and events, installed by
+# `cockpit flash` (one client of the pty at a time: before the copilot)
+build() {
+  cat > "$1.c"
+  "$ck" build "$1.c" -o "$1.cvm1" --version "$2" --counter 1 >/dev/null 2>err || fail "build $1: $(cat err)"
+}
+build base 1.0.0 <<'C'
+#include "cockpit.h"
+int n;
+void setup(void) { }
+void loop(void) { n++; telemetry("temp", 1000 + n); if (n % 10 == 0) event_emit("ticks", n); delay(100); }
+C
+build next 2.0.0 <<'C'
+#include "cockpit.h"
+int n;
+void setup(void) { printf("next starts\n"); }
+void loop(void) { n++; telemetry("temp", 2000 + n); delay(100); }
+C
+"$ck" device --flash img --uart uart --health-ms 300 >/dev/null 2>>dev.err &
+dpid=$!
+i=0
+while [ ! -e uart ]; do
+  i=$((i + 1)); [ $i -gt 100 ] && fail "no pty after 5 s"
+  sleep 0.05
+done
+fl() { "$ck" flash --uart uart --timeout-ms 3000 --quiet "$@"; }
+fl base.cvm1 > err 2>&1 || fail "flash base: $(cat err)"
+i=0
+while fl --status --json > st.json 2>err; grep -q '"trial": true' st.json; do
+  i=$((i + 1)); [ $i -gt 40 ] && fail "base not confirmed: $(cat st.json)"
+  sleep 0.1
+done
+
+# the artifact server
+mkdir www
+cp next.cvm1 www/
+python3 "$root/tests/copilot/https_server.py" --root www --cert pki/server.crt --key pki/server.key \
+  --port-file hport --log http.log 2>http.err &
+hpid=$!
+i=0
+while [ ! -s hport ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "no https_server"; sleep 0.05; done
+hport=$(cat hport)
+
+copilot() {
+  "$ck" copilot --uart uart --broker "mqtts://127.0.0.1:$port" --ca pki/ca.crt --cert pki/dev1.crt \
+    --key pki/dev1.key --state state --timeout-ms 2000 "$@" 2>>cop.err &
+  cpid=$!
+  waitfor cop.err "broker: connected" 15 || fail "copilot never connected"
+  waitfor mosq.log "dev1 [0-9] $T/jobs/notify" 10 || fail "copilot never subscribed"
+}
+stop_copilot() { kill "$cpid"; wait "$cpid"; cst=$?; cpid=; }
+sha=$(sha256sum next.cvm1 | cut -d' ' -f1)
+size=$(stat -c %s next.cvm1)
+job() {   # job ID [SHA]: the job message for next.cvm1
+  printf '{"v":1,"id":"%s","sha256":"%s","size":%s,"url":"https://127.0.0.1:%s/next.cvm1","version":"2.0.0","trial_s":60}' \
+    "$1" "${2:-$sha}" "$size" "$hport"
+}
+# updates JOB: the states seen on its update topic, one per line
+states() { sed -n "s|^$T/jobs/$1/update .*\"state\":\"\([A-Z_]*\)\".*\"phase\":\([^,]*\),.*\"reason\":\([^,]*\),.*|\1 \2 \3|p" sub.out | tr -d '"'; }
+
+case $case_ in
+telemetry)
+  sub_bg "$T/#"
+  copilot
+  waitfor sub.out "^$T/heartbeat " 10 2 || fail "no heartbeats"
+  waitfor sub.out "^$T/telemetry " 10 2 || fail "no telemetry"
+  grep "^$T/heartbeat " sub.out | head -1 | grep -q '"time":"20[0-9-]*T[0-9:.]*Z","boot_id":"[0-9a-f]\{8\}","uptime_ms":[0-9]' ||
+    fail "heartbeat without time, boot id, uptime"
+  grep "^$T/telemetry " sub.out | tail -1 | grep -q '"temp"' || fail "telemetry without the guest's value"
+  grep -q "^$T/status .*\"online\"" sub.out || fail "no status online"
+  note "heartbeat, telemetry, status online on their topics"
+  # retained: a new subscriber sees online
+  mosquitto_sub -i late -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt --key pki/backend.key \
+    -V mqttv5 -t $T/status -C 1 -W 5 > late.out || fail "no retained status"
+  grep -q '"online"' late.out || fail "retained status: $(cat late.out)"
+  stop_copilot
+  [ "$cst" -eq 0 ] || fail "copilot exited $cst"
+  waitfor sub.out "^$T/status .*\"offline\".*\"shutdown\"" 5 || fail "no status offline shutdown"
+  note "retained online; offline shutdown on SIGTERM, exit 0"
+  ;;
+install|duplicate)
+  sub_bg "$T/jobs/+/update"
+  copilot
+  MP -t $T/jobs/notify -m "$(job j1)" || fail "mosquitto_pub"
+  [ $case_ = duplicate ] && { sleep 0.3; MP -t $T/jobs/notify -m "$(job j1)" || fail "mosquitto_pub"; }
+  waitfor sub.out "\"state\":\"\(SUCCEEDED\|FAILED\|REJECTED\|TIMED_OUT\|CANCELED\)\"" 60 ||
+    fail "the job did not end: $(states j1 | tr '\n' ';')"
+  states j1 > st.txt
+  grep -q '^SUCCEEDED null confirmed$' st.txt || fail "not SUCCEEDED confirmed: $(tr '\n' ';' < st.txt)"
+  for p in downloading verifying programming activating trial; do
+    grep -q "^IN_PROGRESS $p null$" st.txt || fail "no IN_PROGRESS $p: $(tr '\n' ';' < st.txt)"
+  done
+  # the trial was seen on trial before it counted
+  grep -q "device: event trial_confirmed" cop.err || fail "SUCCEEDED but the copilot never saw the device's confirmation"
+  note "j1: $(uniq st.txt | tr '\n' ';')"
+  if [ $case_ = duplicate ]; then
+    n=$(grep -c "SUCCEEDED" st.txt)
+    MP -t $T/jobs/notify -m "$(job j1)" || fail "mosquitto_pub"
+    waitfor sub.out '"state":"SUCCEEDED"' 10 $((n + 1)) || true
+    sleep 1
+    [ "$(grep -c 'programming bank' cop.err)" -eq 1 ] || fail "installed more than once: $(grep -c 'programming bank' cop.err)"
+    [ "$(grep -c 'downloaded$' cop.err)" -eq 1 ] || fail "downloaded more than once"
+    [ "$(grep -c '^GET' http.log)" -le 2 ] || fail "more than one download: $(cat http.log)"
+    note "duplicates (during and after the job): one download, one install"
+  fi
+  stop_copilot
+  fl --status --json > st.json 2>err || fail "status: $(cat err)"
+  grep -q '"version": "2.0.0"' st.json || fail "the device does not run 2.0.0: $(cat st.json)"
+  grep -q '"trial": false' st.json || fail "the device still on trial: $(cat st.json)"
+  note "the device runs 2.0.0, confirmed"
+  ;;
+digest)
+  sub_bg "$T/jobs/+/update"
+  copilot
+  MP -t $T/jobs/notify -m "$(job j2 0000000000000000000000000000000000000000000000000000000000000000)" || fail "mosquitto_pub"
+  waitfor sub.out "\"state\":\"FAILED\"" 30 || fail "not FAILED: $(states j2 | tr '\n' ';')"
+  states j2 > st.txt
+  grep -q '^FAILED null digest$' st.txt || fail "not FAILED digest: $(tr '\n' ';' < st.txt)"
+  grep -q 'programming' st.txt && fail "programming started: $(tr '\n' ';' < st.txt)"
+  grep -q 'programming bank' cop.err && fail "a byte went to the device"
+  [ -e state/job.art ] && fail "the artifact was kept"
+  note "j2: $(uniq st.txt | tr '\n' ';')"
+  stop_copilot
+  fl --status --json > st.json 2>err || fail "status: $(cat err)"
+  grep -q '"version": "1.0.0"' st.json || fail "the device does not run 1.0.0: $(cat st.json)"
+  ;;
+*) fail "unknown case" ;;
+esac
+echo "PASS ($case_)"
