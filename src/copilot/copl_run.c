@@ -917,6 +917,9 @@ static void on_state(void *user, copl_mqtt_state s, copl_err why, const char *de
     publish_status(r);
     report_dropped(r);
     drain(r);
+  } else if (!r->connected && was && s == COPL_MQTT_IDLE) {
+    say("broker: disconnected");
+    r->inflight = false;
   } else if (!r->connected && was) {
     say("broker: connection lost: %s", detail && detail[0] ? detail : copl_strerror(why));
     r->inflight = false;

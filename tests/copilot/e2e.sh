@@ -13,6 +13,9 @@
 #              version, confirmed
 #   duplicate  the same job message twice (and again after it ended): one
 #              install only, the state said again
+#   resume     the copilot killed (-9) mid-download and started again: the job
+#              resumes from its record, the download with a Range request
+#              from the bytes kept, and ends SUCCEEDED; updates number on
 #   digest     a job whose sha256 is not the artifact's: FAILED digest, and
 #              not a byte went to the device
 set -u
@@ -22,7 +25,7 @@ mpid= dpid= cpid= spid= hpid=
 cleanup() {
   for p in $cpid $spid $hpid $dpid $mpid; do kill "$p" 2>/dev/null; done
   for p in $cpid $spid $hpid $dpid $mpid; do wait "$p" 2>/dev/null; done
-  rm -rf "$d"
+  [ -n "${COPL_KEEP:-}" ] && echo "kept $d" || rm -rf "$d"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
@@ -122,7 +125,9 @@ done
 # the artifact server
 mkdir www
 cp next.cvm1 www/
-python3 "$root/tests/copilot/https_server.py" --root www --cert pki/server.crt --key pki/server.key \
+hopts=
+[ $case_ = resume ] && hopts="--stall-after $(($(stat -c %s next.cvm1) / 2)) --stall-secs 30"
+python3 "$root/tests/copilot/https_server.py" $hopts --root www --cert pki/server.crt --key pki/server.key \
   --port-file hport --log http.log 2>http.err &
 hpid=$!
 i=0
@@ -196,6 +201,28 @@ install|duplicate)
   grep -q '"version": "2.0.0"' st.json || fail "the device does not run 2.0.0: $(cat st.json)"
   grep -q '"trial": false' st.json || fail "the device still on trial: $(cat st.json)"
   note "the device runs 2.0.0, confirmed"
+  ;;
+resume)
+  sub_bg "$T/jobs/+/update"
+  copilot
+  MP -t $T/jobs/notify -m "$(job j3)" || fail "mosquitto_pub"
+  waitfor sub.out '"state":"IN_PROGRESS","phase":"downloading","percent":50' 20 || fail "no download at 50%: $(cat sub.out)"
+  sleep 0.3
+  kill -9 "$cpid"; wait "$cpid" 2>/dev/null; cpid=
+  [ -s state/job.art ] || fail "nothing kept of the download"
+  note "copilot killed at $(stat -c %s state/job.art) of $size bytes"
+  copilot
+  waitfor cop.err "job j3: resumed IN_PROGRESS downloading" 5 || fail "the job was not resumed"
+  waitfor sub.out '"state":"SUCCEEDED"' 60 || fail "the job did not succeed: $(states j3 | tr '\n' ';')"
+  states j3 > st.txt
+  grep -q '^SUCCEEDED null confirmed$' st.txt || fail "not SUCCEEDED confirmed: $(tr '\n' ';' < st.txt)"
+  grep -q "^GET /next.cvm1 bytes=$((size / 2))- 206" http.log || fail "no resume with a Range request: $(cat http.log)"
+  [ "$(grep -c '^GET' http.log)" -eq 2 ] || fail "not two requests: $(cat http.log)"
+  seqs=$(grep -o '"seq":[0-9]*' sub.out | cut -d: -f2 | tr '\n' ' ')
+  python3 -c 'import sys; s=[int(x) for x in sys.argv[1:]]; sys.exit(0 if s == sorted(s) and len(set(s)) == len(s) else 1)' $seqs ||
+    fail "update seqs not increasing: $seqs"
+  note "j3 resumed: $(tr '\n' ' ' < http.log | sed 's/ $//'); seqs $seqs"
+  stop_copilot
   ;;
 digest)
   sub_bg "$T/jobs/+/update"
