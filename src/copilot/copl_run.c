@@ -1123,7 +1123,7 @@ int copl_run(const copl_run_cfg *cfg)
       renew(r);
       r->next_renew = mono() + RENEW_MS;
     }
-    if (link_poll(&r->c, r->dl ? 5 : 20) == LINK_C_IO) {
+    if (link_poll(&r->c, r->dl ? 5 : 20) == LINK_C_IO && !stop_now) {
       rc = fatal("%s: the link failed", cfg->uart);
       break;
     }

@@ -16,6 +16,10 @@
 #   resume     the copilot killed (-9) mid-download and started again: the job
 #              resumes from its record, the download with a Range request
 #              from the bytes kept, and ends SUCCEEDED; updates number on
+#   cmd        commands: telemetry_interval and blackbox_read answered on
+#              cmd/response; a replayed id (also after a restart), an expired
+#              command, malformed JSON and an
+#              unknown op refused with a reason on events; reboot: a new boot
 #   digest     a job whose sha256 is not the artifact's: FAILED digest, and
 #              not a byte went to the device
 set -u
@@ -134,12 +138,14 @@ i=0
 while [ ! -s hport ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "no https_server"; sleep 0.05; done
 hport=$(cat hport)
 
+nstart=0
 copilot() {
   "$ck" copilot --uart uart --broker "mqtts://127.0.0.1:$port" --ca pki/ca.crt --cert pki/dev1.crt \
     --key pki/dev1.key --state state --timeout-ms 2000 "$@" 2>>cop.err &
   cpid=$!
-  waitfor cop.err "broker: connected" 15 || fail "copilot never connected"
-  waitfor mosq.log "dev1 [0-9] $T/jobs/notify" 10 || fail "copilot never subscribed"
+  nstart=$((nstart + 1))
+  waitfor cop.err "broker: connected" 15 $nstart || fail "copilot never connected"
+  waitfor mosq.log "dev1 [0-9] $T/cmd" 10 $nstart || fail "copilot never subscribed"
 }
 stop_copilot() { kill "$cpid"; wait "$cpid"; cst=$?; cpid=; }
 sha=$(sha256sum next.cvm1 | cut -d' ' -f1)
@@ -222,6 +228,41 @@ resume)
   python3 -c 'import sys; s=[int(x) for x in sys.argv[1:]]; sys.exit(0 if s == sorted(s) and len(set(s)) == len(s) else 1)' $seqs ||
     fail "update seqs not increasing: $seqs"
   note "j3 resumed: $(tr '\n' ' ' < http.log | sed 's/ $//'); seqs $seqs"
+  stop_copilot
+  ;;
+cmd)
+  sub_bg "$T/#"
+  copilot
+  exp=$(date -u -d '+60 sec' +%Y-%m-%dT%H:%M:%S.000Z)
+  old=$(date -u -d '-60 sec' +%Y-%m-%dT%H:%M:%S.000Z)
+  cmd() { MP -t $T/cmd "$@" || fail "mosquitto_pub"; }
+  cmd -m '{"v":1,"id":"c1","op":"telemetry_interval","interval_ms":500,"expires":"'$exp'"}'
+  waitfor sub.out "^$T/cmd/response .*\"id\":\"c1\".*\"ok\":true.*\"value\":500" 10 || fail "no answer to c1"
+  cmd -m '{"v":1,"id":"c1","op":"telemetry_interval","interval_ms":700,"expires":"'$exp'"}'
+  waitfor sub.out "^$T/events .*\"refused\".*\"id\":\"c1\",\"reason\":\"replayed\"" 10 || fail "c1 replayed not refused"
+  cmd -m '{"v":1,"id":"c2","op":"telemetry_interval","interval_ms":700,"expires":"'$old'"}'
+  waitfor sub.out "^$T/events .*\"id\":\"c2\",\"reason\":\"expired\"" 10 || fail "c2 expired not refused"
+  cmd -m '{not json'
+  waitfor sub.out "^$T/events .*\"reason\":\"syntax\"" 10 || fail "malformed JSON not refused"
+  cmd -m '{"v":1,"id":"c3","op":"format_disk","expires":"'$exp'"}'
+  waitfor sub.out "^$T/events .*\"id\":\"c3\",\"reason\":\"unknown_op\"" 10 || fail "unknown op not refused"
+  cmd -m '{"v":1,"id":"c4","op":"blackbox_read","from":0,"expires":"'$exp'"}'
+  waitfor sub.out "^$T/cmd/response .*\"id\":\"c4\".*\"ok\":true" 10 || fail "no answer to c4"
+  note "telemetry_interval, blackbox_read answered; replayed, expired, malformed, unknown op refused"
+  waitfor sub.out "^$T/heartbeat " 10 || fail "no heartbeat"
+  b0=$(grep "^$T/heartbeat " sub.out | tail -1 | sed 's/.*"boot_id":"\([0-9a-f]*\)".*/\1/')
+  cmd -m '{"v":1,"id":"c5","op":"reboot","expires":"'$exp'"}'
+  waitfor sub.out "^$T/cmd/response .*\"id\":\"c5\".*\"ok\":true" 10 || fail "no answer to c5"
+  sleep 2.5
+  b1=$(grep "^$T/heartbeat " sub.out | tail -1 | sed 's/.*"boot_id":"\([0-9a-f]*\)".*/\1/')
+  [ -n "$b1" ] && [ "$b0" != "$b1" ] || fail "reboot: heartbeats from boot $b0, then $b1"
+  note "reboot: boot $b0 -> $b1, heartbeats go on"
+  stop_copilot
+  copilot
+  n=$(grep -c '"id":"c1","reason":"replayed"' sub.out)
+  cmd -m '{"v":1,"id":"c1","op":"telemetry_interval","interval_ms":900,"expires":"'$exp'"}'
+  waitfor sub.out '"id":"c1","reason":"replayed"' 10 $((n + 1)) || fail "c1 replayed after a restart not refused"
+  note "the replay table survives a restart"
   stop_copilot
   ;;
 digest)
