@@ -20,6 +20,10 @@
 #              cmd/response; a replayed id (also after a restart), an expired
 #              command, malformed JSON and an
 #              unknown op refused with a reason on events; reboot: a new boot
+#   outcomes   a trial that faults: FAILED trial_faulted, the old program runs;
+#              a security counter below the floor: REJECTED
+#              counter_below_floor; the running program again: SUCCEEDED
+#              already_installed, nothing programmed
 #   digest     a job whose sha256 is not the artifact's: FAILED digest, and
 #              not a byte went to the device
 set -u
@@ -95,9 +99,9 @@ sub_bg() { MSB backend-sub "$1" > sub.out 2>sub.err & spid=$!; waitfor mosq.log 
 
 # the device, with a program that sends telemetry and events, installed by
 # `cockpit flash` (one client of the pty at a time: before the copilot)
-build() {
+build() {   # build NAME VERSION [COUNTER]: NAME.c (stdin) into NAME.cvm1
   cat > "$1.c"
-  "$ck" build "$1.c" -o "$1.cvm1" --version "$2" --counter 1 >/dev/null 2>err || fail "build $1: $(cat err)"
+  "$ck" build "$1.c" -o "$1.cvm1" --version "$2" --counter "${3:-1}" >/dev/null 2>err || fail "build $1: $(cat err)"
 }
 build base 1.0.0 <<'C'
 #include "cockpit.h"
@@ -110,6 +114,17 @@ build next 2.0.0 <<'C'
 int n;
 void setup(void) { printf("next starts\n"); }
 void loop(void) { n++; telemetry("temp", 2000 + n); delay(100); }
+C
+build faulty 3.0.0 <<'C'
+#include "cockpit.h"
+int zero;
+void setup(void) { printf("%d\n", 1 / zero); }
+void loop(void) { delay(100); }
+C
+build old 0.9.0 0 <<'C'
+#include "cockpit.h"
+void setup(void) { }
+void loop(void) { delay(100); }
 C
 "$ck" device --flash img --uart uart --health-ms 300 >/dev/null 2>>dev.err &
 dpid=$!
@@ -128,7 +143,7 @@ done
 
 # the artifact server
 mkdir www
-cp next.cvm1 www/
+cp next.cvm1 base.cvm1 faulty.cvm1 old.cvm1 www/
 hopts=
 [ $case_ = resume ] && hopts="--stall-after $(($(stat -c %s next.cvm1) / 2)) --stall-secs 30"
 python3 "$root/tests/copilot/https_server.py" $hopts --root www --cert pki/server.crt --key pki/server.key \
@@ -153,6 +168,16 @@ size=$(stat -c %s next.cvm1)
 job() {   # job ID [SHA]: the job message for next.cvm1
   printf '{"v":1,"id":"%s","sha256":"%s","size":%s,"url":"https://127.0.0.1:%s/next.cvm1","version":"2.0.0","trial_s":60}' \
     "$1" "${2:-$sha}" "$size" "$hport"
+}
+jobf() {  # jobf ID FILE VERSION: the job message for FILE
+  printf '{"v":1,"id":"%s","sha256":"%s","size":%s,"url":"https://127.0.0.1:%s/%s","version":"%s","trial_s":60}' \
+    "$1" "$(sha256sum "$2" | cut -d' ' -f1)" "$(stat -c %s "$2")" "$hport" "$2" "$3"
+}
+# ends JOB: wait for its terminal update; its last "STATE reason" in $end
+ends() {
+  waitfor sub.out "^$T/jobs/$1/update .*\"state\":\"\(SUCCEEDED\|FAILED\|REJECTED\|TIMED_OUT\|CANCELED\)\"" 60 ||
+    fail "job $1 did not end: $(states $1 | tr '\n' ';')"
+  end=$(states $1 | tail -1 | sed 's/ null / /')
 }
 # updates JOB: the states seen on its update topic, one per line
 states() { sed -n "s|^$T/jobs/$1/update .*\"state\":\"\([A-Z_]*\)\".*\"phase\":\([^,]*\),.*\"reason\":\([^,]*\),.*|\1 \2 \3|p" sub.out | tr -d '"'; }
@@ -264,6 +289,29 @@ cmd)
   waitfor sub.out '"id":"c1","reason":"replayed"' 10 $((n + 1)) || fail "c1 replayed after a restart not refused"
   note "the replay table survives a restart"
   stop_copilot
+  ;;
+outcomes)
+  sub_bg "$T/jobs/+/update"
+  copilot
+  MP -t $T/jobs/notify -m "$(jobf f1 faulty.cvm1 3.0.0)" || fail "mosquitto_pub"
+  ends f1
+  [ "$end" = "FAILED trial_faulted" ] || fail "f1: $end: $(states f1 | tr '\n' ';')"
+  grep -qi "^$T/jobs/f1/update .*\"revert\":\"fault\"" sub.out || fail "f1: no revert reason"
+  states f1 | grep -q "^SUCCEEDED" && fail "f1 said SUCCEEDED"
+  note "f1 (faults on trial): $end"
+  MP -t $T/jobs/notify -m "$(jobf f2 old.cvm1 0.9.0)" || fail "mosquitto_pub"
+  ends f2
+  [ "$end" = "REJECTED counter_below_floor" ] || fail "f2: $end: $(states f2 | tr '\n' ';')"
+  note "f2 (counter 0 under floor 1): $end"
+  p0=$(grep -c "programming bank" cop.err)
+  MP -t $T/jobs/notify -m "$(jobf f3 base.cvm1 1.0.0)" || fail "mosquitto_pub"
+  ends f3
+  [ "$end" = "SUCCEEDED already_installed" ] || fail "f3: $end: $(states f3 | tr '\n' ';')"
+  [ "$(grep -c "programming bank" cop.err)" -eq "$p0" ] || fail "f3 programmed the device"
+  note "f3 (runs already): $end"
+  stop_copilot
+  fl --status --json > st.json 2>err || fail "status: $(cat err)"
+  grep -q '"version": "1.0.0"' st.json || fail "the device does not run 1.0.0: $(cat st.json)"
   ;;
 digest)
   sub_bg "$T/jobs/+/update"
