@@ -58,13 +58,6 @@ const char *copl_strerror(copl_err e);
 copl_err copl_parse_mqtts(const char *url, char *host, size_t hostcap, int *port,
                           char *why, size_t whycap);
 
-/* ---- reconnect backoff ------------------------------------------------- */
-
-/* The delay before reconnect attempt `attempt` (0 = the first after a
- * loss): d = min(cap, base * 2^attempt), then "equal jitter": a uniform
- * pick in [d/2, d]. `rnd` is any 32-bit random value. */
-uint32_t copl_backoff_ms(uint32_t base_ms, uint32_t cap_ms, unsigned attempt, uint32_t rnd);
-
 /* ---- MQTT -------------------------------------------------------------- */
 
 typedef enum {
@@ -109,10 +102,9 @@ typedef struct {
    * max(will_delay_s, 60). */
   uint32_t session_expiry_s;
 
-  /* Reconnects: copl_backoff_ms(base, cap, n, random); n counts attempts
-   * since the last stable connection (one that lasted stable_ms). */
-  uint32_t backoff_base_ms; /* 0: 500 */
-  uint32_t backoff_cap_ms;  /* 0: 60000 */
+  /* Reconnects: the core's cop_backoff_ms(n, random) (exponential from
+   * COP_BACKOFF_MIN_MS to COP_BACKOFF_MAX_MS, full jitter); n counts
+   * attempts since the last stable connection (one that lasted stable_ms). */
   uint32_t stable_ms;       /* 0: 30000 */
   bool v311_only;           /* skip MQTT 5 (tests; brokers known to be old) */
   bool keep_session;        /* clean start off: the broker keeps our subscriptions
