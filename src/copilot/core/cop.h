@@ -441,7 +441,8 @@ typedef struct cop_queue {
   uint32_t used;       /* bytes held */
   uint64_t dropped;    /* records dropped for room, over the queue's life */
   uint64_t pushed, popped;
-  uint32_t unreported; /* dropped since cop_queue_take_dropped */
+  uint32_t unreported; /* dropped since cop_queue_take_dropped (kept in the header) */
+  bool reload;         /* a storage call failed: the next call re-reads the blob first */
 } cop_queue;
 
 /* Open (or create, if no header is valid) a queue in a blob of blob_size
