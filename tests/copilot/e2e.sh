@@ -24,6 +24,13 @@
 #              a security counter below the floor: REJECTED
 #              counter_below_floor; the running program again: SUCCEEDED
 #              already_installed, nothing programmed
+#   broker     the broker stopped for 5 s while heartbeats and telemetry flow,
+#              then started again: what the copilot kept in its queue
+#              arrives in order after the reconnect, none lost (heartbeats 1 s
+#              apart throughout), nothing reported dropped
+#   overflow   the same with a 4 KiB queue: the oldest are dropped, the
+#              dropped count is reported on events and matches what is
+#              missing
 #   digest     a job whose sha256 is not the artifact's: FAILED digest, and
 #              not a byte went to the device
 set -u
@@ -55,7 +62,8 @@ port=$(freeport)
 cat > m.conf <<EOF
 per_listener_settings false
 allow_anonymous false
-persistence false
+persistence $([ $case_ = broker ] || [ $case_ = overflow ] && echo "true
+persistence_location $d/" || echo false)
 user $(id -un)
 log_dest file $d/mosq.log
 log_type all
@@ -86,9 +94,13 @@ waitfor() {
     sleep 0.05
   done
 }
-/usr/sbin/mosquitto -c m.conf >>mosq.out 2>&1 &
-mpid=$!
-up $port || fail "mosquitto does not listen on $port"
+start_broker() {
+  /usr/sbin/mosquitto -c m.conf >>mosq.out 2>&1 &
+  mpid=$!
+  up $port || fail "mosquitto does not listen on $port"
+}
+stop_broker() { kill "$mpid"; wait "$mpid" 2>/dev/null; mpid=; }
+start_broker
 
 T=fleet/devices/dev1
 MSB() { exec mosquitto_sub -i "$1" -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt \
@@ -312,6 +324,56 @@ outcomes)
   stop_copilot
   fl --status --json > st.json 2>err || fail "status: $(cat err)"
   grep -q '"version": "1.0.0"' st.json || fail "the device does not run 1.0.0: $(cat st.json)"
+  ;;
+broker|overflow)
+  # the backend's session survives the broker's restart (persistence)
+  mosquitto_sub -i backend-sub -c -x 600 -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt \
+    --key pki/backend.key -V mqttv5 -q 1 -F '%t %p' -t $T/heartbeat -t $T/telemetry -t $T/events > sub.out 2>sub.err &
+  spid=$!
+  waitfor mosq.log "backend-sub [0-9] " 10 || fail "no subscription"
+  if [ $case_ = overflow ]; then copilot --queue-size 4096; else copilot; fi
+  waitfor sub.out "^$T/heartbeat " 10 3 || fail "no heartbeats"
+  stop_broker
+  note "broker stopped"
+  waitfor cop.err "broker: connection lost" 5 || fail "the copilot did not see the broker go"
+  sleep 5
+  start_broker
+  note "broker started again"
+  waitfor cop.err "broker: connected" 30 2 || fail "the copilot did not reconnect"
+  sleep 3
+  python3 - sub.out $case_ > chk.out <<'PY' || fail "$(cat chk.out)"
+import json, sys
+hb, tel, dropped = [], [], []
+for line in open(sys.argv[1]):
+    topic, _, payload = line.partition(" ")
+    try:
+        m = json.loads(payload)
+    except ValueError:
+        continue
+    if topic.endswith("/heartbeat"): hb.append((m["boot_id"], m["uptime_ms"]))
+    elif topic.endswith("/telemetry"): tel.append(m["uptime_ms"])
+    elif m.get("type") == "dropped": dropped.append(m["count"])
+ups = [u for _, u in hb]
+if len(set(b for b, _ in hb)) != 1: print("heartbeats from more than one boot"); sys.exit(1)
+if ups != sorted(ups) or len(set(ups)) != len(ups): print("heartbeats out of order:", ups); sys.exit(1)
+if tel != sorted(tel): print("telemetry out of order"); sys.exit(1)
+gaps = [b - a for a, b in zip(ups, ups[1:])]
+big = [g for g in gaps if g > 1600]
+missing = sum(round(g / 1000) - 1 for g in big)
+tgaps = [b - a for a, b in zip(tel, tel[1:])]
+tmissing = sum(round(g / 1000) - 1 for g in tgaps if g > 1600)
+if sys.argv[2] == "broker":
+    if big or tmissing: print("lost over the outage: heartbeat gaps", big, "telemetry missing", tmissing); sys.exit(1)
+    if dropped: print("dropped reported:", dropped); sys.exit(1)
+    print("%d heartbeats, %d telemetry, 1 s apart throughout, none dropped" % (len(ups), len(tel)))
+else:
+    if not dropped: print("no dropped report; gaps", big); sys.exit(1)
+    if sum(dropped) != missing + tmissing:
+        print("dropped %s but %d heartbeats + %d telemetry missing" % (dropped, missing, tmissing)); sys.exit(1)
+    print("dropped %d reported = %d heartbeats + %d telemetry missing" % (sum(dropped), missing, tmissing))
+PY
+  note "$(cat chk.out)"
+  stop_copilot
   ;;
 digest)
   sub_bg "$T/jobs/+/update"
