@@ -80,6 +80,8 @@ typedef struct run {
   char id[COP_ID_MAX + 1];
   char art_path[1024];
   board_serial ser;
+  link_io bio;                 /* the serial port's own; c's wraps it */
+  bool pumping;
   link_client c;
   bool notify_ok, bootloader, silent;
   uint64_t next_renew;
@@ -108,6 +110,10 @@ typedef struct run {
   uint64_t retry_at;           /* pending work waits until then */
   uint64_t next_tick, next_status;
   cop_replay rp;
+  /* commands that came while the link was busy (an install): run after */
+  bool in_link;
+  struct later { size_t len; bool has_expiry; uint32_t expiry_s; char p[COP_PAYLOAD_MAX + 1]; } later[8];
+  unsigned nlater;
   /* shutdown */
   int offline_mid;
   bool offline_acked;
@@ -803,7 +809,9 @@ static void do_install(run *r)
   say("job %s: programming bank %c from byte %u of %u", r->job.m.id, 'A' + bank, (unsigned)next,
       (unsigned)len);
   prog_ctx pc = {r, next};
+  r->in_link = true;
   e = link_upload(&r->c, art, (uint32_t)len, next, chunk, info.window ? info.window : 1, on_prog, &pc);
+  r->in_link = false;
   free(art);
   if (!cop_job_active(&r->job))
     return;
@@ -934,8 +942,34 @@ static void on_message(void *user, const copl_msg *m)
   char t_job[COP_TOPIC_MAX + 1], t_cmd[COP_TOPIC_MAX + 1];
   if (topic_of(r, COP_T_JOB_NOTIFY, NULL, t_job) && !strcmp(m->topic, t_job))
     on_job(r, m);
-  else if (topic_of(r, COP_T_CMD, NULL, t_cmd) && !strcmp(m->topic, t_cmd))
-    on_cmd(r, m);
+  else if (topic_of(r, COP_T_CMD, NULL, t_cmd) && !strcmp(m->topic, t_cmd)) {
+    if (!r->in_link) {
+      on_cmd(r, m);
+      return;
+    }
+    if (r->nlater == sizeof r->later / sizeof r->later[0]) {
+      say("cmd: a command while the link is busy and 8 wait already: refused");
+      refusal(r, cop_topic_get(COP_T_CMD)->suffix, NULL, COP_E_BUSY, NULL, 0);
+      return;
+    }
+    /* kept to run when the link is free (a payload over the limit stays
+    ** over it, for the decoder to refuse) */
+    struct later *l = &r->later[r->nlater++];
+    l->len = m->len > COP_PAYLOAD_MAX ? COP_PAYLOAD_MAX + 1 : m->len;
+    memcpy(l->p, m->payload, l->len);
+    l->has_expiry = m->has_expiry;
+    l->expiry_s = m->expiry_s;
+  }
+}
+
+static void run_later(run *r)
+{
+  for (unsigned i = 0; i < r->nlater; i++) {
+    copl_msg m = {.payload = r->later[i].p, .len = r->later[i].len,
+                  .has_expiry = r->later[i].has_expiry, .expiry_s = r->later[i].expiry_s};
+    on_cmd(r, &m);
+  }
+  r->nlater = 0;
 }
 
 static void on_published(void *user, int mid)
@@ -950,6 +984,44 @@ static void on_published(void *user, int mid)
       r->q_ok = false;
     }
     drain(r);
+  }
+}
+
+/* ---- the link's byte stream: the broker goes on while the link waits ----------------- */
+
+static int io_send(void *ctx, const uint8_t *p, uint32_t n)
+{
+  run *r = ctx;
+  return r->bio.send(r->bio.ctx, p, n);
+}
+
+static uint64_t io_now(void *ctx)
+{
+  run *r = ctx;
+  return r->bio.now_ms(r->bio.ctx);
+}
+
+/* Waits in slices of 10 ms, and between them drives the MQTT client: its
+ * PUBACKs, the queue's next record, messages in (commands are kept for
+ * later: the link is in use). */
+static int io_recv(void *ctx, uint8_t *p, uint32_t cap, uint32_t timeout_ms)
+{
+  run *r = ctx;
+  uint64_t end = mono() + timeout_ms;
+  for (;;) {
+    if (r->m && !r->pumping) {
+      bool was = r->in_link;
+      r->pumping = r->in_link = true;
+      copl_mqtt_poll(r->m, 0);
+      drain(r);
+      r->pumping = false;
+      r->in_link = was;
+    }
+    uint64_t now = mono();
+    uint32_t left = now >= end ? 0 : (uint32_t)(end - now);
+    int n = r->bio.recv(r->bio.ctx, p, cap, left < 10 ? left : 10);
+    if (n != 0 || mono() >= end)
+      return n;
   }
 }
 
@@ -1046,7 +1118,8 @@ int copl_run(const copl_run_cfg *cfg)
   /* the link */
   if (board_serial_open(&r->ser, cfg->uart, cfg->baud ? cfg->baud : 115200, why, sizeof why) < 0)
     return fatal("%s", why);
-  link_io io = board_serial_io(&r->ser);
+  r->bio = board_serial_io(&r->ser);
+  link_io io = {.ctx = r, .send = io_send, .recv = io_recv, .now_ms = io_now};
   link_client_init(&r->c, &io);
   r->c.timeout_ms = cfg->link_timeout_ms ? cfg->link_timeout_ms : 1000;
   r->c.on_note = on_note;
@@ -1134,6 +1207,8 @@ int copl_run(const copl_run_cfg *cfg)
         say("device: blackbox read: %s", link_cerr_str(e));
     }
     job_work(r);
+    if (r->nlater)
+      run_later(r);
     drain(r);
   }
   say("stopping%s", stop_now ? " (signal)" : "");

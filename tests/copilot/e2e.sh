@@ -16,6 +16,9 @@
 #   resume     the copilot killed (-9) mid-download and started again: the job
 #              resumes from its record, the download with a Range request
 #              from the bytes kept, and ends SUCCEEDED; updates number on
+#   resume_prog the copilot killed (-9) while programming a device whose
+#              link takes 9600 baud: restarted, it resumes the install at the
+#              offset the device acknowledged (BEGIN), and the job SUCCEEDED
 #   cmd        commands: telemetry_interval and blackbox_read answered on
 #              cmd/response; a replayed id (also after a restart), an expired
 #              command, malformed JSON and an
@@ -138,7 +141,16 @@ build old 0.9.0 0 <<'C'
 void setup(void) { }
 void loop(void) { delay(100); }
 C
-"$ck" device --flash img --uart uart --health-ms 300 >/dev/null 2>>dev.err &
+# big: enough code that programming at 9600 baud takes seconds
+{ echo '#include "cockpit.h"'; echo 'int n;'
+  i=0; while [ $i -lt 150 ]; do echo "int f$i(int x) { if (x > $i) return x * $i + n; return x - $i; }"; i=$((i + 1)); done
+  echo 'void setup(void) { }'; echo 'void loop(void) {'
+  i=0; while [ $i -lt 150 ]; do echo "  n = f$i(n) % 1000;"; i=$((i + 1)); done
+  echo '  delay(100);'; echo '}'; } > bigsrc.c
+build big 5.0.0 < bigsrc.c
+dopts=
+[ $case_ = resume_prog ] && dopts="--baud 9600"
+"$ck" device --flash img --uart uart --health-ms 300 $dopts >/dev/null 2>>dev.err &
 dpid=$!
 i=0
 while [ ! -e uart ]; do
@@ -155,7 +167,7 @@ done
 
 # the artifact server
 mkdir www
-cp next.cvm1 base.cvm1 faulty.cvm1 old.cvm1 www/
+cp next.cvm1 big.cvm1 base.cvm1 faulty.cvm1 old.cvm1 www/
 hopts=
 [ $case_ = resume ] && hopts="--stall-after $(($(stat -c %s next.cvm1) / 2)) --stall-secs 30"
 python3 "$root/tests/copilot/https_server.py" $hopts --root www --cert pki/server.crt --key pki/server.key \
@@ -265,6 +277,23 @@ resume)
   python3 -c 'import sys; s=[int(x) for x in sys.argv[1:]]; sys.exit(0 if s == sorted(s) and len(set(s)) == len(s) else 1)' $seqs ||
     fail "update seqs not increasing: $seqs"
   note "j3 resumed: $(tr '\n' ' ' < http.log | sed 's/ $//'); seqs $seqs"
+  stop_copilot
+  ;;
+resume_prog)
+  sub_bg "$T/jobs/+/update"
+  copilot
+  MP -t $T/jobs/notify -m "$(jobf p1 big.cvm1 5.0.0)" || fail "mosquitto_pub"
+  waitfor sub.out '"state":"IN_PROGRESS","phase":"programming","percent":[2-9][0-9]' 60 || fail "no programming at 20%: $(states p1 | tr '\n' ';')"
+  kill -9 "$cpid"; wait "$cpid" 2>/dev/null; cpid=
+  note "copilot killed while programming $(stat -c %s big.cvm1) bytes"
+  copilot
+  waitfor cop.err "job p1: resumed IN_PROGRESS programming" 5 || fail "the job was not resumed"
+  ends p1
+  [ "$end" = "SUCCEEDED confirmed" ] || fail "p1: $end: $(states p1 | tr '\n' ';')"
+  from=$(grep "job p1: programming bank" cop.err | tail -1 | sed 's/.* from byte \([0-9]*\) .*/\1/')
+  [ "$from" -gt 0 ] || fail "the install started over: $(grep 'programming bank' cop.err)"
+  [ "$(grep -c '^GET' http.log)" -eq 1 ] || fail "downloaded again: $(cat http.log)"
+  note "p1 resumed programming from byte $from: $end"
   stop_copilot
   ;;
 cmd)
