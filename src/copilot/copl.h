@@ -58,13 +58,6 @@ const char *copl_strerror(copl_err e);
 copl_err copl_parse_mqtts(const char *url, char *host, size_t hostcap, int *port,
                           char *why, size_t whycap);
 
-/* ---- reconnect backoff ------------------------------------------------- */
-
-/* The delay before reconnect attempt `attempt` (0 = the first after a
- * loss): d = min(cap, base * 2^attempt), then "equal jitter": a uniform
- * pick in [d/2, d]. `rnd` is any 32-bit random value. */
-uint32_t copl_backoff_ms(uint32_t base_ms, uint32_t cap_ms, unsigned attempt, uint32_t rnd);
-
 /* ---- MQTT -------------------------------------------------------------- */
 
 typedef enum {
@@ -109,10 +102,9 @@ typedef struct {
    * max(will_delay_s, 60). */
   uint32_t session_expiry_s;
 
-  /* Reconnects: copl_backoff_ms(base, cap, n, random); n counts attempts
-   * since the last stable connection (one that lasted stable_ms). */
-  uint32_t backoff_base_ms; /* 0: 500 */
-  uint32_t backoff_cap_ms;  /* 0: 60000 */
+  /* Reconnects: the core's cop_backoff_ms(n, random) (exponential from
+   * COP_BACKOFF_MIN_MS to COP_BACKOFF_MAX_MS, full jitter); n counts
+   * attempts since the last stable connection (one that lasted stable_ms). */
   uint32_t stable_ms;       /* 0: 30000 */
   bool v311_only;           /* skip MQTT 5 (tests; brokers known to be old) */
   bool keep_session;        /* clean start off: the broker keeps our subscriptions
@@ -213,5 +205,28 @@ void copl_dl_free(copl_dl *d);  /* aborts a running transfer, keeps the file */
 
 /* SHA-256 of a file: out (32 bytes) and/or hex (65 chars), either may be NULL. */
 copl_err copl_sha256_file(const char *path, uint8_t out[32], char hex[65]);
+
+/* ---- the bridge: `cockpit copilot` (copl_run.c) ------------------------- */
+
+typedef struct {
+  const char *uart;         /* the device's serial port or pty */
+  uint32_t baud;            /* 0: 115200 */
+  uint32_t link_timeout_ms; /* per answer; 0: 1000 */
+  const char *broker;       /* mqtts://HOST:PORT */
+  const char *ca_file, *cert_file, *key_file;
+  const char *state_dir;    /* job record, artifact, queue, replay table */
+  const char *id;           /* NULL: the certificate's CN */
+  uint32_t queue_size;      /* bytes of the on-disk queue; 0: 1 MiB */
+  uint32_t will_delay_s;    /* 0: 10 */
+  uint32_t status_ms;       /* STATUS poll while a trial runs; 0: 1000 */
+} copl_run_cfg;
+
+/* The certificate's subject CN into out (cap bytes). COPL_EFILE when the
+ * file cannot be read as PEM, COPL_EARG when it has no usable CN. */
+copl_err copl_cert_cn(const char *cert_file, char *out, size_t cap, char *why, size_t whycap);
+
+/* Run the bridge until SIGINT/SIGTERM: 0 on a clean stop, 1 on a fatal
+ * error (said on stderr as "cockpit copilot: ..."). */
+int copl_run(const copl_run_cfg *cfg);
 
 #endif

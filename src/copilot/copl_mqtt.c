@@ -2,10 +2,11 @@
  *
  * One libmosquitto instance, driven by mosquitto_loop from copl_mqtt_poll;
  * libmosquitto's own reconnect (loop_forever only) is not used: this file
- * owns the schedule (copl_backoff_ms), the connect timeout and the MQTT 5
+ * owns the schedule (the core's cop_backoff_ms), the connect timeout and the MQTT 5
  * -> 3.1.1 fallback, and renews the subscriptions on every connection. */
 #define _GNU_SOURCE
 #include "copl.h"
+#include "cop.h"
 
 #include <errno.h>
 #include <mosquitto.h>
@@ -117,8 +118,7 @@ static void schedule(copl_mqtt *m, copl_err why, bool at_once)
   if (at_once) {
     m->t_next = now_ms();
   } else {
-    uint32_t d = copl_backoff_ms(m->cfg.backoff_base_ms, m->cfg.backoff_cap_ms, m->st.backoff_step,
-                                 rnd32());
+    uint32_t d = cop_backoff_ms(m->st.backoff_step, rnd32());
     m->st.backoff_step++;
     m->st.backoffs++;
     m->st.last_backoff_ms = d;
@@ -336,10 +336,6 @@ copl_mqtt *copl_mqtt_new(const copl_mqtt_cfg *cfg, copl_err *err, char *why, siz
     m->cfg.keepalive_s = 30;
   if (!m->cfg.connect_timeout_ms)
     m->cfg.connect_timeout_ms = 10000;
-  if (!m->cfg.backoff_base_ms)
-    m->cfg.backoff_base_ms = 500;
-  if (!m->cfg.backoff_cap_ms)
-    m->cfg.backoff_cap_ms = 60000;
   if (!m->cfg.stable_ms)
     m->cfg.stable_ms = 30000;
   if (!m->cfg.session_expiry_s)

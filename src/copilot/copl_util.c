@@ -132,21 +132,6 @@ copl_err copl_parse_mqtts(const char *url, char *host, size_t hostcap, int *port
   return COPL_OK;
 }
 
-uint32_t copl_backoff_ms(uint32_t base_ms, uint32_t cap_ms, unsigned attempt, uint32_t rnd)
-{
-  if (base_ms == 0)
-    base_ms = 1;
-  if (cap_ms < base_ms)
-    cap_ms = base_ms;
-  uint64_t d = base_ms;
-  for (unsigned i = 0; i < attempt && d < cap_ms; i++)
-    d <<= 1;
-  if (d > cap_ms)
-    d = cap_ms;
-  uint64_t half = d / 2;
-  return (uint32_t)(d - half + (half ? rnd % (half + 1) : 0));
-}
-
 copl_err copl_sha256_file(const char *path, uint8_t out[32], char hex[65])
 {
   int fd = open(path, O_RDONLY | O_CLOEXEC);

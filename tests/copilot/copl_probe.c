@@ -15,7 +15,7 @@
  *   --every-ms N TOPIC      while connected, publish "seq K" every N ms
  *   --count N               exit after N messages received
  *   --seconds S             exit after S seconds (default 30)
- *   --backoff BASE CAP      backoff in ms;  --stable MS
+ *   --stable MS             a connection this long resets the backoff
  *   --v311                  MQTT 3.1.1 only
  * Exit status: 0, 1 on a bad argument or setup error, 3 if it never connected.
  * SIGTERM/SIGINT end it cleanly (stats printed). */
@@ -129,10 +129,7 @@ int main(int argc, char **argv)
     else if (!strcmp(a, "--every-ms")) every_ms = atol(ARG(1)), every_topic = ARG(2), i += 2;
     else if (!strcmp(a, "--count")) want_count = atol(ARG(1)), i++;
     else if (!strcmp(a, "--seconds")) seconds = atof(ARG(1)), i++;
-    else if (!strcmp(a, "--backoff")) {
-      c.backoff_base_ms = (uint32_t)atol(ARG(1)), c.backoff_cap_ms = (uint32_t)atol(ARG(2));
-      i += 2;
-    } else if (!strcmp(a, "--stable")) c.stable_ms = (uint32_t)atol(ARG(1)), i++;
+    else if (!strcmp(a, "--stable")) c.stable_ms = (uint32_t)atol(ARG(1)), i++;
     else if (!strcmp(a, "--v311")) c.v311_only = true;
     else usage("unknown option");
 #undef ARG

@@ -1,7 +1,7 @@
 /* test_copl_dl.c CASE ROOT - the copilot's downloader (copl_dl_*) against
  * tests/copilot/https_server.py over real TLS, and the URL parser and
  * backoff rule of copl.h.
- *   unit       copl_parse_mqtts, copl_backoff_ms, copl_strerror
+ *   unit       copl_parse_mqtts, cop_backoff_ms (as copl_mqtt uses it), copl_strerror
  *   full       a whole download; progress; the digest
  *   resume     a cut download, resumed with a Range request from the
  *              bytes the file holds; the digest matches
@@ -18,6 +18,7 @@
  */
 #define _GNU_SOURCE
 #include "copl.h"
+#include "cop.h"
 #include "tcheck.h"
 
 #include <fcntl.h>
@@ -265,20 +266,19 @@ static void t_unit(void)
     copl_err e = copl_parse_mqtts(bad[i].u, h, sizeof h, &p, why, sizeof why);
     CHECK(e == bad[i].e && strstr(why, bad[i].says), "%s: %s (%s)", bad[i].u, copl_strerror(e), why);
   }
-  /* backoff: doubling from base to cap, equal jitter in [d/2, d] */
+  /* backoff: the core's cop_backoff_ms, as copl_mqtt uses it: full jitter
+   * from COP_BACKOFF_MIN_MS / 2 under a cap doubling from the minimum */
   for (unsigned a = 0; a < 12; a++) {
-    uint32_t d = 500u << (a < 7 ? a : 7);
-    if (d > 30000)
-      d = 30000;
-    uint32_t lo = copl_backoff_ms(500, 30000, a, 0), hi = copl_backoff_ms(500, 30000, a, 0xffffffffu);
-    CHECK(lo >= d - d / 2 && hi <= d && lo <= hi, "attempt %u: [%u, %u] for %u", a, lo, hi, d);
+    uint32_t cap = COP_BACKOFF_MIN_MS << (a < 6 ? a : 6);
+    if (cap > COP_BACKOFF_MAX_MS)
+      cap = COP_BACKOFF_MAX_MS;
     for (int k = 0; k < 100; k++) {
-      uint32_t v = copl_backoff_ms(500, 30000, a, (uint32_t)rnd());
-      CHECK(v >= d - d / 2 && v <= d, "attempt %u: %u outside [%u, %u]", a, v, d - d / 2, d);
+      uint32_t v = cop_backoff_ms(a, (uint32_t)rnd());
+      CHECK(v >= COP_BACKOFF_MIN_MS / 2 && v <= cap, "attempt %u: %u outside [%u, %u]", a, v,
+            COP_BACKOFF_MIN_MS / 2, cap);
     }
   }
-  CHECK(copl_backoff_ms(500, 30000, 1000, 7) <= 30000, "a huge attempt count stays at the cap");
-  CHECK(copl_backoff_ms(0, 0, 3, 7) >= 1, "zero base and cap are clamped");
+  CHECK(cop_backoff_ms(1000, 7) <= COP_BACKOFF_MAX_MS, "a huge attempt count stays at the cap");
   for (int e = COPL_OK; e <= COPL_ECURL; e++)
     CHECK(strcmp(copl_strerror((copl_err)e), "unknown error") != 0, "code %d has no text", e);
 }

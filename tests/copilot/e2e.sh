@@ -1,0 +1,425 @@
+#!/bin/sh
+# e2e.sh CASE COCKPIT ROOT -- `cockpit copilot` end to end: a simulated
+# device (`cockpit device` on a pty), the copilot on its link, the real
+# mosquitto with mutual TLS (started here on a free loopback port, stopped
+# by its pid) and https_server.py serving the artifacts; the test plays the
+# backend with mosquitto_pub / mosquitto_sub (the backend's certificate).
+#   telemetry  heartbeats and telemetry (the guest's values too) arrive on their topics with
+#              time, boot id and uptime; status online (retained), offline
+#              "shutdown" when the copilot is stopped
+#   install    a job: QUEUED/IN_PROGRESS downloading, verifying,
+#              programming, activating, trial, then SUCCEEDED confirmed only
+#              after the device confirmed it; the device runs the new
+#              version, confirmed
+#   duplicate  the same job message twice (and again after it ended): one
+#              install only, the state said again
+#   resume     the copilot killed (-9) mid-download and started again: the job
+#              resumes from its record, the download with a Range request
+#              from the bytes kept, and ends SUCCEEDED; updates number on
+#   resume_prog the copilot killed (-9) while programming a device whose
+#              link takes 9600 baud: restarted, it resumes the install at the
+#              offset the device acknowledged (BEGIN), and the job SUCCEEDED
+#   cmd        commands: telemetry_interval and blackbox_read answered on
+#              cmd/response; a replayed id (also after a restart), an expired
+#              command, malformed JSON and an
+#              unknown op refused with a reason on events; reboot: a new boot
+#   outcomes   a trial that faults: FAILED trial_faulted, the old program runs;
+#              a security counter below the floor: REJECTED
+#              counter_below_floor; the running program again: SUCCEEDED
+#              already_installed, nothing programmed
+#   broker     the broker stopped for 5 s while heartbeats and telemetry flow,
+#              then started again: what the copilot kept in its queue
+#              arrives in order after the reconnect, none lost (heartbeats 1 s
+#              apart throughout), nothing reported dropped
+#   overflow   the same with a 4 KiB queue: the oldest are dropped, the
+#              dropped count is reported on events and matches what is
+#              missing
+#   digest     a job whose sha256 is not the artifact's: FAILED digest, and
+#              not a byte went to the device
+set -u
+case_=$1 ck=$2 root=$3
+d=$(mktemp -d /tmp/copl-e2e.XXXXXX)
+mpid= dpid= cpid= spid= hpid=
+cleanup() {
+  for p in $cpid $spid $hpid $dpid $mpid; do kill "$p" 2>/dev/null; done
+  for p in $cpid $spid $hpid $dpid $mpid; do wait "$p" 2>/dev/null; done
+  [ -n "${COPL_KEEP:-}" ] && echo "kept $d" || rm -rf "$d"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+cd "$d" || exit 1
+t_start=$(date +%s.%N)
+fail() {
+  echo "FAIL ($case_): $*"
+  for f in sub.out up.out err; do [ -s $f ] && { echo "--- $f"; tail -n 30 $f; }; done
+  echo "--- copilot log"; tail -n 60 cop.err 2>/dev/null
+  echo "--- device log"; tail -n 20 dev.err 2>/dev/null
+  echo "--- broker log"; tail -n 20 mosq.log 2>/dev/null
+  exit 1
+}
+note() { printf '%6.2f s  %s\n' "$(echo "$(date +%s.%N) - $t_start" | bc)" "$*"; }
+
+sh "$root/tests/copilot/mkcerts.sh" "$d/pki" >/dev/null || fail "mkcerts.sh"
+freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(freeport)
+cat > m.conf <<EOF
+per_listener_settings false
+allow_anonymous false
+persistence $([ $case_ = broker ] || [ $case_ = overflow ] && echo "true
+persistence_location $d/" || echo false)
+user $(id -un)
+log_dest file $d/mosq.log
+log_type all
+listener $port 127.0.0.1
+cafile $d/pki/ca.crt
+certfile $d/pki/server.crt
+keyfile $d/pki/server.key
+require_certificate true
+use_identity_as_username true
+tls_version tlsv1.2
+EOF
+up() {
+  python3 - "$1" <<'EOF'
+import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+EOF
+}
+# waitfor FILE PATTERN [SECONDS] [COUNT]: COUNT lines of FILE match PATTERN
+waitfor() {
+  i=0
+  while n=$(grep -c -- "$2" "$1" 2>/dev/null); [ "${n:-0}" -lt "${4:-1}" ]; do
+    i=$((i + 1)); [ $i -gt $((${3:-10} * 20)) ] && return 1
+    sleep 0.05
+  done
+}
+start_broker() {
+  /usr/sbin/mosquitto -c m.conf >>mosq.out 2>&1 &
+  mpid=$!
+  up $port || fail "mosquitto does not listen on $port"
+}
+stop_broker() { kill "$mpid"; wait "$mpid" 2>/dev/null; mpid=; }
+start_broker
+
+T=fleet/devices/dev1
+MSB() { exec mosquitto_sub -i "$1" -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt \
+          --key pki/backend.key -V mqttv5 -q 1 -F '%t %p' -t "$2"; }
+MP() { mosquitto_pub -i backend-pub -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt \
+         --key pki/backend.key -V mqttv5 -q 1 "$@"; }
+sub_bg() { MSB backend-sub "$1" > sub.out 2>sub.err & spid=$!; waitfor mosq.log "backend-sub [0-9] " 10 || fail "no subscription"; }
+
+# the device, with a program that sends telemetry and events, installed by
+# `cockpit flash` (one client of the pty at a time: before the copilot)
+build() {   # build NAME VERSION [COUNTER]: NAME.c (stdin) into NAME.cvm1
+  cat > "$1.c"
+  "$ck" build "$1.c" -o "$1.cvm1" --version "$2" --counter "${3:-1}" >/dev/null 2>err || fail "build $1: $(cat err)"
+}
+build base 1.0.0 <<'C'
+#include "cockpit.h"
+int n;
+void setup(void) { }
+void loop(void) { n++; telemetry("temp", 1000 + n); if (n % 10 == 0) event_emit("ticks", n); delay(100); }
+C
+build next 2.0.0 <<'C'
+#include "cockpit.h"
+int n;
+void setup(void) { printf("next starts\n"); }
+void loop(void) { n++; telemetry("temp", 2000 + n); delay(100); }
+C
+build faulty 3.0.0 <<'C'
+#include "cockpit.h"
+int zero;
+void setup(void) { printf("%d\n", 1 / zero); }
+void loop(void) { delay(100); }
+C
+build old 0.9.0 0 <<'C'
+#include "cockpit.h"
+void setup(void) { }
+void loop(void) { delay(100); }
+C
+# big: enough code that programming at 9600 baud takes seconds
+{ echo '#include "cockpit.h"'; echo 'int n;'
+  i=0; while [ $i -lt 150 ]; do echo "int f$i(int x) { if (x > $i) return x * $i + n; return x - $i; }"; i=$((i + 1)); done
+  echo 'void setup(void) { }'; echo 'void loop(void) {'
+  i=0; while [ $i -lt 150 ]; do echo "  n = f$i(n) % 1000;"; i=$((i + 1)); done
+  echo '  delay(100);'; echo '}'; } > bigsrc.c
+build big 5.0.0 < bigsrc.c
+dopts=
+[ $case_ = resume_prog ] && dopts="--baud 9600"
+"$ck" device --flash img --uart uart --health-ms 300 $dopts >/dev/null 2>>dev.err &
+dpid=$!
+i=0
+while [ ! -e uart ]; do
+  i=$((i + 1)); [ $i -gt 100 ] && fail "no pty after 5 s"
+  sleep 0.05
+done
+fl() { "$ck" flash --uart uart --timeout-ms 3000 --quiet "$@"; }
+fl base.cvm1 > err 2>&1 || fail "flash base: $(cat err)"
+i=0
+while fl --status --json > st.json 2>err; grep -q '"trial": true' st.json; do
+  i=$((i + 1)); [ $i -gt 40 ] && fail "base not confirmed: $(cat st.json)"
+  sleep 0.1
+done
+
+# the artifact server
+mkdir www
+cp next.cvm1 big.cvm1 base.cvm1 faulty.cvm1 old.cvm1 www/
+hopts=
+[ $case_ = resume ] && hopts="--stall-after $(($(stat -c %s next.cvm1) / 2)) --stall-secs 30"
+python3 "$root/tests/copilot/https_server.py" $hopts --root www --cert pki/server.crt --key pki/server.key \
+  --port-file hport --log http.log 2>http.err &
+hpid=$!
+i=0
+while [ ! -s hport ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "no https_server"; sleep 0.05; done
+hport=$(cat hport)
+
+nstart=0
+copilot() {
+  "$ck" copilot --uart uart --broker "mqtts://127.0.0.1:$port" --ca pki/ca.crt --cert pki/dev1.crt \
+    --key pki/dev1.key --state state --timeout-ms 2000 "$@" 2>>cop.err &
+  cpid=$!
+  nstart=$((nstart + 1))
+  waitfor cop.err "broker: connected" 15 $nstart || fail "copilot never connected"
+  waitfor mosq.log "dev1 [0-9] $T/cmd" 10 $nstart || fail "copilot never subscribed"
+}
+stop_copilot() { kill "$cpid"; wait "$cpid"; cst=$?; cpid=; }
+sha=$(sha256sum next.cvm1 | cut -d' ' -f1)
+size=$(stat -c %s next.cvm1)
+job() {   # job ID [SHA]: the job message for next.cvm1
+  printf '{"v":1,"id":"%s","sha256":"%s","size":%s,"url":"https://127.0.0.1:%s/next.cvm1","version":"2.0.0","trial_s":60}' \
+    "$1" "${2:-$sha}" "$size" "$hport"
+}
+jobf() {  # jobf ID FILE VERSION: the job message for FILE
+  printf '{"v":1,"id":"%s","sha256":"%s","size":%s,"url":"https://127.0.0.1:%s/%s","version":"%s","trial_s":60}' \
+    "$1" "$(sha256sum "$2" | cut -d' ' -f1)" "$(stat -c %s "$2")" "$hport" "$2" "$3"
+}
+# ends JOB: wait for its terminal update; its last "STATE reason" in $end
+ends() {
+  waitfor sub.out "^$T/jobs/$1/update .*\"state\":\"\(SUCCEEDED\|FAILED\|REJECTED\|TIMED_OUT\|CANCELED\)\"" 60 ||
+    fail "job $1 did not end: $(states $1 | tr '\n' ';')"
+  end=$(states $1 | tail -1 | sed 's/ null / /')
+}
+# updates JOB: the states seen on its update topic, one per line
+states() { sed -n "s|^$T/jobs/$1/update .*\"state\":\"\([A-Z_]*\)\".*\"phase\":\([^,]*\),.*\"reason\":\([^,]*\),.*|\1 \2 \3|p" sub.out | tr -d '"'; }
+
+case $case_ in
+telemetry)
+  sub_bg "$T/#"
+  copilot
+  waitfor sub.out "^$T/heartbeat " 10 2 || fail "no heartbeats"
+  waitfor sub.out "^$T/telemetry " 10 2 || fail "no telemetry"
+  grep "^$T/heartbeat " sub.out | head -1 | grep -q '"time":"20[0-9-]*T[0-9:.]*Z","boot_id":"[0-9a-f]\{8\}","uptime_ms":[0-9]' ||
+    fail "heartbeat without time, boot id, uptime"
+  grep "^$T/telemetry " sub.out | tail -1 | grep -q '"temp"' || fail "telemetry without the guest's value"
+  grep -q "^$T/status .*\"online\"" sub.out || fail "no status online"
+  note "heartbeat, telemetry, status online on their topics"
+  # retained: a new subscriber sees online
+  mosquitto_sub -i late -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt --key pki/backend.key \
+    -V mqttv5 -t $T/status -C 1 -W 5 > late.out || fail "no retained status"
+  grep -q '"online"' late.out || fail "retained status: $(cat late.out)"
+  stop_copilot
+  [ "$cst" -eq 0 ] || fail "copilot exited $cst"
+  waitfor sub.out "^$T/status .*\"offline\".*\"shutdown\"" 5 || fail "no status offline shutdown"
+  note "retained online; offline shutdown on SIGTERM, exit 0"
+  ;;
+install|duplicate)
+  sub_bg "$T/jobs/+/update"
+  copilot
+  MP -t $T/jobs/notify -m "$(job j1)" || fail "mosquitto_pub"
+  [ $case_ = duplicate ] && { sleep 0.3; MP -t $T/jobs/notify -m "$(job j1)" || fail "mosquitto_pub"; }
+  waitfor sub.out "\"state\":\"\(SUCCEEDED\|FAILED\|REJECTED\|TIMED_OUT\|CANCELED\)\"" 60 ||
+    fail "the job did not end: $(states j1 | tr '\n' ';')"
+  states j1 > st.txt
+  grep -q '^SUCCEEDED null confirmed$' st.txt || fail "not SUCCEEDED confirmed: $(tr '\n' ';' < st.txt)"
+  for p in downloading verifying programming activating trial; do
+    grep -q "^IN_PROGRESS $p null$" st.txt || fail "no IN_PROGRESS $p: $(tr '\n' ';' < st.txt)"
+  done
+  # the trial was seen on trial before it counted
+  grep -q "device: event trial_confirmed" cop.err || fail "SUCCEEDED but the copilot never saw the device's confirmation"
+  note "j1: $(uniq st.txt | tr '\n' ';')"
+  if [ $case_ = duplicate ]; then
+    n=$(grep -c "SUCCEEDED" st.txt)
+    MP -t $T/jobs/notify -m "$(job j1)" || fail "mosquitto_pub"
+    waitfor sub.out '"state":"SUCCEEDED"' 10 $((n + 1)) || true
+    sleep 1
+    [ "$(grep -c 'programming bank' cop.err)" -eq 1 ] || fail "installed more than once: $(grep -c 'programming bank' cop.err)"
+    [ "$(grep -c 'downloaded$' cop.err)" -eq 1 ] || fail "downloaded more than once"
+    [ "$(grep -c '^GET' http.log)" -le 2 ] || fail "more than one download: $(cat http.log)"
+    note "duplicates (during and after the job): one download, one install"
+  fi
+  stop_copilot
+  fl --status --json > st.json 2>err || fail "status: $(cat err)"
+  grep -q '"version": "2.0.0"' st.json || fail "the device does not run 2.0.0: $(cat st.json)"
+  grep -q '"trial": false' st.json || fail "the device still on trial: $(cat st.json)"
+  note "the device runs 2.0.0, confirmed"
+  ;;
+resume)
+  sub_bg "$T/jobs/+/update"
+  copilot
+  MP -t $T/jobs/notify -m "$(job j3)" || fail "mosquitto_pub"
+  waitfor sub.out '"state":"IN_PROGRESS","phase":"downloading","percent":50' 20 || fail "no download at 50%: $(cat sub.out)"
+  sleep 0.3
+  kill -9 "$cpid"; wait "$cpid" 2>/dev/null; cpid=
+  [ -s state/job.art ] || fail "nothing kept of the download"
+  note "copilot killed at $(stat -c %s state/job.art) of $size bytes"
+  copilot
+  waitfor cop.err "job j3: resumed IN_PROGRESS downloading" 5 || fail "the job was not resumed"
+  waitfor sub.out '"state":"SUCCEEDED"' 60 || fail "the job did not succeed: $(states j3 | tr '\n' ';')"
+  states j3 > st.txt
+  grep -q '^SUCCEEDED null confirmed$' st.txt || fail "not SUCCEEDED confirmed: $(tr '\n' ';' < st.txt)"
+  grep -q "^GET /next.cvm1 bytes=$((size / 2))- 206" http.log || fail "no resume with a Range request: $(cat http.log)"
+  [ "$(grep -c '^GET' http.log)" -eq 2 ] || fail "not two requests: $(cat http.log)"
+  seqs=$(grep -o '"seq":[0-9]*' sub.out | cut -d: -f2 | tr '\n' ' ')
+  python3 -c 'import sys; s=[int(x) for x in sys.argv[1:]]; sys.exit(0 if s == sorted(s) and len(set(s)) == len(s) else 1)' $seqs ||
+    fail "update seqs not increasing: $seqs"
+  note "j3 resumed: $(tr '\n' ' ' < http.log | sed 's/ $//'); seqs $seqs"
+  stop_copilot
+  ;;
+resume_prog)
+  sub_bg "$T/jobs/+/update"
+  copilot
+  MP -t $T/jobs/notify -m "$(jobf p1 big.cvm1 5.0.0)" || fail "mosquitto_pub"
+  waitfor sub.out '"state":"IN_PROGRESS","phase":"programming","percent":[2-9][0-9]' 60 || fail "no programming at 20%: $(states p1 | tr '\n' ';')"
+  kill -9 "$cpid"; wait "$cpid" 2>/dev/null; cpid=
+  note "copilot killed while programming $(stat -c %s big.cvm1) bytes"
+  copilot
+  waitfor cop.err "job p1: resumed IN_PROGRESS programming" 5 || fail "the job was not resumed"
+  ends p1
+  [ "$end" = "SUCCEEDED confirmed" ] || fail "p1: $end: $(states p1 | tr '\n' ';')"
+  from=$(grep "job p1: programming bank" cop.err | tail -1 | sed 's/.* from byte \([0-9]*\) .*/\1/')
+  [ "$from" -gt 0 ] || fail "the install started over: $(grep 'programming bank' cop.err)"
+  [ "$(grep -c '^GET' http.log)" -eq 1 ] || fail "downloaded again: $(cat http.log)"
+  note "p1 resumed programming from byte $from: $end"
+  stop_copilot
+  ;;
+cmd)
+  sub_bg "$T/#"
+  copilot
+  exp=$(date -u -d '+60 sec' +%Y-%m-%dT%H:%M:%S.000Z)
+  old=$(date -u -d '-60 sec' +%Y-%m-%dT%H:%M:%S.000Z)
+  cmd() { MP -t $T/cmd "$@" || fail "mosquitto_pub"; }
+  cmd -m '{"v":1,"id":"c1","op":"telemetry_interval","interval_ms":500,"expires":"'$exp'"}'
+  waitfor sub.out "^$T/cmd/response .*\"id\":\"c1\".*\"ok\":true.*\"value\":500" 10 || fail "no answer to c1"
+  cmd -m '{"v":1,"id":"c1","op":"telemetry_interval","interval_ms":700,"expires":"'$exp'"}'
+  waitfor sub.out "^$T/events .*\"refused\".*\"id\":\"c1\",\"reason\":\"replayed\"" 10 || fail "c1 replayed not refused"
+  cmd -m '{"v":1,"id":"c2","op":"telemetry_interval","interval_ms":700,"expires":"'$old'"}'
+  waitfor sub.out "^$T/events .*\"id\":\"c2\",\"reason\":\"expired\"" 10 || fail "c2 expired not refused"
+  cmd -m '{not json'
+  waitfor sub.out "^$T/events .*\"reason\":\"syntax\"" 10 || fail "malformed JSON not refused"
+  cmd -m '{"v":1,"id":"c3","op":"format_disk","expires":"'$exp'"}'
+  waitfor sub.out "^$T/events .*\"id\":\"c3\",\"reason\":\"unknown_op\"" 10 || fail "unknown op not refused"
+  cmd -m '{"v":1,"id":"c4","op":"blackbox_read","from":0,"expires":"'$exp'"}'
+  waitfor sub.out "^$T/cmd/response .*\"id\":\"c4\".*\"ok\":true" 10 || fail "no answer to c4"
+  note "telemetry_interval, blackbox_read answered; replayed, expired, malformed, unknown op refused"
+  waitfor sub.out "^$T/heartbeat " 10 || fail "no heartbeat"
+  b0=$(grep "^$T/heartbeat " sub.out | tail -1 | sed 's/.*"boot_id":"\([0-9a-f]*\)".*/\1/')
+  cmd -m '{"v":1,"id":"c5","op":"reboot","expires":"'$exp'"}'
+  waitfor sub.out "^$T/cmd/response .*\"id\":\"c5\".*\"ok\":true" 10 || fail "no answer to c5"
+  sleep 2.5
+  b1=$(grep "^$T/heartbeat " sub.out | tail -1 | sed 's/.*"boot_id":"\([0-9a-f]*\)".*/\1/')
+  [ -n "$b1" ] && [ "$b0" != "$b1" ] || fail "reboot: heartbeats from boot $b0, then $b1"
+  note "reboot: boot $b0 -> $b1, heartbeats go on"
+  stop_copilot
+  copilot
+  n=$(grep -c '"id":"c1","reason":"replayed"' sub.out)
+  cmd -m '{"v":1,"id":"c1","op":"telemetry_interval","interval_ms":900,"expires":"'$exp'"}'
+  waitfor sub.out '"id":"c1","reason":"replayed"' 10 $((n + 1)) || fail "c1 replayed after a restart not refused"
+  note "the replay table survives a restart"
+  stop_copilot
+  ;;
+outcomes)
+  sub_bg "$T/jobs/+/update"
+  copilot
+  MP -t $T/jobs/notify -m "$(jobf f1 faulty.cvm1 3.0.0)" || fail "mosquitto_pub"
+  ends f1
+  [ "$end" = "FAILED trial_faulted" ] || fail "f1: $end: $(states f1 | tr '\n' ';')"
+  # (the update does not carry the device's revert reason yet: the core's
+  # job machine sees the old image back on a new boot and ends it there)
+  states f1 | grep -q "^SUCCEEDED" && fail "f1 said SUCCEEDED"
+  note "f1 (faults on trial): $end"
+  MP -t $T/jobs/notify -m "$(jobf f2 old.cvm1 0.9.0)" || fail "mosquitto_pub"
+  ends f2
+  [ "$end" = "REJECTED counter_below_floor" ] || fail "f2: $end: $(states f2 | tr '\n' ';')"
+  note "f2 (counter 0 under floor 1): $end"
+  p0=$(grep -c "programming bank" cop.err)
+  MP -t $T/jobs/notify -m "$(jobf f3 base.cvm1 1.0.0)" || fail "mosquitto_pub"
+  ends f3
+  [ "$end" = "SUCCEEDED already_installed" ] || fail "f3: $end: $(states f3 | tr '\n' ';')"
+  [ "$(grep -c "programming bank" cop.err)" -eq "$p0" ] || fail "f3 programmed the device"
+  note "f3 (runs already): $end"
+  stop_copilot
+  fl --status --json > st.json 2>err || fail "status: $(cat err)"
+  grep -q '"version": "1.0.0"' st.json || fail "the device does not run 1.0.0: $(cat st.json)"
+  ;;
+broker|overflow)
+  # the backend's session survives the broker's restart (persistence)
+  mosquitto_sub -i backend-sub -c -x 600 -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt \
+    --key pki/backend.key -V mqttv5 -q 1 -F '%t %p' -t $T/heartbeat -t $T/telemetry -t $T/events > sub.out 2>sub.err &
+  spid=$!
+  waitfor mosq.log "backend-sub [0-9] " 10 || fail "no subscription"
+  if [ $case_ = overflow ]; then copilot --queue-size 4096; else copilot; fi
+  waitfor sub.out "^$T/heartbeat " 10 3 || fail "no heartbeats"
+  stop_broker
+  note "broker stopped"
+  waitfor cop.err "broker: connection lost" 5 || fail "the copilot did not see the broker go"
+  sleep 5
+  start_broker
+  note "broker started again"
+  waitfor cop.err "broker: connected" 30 2 || fail "the copilot did not reconnect"
+  sleep 3
+  python3 - sub.out $case_ > chk.out <<'PY' || fail "$(cat chk.out)"
+import json, sys
+hb, tel, dropped = [], [], []
+for line in open(sys.argv[1]):
+    topic, _, payload = line.partition(" ")
+    try:
+        m = json.loads(payload)
+    except ValueError:
+        continue
+    if topic.endswith("/heartbeat"): hb.append((m["boot_id"], m["uptime_ms"]))
+    elif topic.endswith("/telemetry"): tel.append(m["uptime_ms"])
+    elif m.get("type") == "dropped": dropped.append(m["count"])
+ups = [u for _, u in hb]
+if len(set(b for b, _ in hb)) != 1: print("heartbeats from more than one boot"); sys.exit(1)
+if ups != sorted(ups) or len(set(ups)) != len(ups): print("heartbeats out of order:", ups); sys.exit(1)
+if tel != sorted(tel): print("telemetry out of order"); sys.exit(1)
+gaps = [b - a for a, b in zip(ups, ups[1:])]
+big = [g for g in gaps if g > 1600]
+missing = sum(round(g / 1000) - 1 for g in big)
+tgaps = [b - a for a, b in zip(tel, tel[1:])]
+tmissing = sum(round(g / 1000) - 1 for g in tgaps if g > 1600)
+if sys.argv[2] == "broker":
+    if big or tmissing: print("lost over the outage: heartbeat gaps", big, "telemetry missing", tmissing); sys.exit(1)
+    if dropped: print("dropped reported:", dropped); sys.exit(1)
+    print("%d heartbeats, %d telemetry, 1 s apart throughout, none dropped" % (len(ups), len(tel)))
+else:
+    if not dropped: print("no dropped report; gaps", big); sys.exit(1)
+    if sum(dropped) != missing + tmissing:
+        print("dropped %s but %d heartbeats + %d telemetry missing" % (dropped, missing, tmissing)); sys.exit(1)
+    print("dropped %d reported = %d heartbeats + %d telemetry missing" % (sum(dropped), missing, tmissing))
+PY
+  note "$(cat chk.out)"
+  stop_copilot
+  ;;
+digest)
+  sub_bg "$T/jobs/+/update"
+  copilot
+  MP -t $T/jobs/notify -m "$(job j2 0000000000000000000000000000000000000000000000000000000000000000)" || fail "mosquitto_pub"
+  waitfor sub.out "\"state\":\"FAILED\"" 30 || fail "not FAILED: $(states j2 | tr '\n' ';')"
+  states j2 > st.txt
+  grep -q '^FAILED null digest$' st.txt || fail "not FAILED digest: $(tr '\n' ';' < st.txt)"
+  grep -q 'programming' st.txt && fail "programming started: $(tr '\n' ';' < st.txt)"
+  grep -q 'programming bank' cop.err && fail "a byte went to the device"
+  [ -e state/job.art ] && fail "the artifact was kept"
+  note "j2: $(uniq st.txt | tr '\n' ';')"
+  stop_copilot
+  fl --status --json > st.json 2>err || fail "status: $(cat err)"
+  grep -q '"version": "1.0.0"' st.json || fail "the device does not run 1.0.0: $(cat st.json)"
+  ;;
+*) fail "unknown case" ;;
+esac
+echo "PASS ($case_)"
