@@ -19,6 +19,9 @@
 #   resume_prog the copilot killed (-9) while programming a device whose
 #              link takes 9600 baud: restarted, it resumes the install at the
 #              offset the device acknowledged (BEGIN), and the job SUCCEEDED
+#   cancel     a cancel while the download stalls: CANCELED, nothing
+#              programmed; a job whose deadline passes while it stalls:
+#              TIMED_OUT deadline; a cancel after it ended: refused too_late
 #   cmd        commands: telemetry_interval and blackbox_read answered on
 #              cmd/response; a replayed id (also after a restart), an expired
 #              command, malformed JSON and an
@@ -169,7 +172,7 @@ done
 mkdir www
 cp next.cvm1 big.cvm1 base.cvm1 faulty.cvm1 old.cvm1 www/
 hopts=
-[ $case_ = resume ] && hopts="--stall-after $(($(stat -c %s next.cvm1) / 2)) --stall-secs 30"
+[ $case_ = resume ] || [ $case_ = cancel ] && hopts="--stall-after $(($(stat -c %s next.cvm1) / 2)) --stall-secs 30"
 python3 "$root/tests/copilot/https_server.py" $hopts --root www --cert pki/server.crt --key pki/server.key \
   --port-file hport --log http.log 2>http.err &
 hpid=$!
@@ -277,6 +280,27 @@ resume)
   python3 -c 'import sys; s=[int(x) for x in sys.argv[1:]]; sys.exit(0 if s == sorted(s) and len(set(s)) == len(s) else 1)' $seqs ||
     fail "update seqs not increasing: $seqs"
   note "j3 resumed: $(tr '\n' ' ' < http.log | sed 's/ $//'); seqs $seqs"
+  stop_copilot
+  ;;
+cancel)
+  sub_bg "$T/#"
+  copilot
+  MP -t $T/jobs/notify -m "$(job k1)" || fail "mosquitto_pub"
+  waitfor sub.out '"job":"k1","state":"IN_PROGRESS","phase":"downloading","percent":50' 20 || fail "no download at 50%"
+  MP -t $T/jobs/notify -m '{"v":1,"id":"k1","cancel":true}' || fail "mosquitto_pub"
+  ends k1
+  [ "$end" = "CANCELED canceled" ] || fail "k1: $end: $(states k1 | tr '\n' ';')"
+  note "k1 canceled while downloading: $end"
+  printf '{"v":1,"id":"k2","sha256":"%s","size":%s,"url":"https://127.0.0.1:%s/next.cvm1","version":"2.0.0","timeout_s":3}' \
+    "$sha" "$size" "$hport" > k2.json
+  MP -t $T/jobs/notify -f k2.json || fail "mosquitto_pub"
+  ends k2
+  [ "$end" = "TIMED_OUT deadline" ] || fail "k2: $end: $(states k2 | tr '\n' ';')"
+  note "k2 past its 3 s deadline: $end"
+  MP -t $T/jobs/notify -m '{"v":1,"id":"k2","cancel":true}' || fail "mosquitto_pub"
+  waitfor sub.out "^$T/events .*\"refused\".*\"id\":\"k2\",\"reason\":\"too_late\"" 10 || fail "a late cancel not refused"
+  grep -q "programming bank" cop.err && fail "something was programmed"
+  [ -e state/job.art ] && fail "the artifact was kept"
   stop_copilot
   ;;
 resume_prog)
