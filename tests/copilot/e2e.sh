@@ -37,6 +37,9 @@
 #   overflow   the same with a 4 KiB queue: the oldest are dropped, the
 #              dropped count is reported on events and matches what is
 #              missing
+#   broker_job the broker stopped while a job programs a 9600-baud device and
+#              started again: the job goes on, SUCCEEDED, and every update
+#              arrives, in order (seq 1..N without a gap)
 #   digest     a job whose sha256 is not the artifact's: FAILED digest, and
 #              not a byte went to the device
 set -u
@@ -68,7 +71,7 @@ port=$(freeport)
 cat > m.conf <<EOF
 per_listener_settings false
 allow_anonymous false
-persistence $([ $case_ = broker ] || [ $case_ = overflow ] && echo "true
+persistence $([ $case_ = broker ] || [ $case_ = overflow ] || [ $case_ = broker_job ] && echo "true
 persistence_location $d/" || echo false)
 user $(id -un)
 log_dest file $d/mosq.log
@@ -152,7 +155,7 @@ C
   echo '  delay(100);'; echo '}'; } > bigsrc.c
 build big 5.0.0 < bigsrc.c
 dopts=
-[ $case_ = resume_prog ] && dopts="--baud 9600"
+[ $case_ = resume_prog ] || [ $case_ = broker_job ] && dopts="--baud 9600"
 "$ck" device --flash img --uart uart --health-ms 300 $dopts >/dev/null 2>>dev.err &
 dpid=$!
 i=0
@@ -426,6 +429,27 @@ else:
     print("dropped %d reported = %d heartbeats + %d telemetry missing" % (sum(dropped), missing, tmissing))
 PY
   note "$(cat chk.out)"
+  stop_copilot
+  ;;
+broker_job)
+  mosquitto_sub -i backend-sub -c -x 600 -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt \
+    --key pki/backend.key -V mqttv5 -q 1 -F '%t %p' -t "$T/jobs/+/update" > sub.out 2>sub.err &
+  spid=$!
+  waitfor mosq.log "backend-sub [0-9] " 10 || fail "no subscription"
+  copilot
+  MP -t $T/jobs/notify -m "$(jobf b1 big.cvm1 5.0.0)" || fail "mosquitto_pub"
+  waitfor sub.out '"phase":"programming","percent":[1-9][0-9]' 60 || fail "no programming: $(states b1 | tr '\n' ';')"
+  stop_broker
+  note "broker stopped while programming"
+  sleep 4
+  start_broker
+  note "broker started again"
+  ends b1
+  [ "$end" = "SUCCEEDED confirmed" ] || fail "b1: $end: $(states b1 | tr '\n' ';')"
+  seqs=$(grep -o '"seq":[0-9]*' sub.out | cut -d: -f2 | tr '\n' ' ')
+  python3 -c 'import sys; s=[int(x) for x in sys.argv[1:]]; sys.exit(0 if s == list(range(1, len(s) + 1)) else 1)' $seqs ||
+    fail "updates not 1..N: $seqs"
+  note "b1 $end; updates seq $seqs"
   stop_copilot
   ;;
 digest)
