@@ -388,7 +388,8 @@ static void t_cancel_before(void) {
   CHECK(ev(COP_JE_CANCEL).refused == COP_E_OK);
   CHECK_IS(CANCELED, NONE, CANCELED);
   /* canceled again: said again, nothing else */
-  cop_job keep = J;
+  cop_job keep;
+  memcpy(&keep, &J, sizeof J);
   a = cancel("job-1");
   CHECK(a.refused == COP_E_OK && a.mask == COP_JA_PUBLISH);
   CHECK(!memcmp(&keep, &J, sizeof J));
@@ -401,7 +402,8 @@ static void t_cancel_after(void) {
   void (*to[])(void) = { to_programming, to_activating, to_trial };
   for (int i = 0; i < 3; i++) {
     to[i]();
-    cop_job keep = J;
+    cop_job keep;
+    memcpy(&keep, &J, sizeof J);
     cop_jact a = cancel("job-1");
     CHECK(a.refused == COP_E_TOO_LATE && a.mask == 0, "%d: %s %#x", i, cop_err_name(a.refused), a.mask);
     CHECK(!memcmp(&keep, &J, sizeof J), "%d: the record changed", i);
@@ -442,7 +444,8 @@ static void t_duplicate(void) {
   void (*to[])(void) = { to_verifying, to_programming, to_activating, to_trial };
   for (int i = 0; i < 4; i++) {
     to[i]();
-    cop_job keep = J;
+    cop_job keep;
+    memcpy(&keep, &J, sizeof J);
     cop_job_msg m = msg("job-1", true);
     snprintf(m.url, sizeof m.url, "https://mirror.example/x");   /* another URL, same artifact */
     cop_jact a = notify(&m, old_dev());
@@ -453,7 +456,8 @@ static void t_duplicate(void) {
   fresh();
   cop_job_msg m = msg("job-1", true);
   notify(&m, NULL);
-  cop_job keep = J;
+  cop_job keep;
+  memcpy(&keep, &J, sizeof J);
   cop_job_msg m2 = msg("job-1", false);
   CHECK(notify(&m2, NULL).mask == COP_JA_PUBLISH);
   CHECK(!memcmp(&keep, &J, sizeof J));
@@ -462,7 +466,7 @@ static void t_duplicate(void) {
   cop_dev d = dev(8, IMG, false, LINK_BANK_CONFIRMED, 0);
   ev_dev(COP_JE_STATUS, &d);
   CHECK_IS(SUCCEEDED, NONE, CONFIRMED);
-  keep = J;
+  memcpy(&keep, &J, sizeof J);
   for (int k = 0; k < 3; k++) {
     cop_jact a = notify(&m, &d);
     CHECK(a.refused == COP_E_OK && a.mask == COP_JA_PUBLISH, "%#x", a.mask);
@@ -478,7 +482,8 @@ static void t_duplicate(void) {
 
 static void t_conflict(void) {
   to_programming();
-  cop_job keep = J;
+  cop_job keep;
+  memcpy(&keep, &J, sizeof J);
   cop_job_msg m = msg("job-1", true);
   m.sha256[31] ^= 1;
   CHECK(notify(&m, NULL).refused == COP_E_CONFLICT);
@@ -501,7 +506,8 @@ static void t_conflict(void) {
 
 static void t_busy(void) {
   to_downloading(true);
-  cop_job keep = J;
+  cop_job keep;
+  memcpy(&keep, &J, sizeof J);
   cop_job_msg m = msg("job-2", true);
   cop_jact a = notify(&m, old_dev());
   CHECK(a.refused == COP_E_BUSY && a.mask == 0);
