@@ -248,10 +248,13 @@ static void t_rejected(void) {
   to_activating();
   refused(LINK_ST_VERIFY, CVM1_ERR_ROLLBACK);
   CHECK_IS(REJECTED, NONE, COUNTER);
-  /* a refusal outside programming changes nothing */
+  /* a refusal outside programming and activating changes nothing */
   to_downloading(true);
   CHECK(refused(LINK_ST_VERIFY, CVM1_ERR_SIGNATURE).mask == 0);
   CHECK_IS(IN_PROGRESS, DOWNLOADING, NONE);
+  to_trial();
+  CHECK(refused(LINK_ST_STATE, 0).mask == 0);
+  CHECK_IS(IN_PROGRESS, TRIAL, NONE);
 }
 
 static void t_trial_faulted(void) {
@@ -776,8 +779,14 @@ static void t_resume(void) {
 
 static void t_corrupt(void) {
   /* each damage refused; the slot emptied */
-  for (int k = 0; k < 9; k++) {
+  for (int k = 0; k < 11; k++) {
     to_programming();
+    if (k == 10) {   /* a job in hist */
+      refused(LINK_ST_FLASH, 0);
+      cop_job_msg m2 = msg("job-2", false);
+      notify(&m2, NULL);
+      REQUIRE(!strcmp(DISK.hist[0].id, "job-1"));
+    }
     uint8_t *b = (uint8_t *)&DISK;
     switch (k) {
     case 0: b[100] ^= 0x40; break;                            /* a bit: CRC */
@@ -790,6 +799,8 @@ static void t_corrupt(void) {
     case 6: memset(DISK.m.id, 'a', sizeof DISK.m.id); cop_job_seal(&DISK); break;
     case 7: b[offsetof(cop_job, has_image)] = 2; cop_job_seal(&DISK); break;
     case 8: DISK.hist_next = COP_JOB_HIST; cop_job_seal(&DISK); break;
+    case 9: DISK.image[3] ^= 1; cop_job_seal(&DISK); break;   /* not the notify's digest */
+    case 10: DISK.hist[0].state = COP_JS_IN_PROGRESS; cop_job_seal(&DISK); break;
     }
     CHECK(!cop_job_check(&DISK), "damage %d passed the check", k);
     cop_jact a = restart();

@@ -99,6 +99,7 @@ static bool sane(const cop_job *j) {
     if (!m->url[i]) { url_ended = true; break; }
   if (!url_ended) return false;
   if (j->dl_offset > m->size || j->prog_offset > m->size) return false;
+  if (b[1] && !(b[0] && beq(j->image, m->image, 32))) return false;   /* the notify's digest kept */
   if (terminal(j)) return j->phase == COP_PH_NONE && cop_jreason_state(j->reason) == j->state &&
                           j->reason != COP_JR_NONE;
   if (j->reason != COP_JR_NONE) return false;
@@ -414,7 +415,7 @@ static uint32_t step(cop_job *j, const cop_jev *ev) {
     break;
   default: return 0;
   }
-  if (ev->type == COP_JE_PROG_REFUSED) {   /* programming or activating */
+  if (ev->type == COP_JE_PROG_REFUSED && j->phase != COP_PH_TRIAL) {   /* programming or activating */
     j->dev_status = ev->status < LINK_ST__COUNT ? ev->status : LINK_ST_UNKNOWN_CMD;
     j->dev_detail = ev->detail;
     return end(j, refusal_reason(ev->status, ev->detail));
