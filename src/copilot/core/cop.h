@@ -409,6 +409,17 @@ cop_jact cop_job_step(cop_job *j, const cop_jev *ev);
 cop_jact cop_job_resume(cop_job *j, uint64_t now_ms);
 void cop_job_seal(cop_job *j);
 bool cop_job_check(const cop_job *j);
+/* The job's update on jobs/{job}/update (0 for an empty slot or no room):
+**   {"v":1,"type":"job_update","time":..,"boot_id":..,"uptime_ms":..,
+**    "job":ID,"state":"IN_PROGRESS","phase":"downloading"|null,
+**    "percent":0..100 (downloading, programming) | null,
+**    "reason":"signature"|null,
+**    "device":{"status":"VERIFY","detail":31,"check":"SIGNATURE"} (a
+**      refusal: REJECTED or device_refused; "check" the cvm1_err of a
+**      VERIFY) | {"status":"REJECTED","detail":1,"revert":"FAULT"} (a
+**      trial reverted: the link_reason) | null,
+**    "seq":N}   N counts the job's state and progress changes from 1; a
+** duplicate notify re-publishes with the same seq. */
 size_t cop_enc_job_update(char *out, size_t cap, const cop_stamp *s, const cop_job *j);
 
 /* ---- the queue ----------------------------------------------------------- */
