@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cop.h"
+#include "cvm1.h"
 #ifdef COPJOB_TRACE
 #include <stdio.h>
 #endif
@@ -188,7 +189,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       ev.digest = v == 0 ? 0 : v == 1 ? IMG : OLD;
       break;
     }
-    case COP_JE_PROG_REFUSED: ev.status = u8(&r); ev.detail = u8(&r); break;
+    case COP_JE_PROG_REFUSED:   /* mostly known statuses and cvm1 errors, some beyond */
+      ev.status = (uint8_t)(u8(&r) % (LINK_ST__COUNT + 2u));
+      ev.detail = u8(&r) % (CVM1_ERR__COUNT + 4u);
+      break;
     case COP_JE_REVERTED: ev.detail = u8(&r) % 8u; break;
     case COP_JE_TICK: now += (uint64_t)u16(&r) * 1000u; ev.now_ms = now; break;
     default: break;
