@@ -328,13 +328,26 @@ static void t_deadline(void) {
   cop_dev d = dev(8, IMG, false, LINK_BANK_CONFIRMED, 0);
   ev_dev(COP_JE_STATUS, &d);
   CHECK_IS(SUCCEEDED, NONE, CONFIRMED);
-  /* a timed-out job holds no slot: a new notify at that moment is taken */
+  /* a notify for another job at the deadline: the old job's end is this
+  ** step's update, the new one is refused busy, and taken when sent again */
   to_downloading(true);
   NOW = T0 + 3600000u;
   cop_job_msg m2 = msg("job-2", false);
   cop_jact a = notify(&m2, NULL);
+  CHECK(a.refused == COP_E_BUSY && a.mask == ENDED(COP_JA_ABORT_DL), "refused %s mask %#x",
+        cop_err_name(a.refused), a.mask);
+  CHECK(!strcmp(J.m.id, "job-1"));
+  CHECK_IS(TIMED_OUT, NONE, DEADLINE);
+  a = notify(&m2, NULL);
   CHECK(a.refused == COP_E_OK && !strcmp(J.m.id, "job-2") && J.hist[0].state == COP_JS_TIMED_OUT,
         "refused %s", cop_err_name(a.refused));
+  /* the same job's duplicate at its deadline: its end said, nothing else */
+  to_downloading(true);
+  NOW = T0 + 3600000u;
+  cop_job_msg m1 = msg("job-1", true);
+  a = notify(&m1, NULL);
+  CHECK(a.refused == COP_E_OK && a.mask == ENDED(COP_JA_ABORT_DL));
+  CHECK_IS(TIMED_OUT, NONE, DEADLINE);
 }
 
 static void t_trial_timeout(void) {

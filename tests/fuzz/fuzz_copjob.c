@@ -10,6 +10,8 @@
 **   - the record is sealed (cop_job_check); a resume is refused only when
 **     the record was damaged
 **   - a terminal state stays terminal, with its reason, for the same job
+**   - a job leaves the slot only when it had ended before the step (its
+**     final update was published; one step publishes one record)
 **   - a job id that ended is never downloaded or installed again (unless
 **     the record was corrupted, which empties the slot and its memory)
 **   - SUCCEEDED confirmed only on a STATUS of the new digest, not on trial
@@ -61,6 +63,10 @@ static void after(const cop_job *before, cop_jact a, const cop_jev *ev) {
   bool same = before->m.id[0] && !strcmp(before->m.id, J.m.id);
   if (same && cop_jstate_terminal(before->state) &&
       (J.state != before->state || J.reason != before->reason))
+    abort();
+  /* a job leaves the slot only after its end was published in a step of
+  ** its own: one step publishes one record */
+  if (before->m.id[0] && J.m.id[0] && strcmp(before->m.id, J.m.id) && !cop_jstate_terminal(before->state))
     abort();
   int k = id_index(J.m.id);
   if (k >= 0 && ended[k] && (a.mask & (COP_JA_DOWNLOAD | COP_JA_INSTALL | COP_JA_ACTIVATE))) abort();

@@ -296,7 +296,10 @@ static cop_jact cancel(cop_job *j, const cop_job_msg *m) {
   return act(end(j, COP_JR_CANCELED), COP_E_OK);
 }
 
-static cop_jact notify(cop_job *j, const cop_jev *ev) {
+/* may_take false: the job in the slot ended in this very step, and its
+** update is the one this step publishes (one record, one update): another
+** job is refused COP_E_BUSY, to be sent again. */
+static cop_jact notify(cop_job *j, const cop_jev *ev, bool may_take) {
   const cop_job_msg *m = ev->msg;
   if (!m) return act(0, COP_E_MISSING);
   if (!msg_ok(m)) return act(0, id_valid(m->id) ? COP_E_RANGE : COP_E_BAD_ID);
@@ -312,7 +315,7 @@ static cop_jact notify(cop_job *j, const cop_jev *ev) {
       return act(0, COP_E_CONFLICT);
     return act(0, COP_E_REPLAYED);
   }
-  if (cop_job_active(j)) return act(0, COP_E_BUSY);
+  if (cop_job_active(j) || !may_take) return act(0, COP_E_BUSY);
   /* a new job: the one that ended moves to hist */
   if (slot_used(j)) hist_push(j, j->m.id, j->state, j->reason, j->m.sha256);
   bset(j, 0, offsetof(cop_job, hist_next));   /* all but hist */
@@ -427,8 +430,8 @@ cop_jact cop_job_step(cop_job *j, const cop_jev *ev) {
   cop_jact a = act(0, COP_E_OK);
   if (!ev) return act(0, COP_E_MISSING);
   if (ev->type == COP_JE_NOTIFY) {
-    a.mask = expire(j, ev->now_ms);   /* a job past its deadline holds no slot */
-    cop_jact n = notify(j, ev);
+    a.mask = expire(j, ev->now_ms);   /* a job past its deadline ends first */
+    cop_jact n = notify(j, ev, a.mask == 0);
     a.mask |= n.mask;
     a.refused = n.refused;
   }
