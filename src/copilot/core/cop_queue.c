@@ -347,6 +347,7 @@ uint32_t cop_queue_take_dropped(cop_queue *q) {
   /* Cleared in memory; the header keeps it until the next commit, so a
   ** copilot that stops before then reports it again rather than never.
   ** Push the report right after: its commit records both at once. */
+  if (ready(q)) return 0;   /* the storage failed: still counted, reported later */
   uint32_t n = q->unreported;
   q->unreported = 0;
   return n;
