@@ -3,12 +3,13 @@
 ** simulated blob that keeps what was synced apart from what was only
 ** written, so a power cut can keep or lose the unsynced writes.
 **
-**   test_cop_queue order|wrap|overflow|reopen|toobig|corrupt|cut_fail|cut_tear|cut_lose|ioerr
+**   test_cop_queue order|wrap|overflow|reopen|toobig|corrupt|cut_fail|cut_tear|cut_lose|cut_subset|ioerr
 **
 ** cut_*: a scripted run of pushes, pops and dropped-count reports against
-** a model of the queue; for every N the Nth write fails (cut_fail: not
+** a model of the queue; for every N the Nth write or sync fails (cut_fail: not
 ** done; cut_tear: a prefix written; cut_lose: and every write since the
-** last sync lost too) and the power goes. Reopened, the queue must hold
+** last sync lost too; cut_subset: any of those kept, 8 draws each) and the
+** power goes. Reopened, the queue must hold
 ** exactly the model's records before or after the interrupted operation
 ** (or, for a push that had to make room, after its drops alone), in order,
 ** with counters that reconcile. ioerr: the Nth write fails but the run
@@ -19,15 +20,19 @@
 
 #define BLOB_MAX 4096u
 
-enum { M_NONE, M_FAIL, M_TEAR, M_LOSE, M_IOERR };
+enum { M_NONE, M_FAIL, M_TEAR, M_LOSE, M_SUBSET, M_IOERR };
 
 typedef struct sim {
   uint8_t disk[BLOB_MAX];    /* durable */
   uint8_t cache[BLOB_MAX];   /* what reads see */
   uint32_t size;
-  long writes, fail_at;
+  long writes, fail_at;   /* storage operations that change it: writes and syncs */
   int mode;
   bool dead;
+  /* writes since the last sync (M_SUBSET keeps any of them at the cut) */
+  struct { uint32_t off, n, at; } pend[32];
+  uint32_t npend, pool_n;
+  uint8_t pool[BLOB_MAX * 2];
 } sim;
 
 static int s_read(void *ctx, uint32_t off, void *p, uint32_t n) {
@@ -45,12 +50,24 @@ static int s_write(void *ctx, uint32_t off, const void *p, uint32_t n) {
     return -1;
   }
   memcpy(s->cache + off, p, n);
+  if (s->npend < 32 && s->pool_n + n <= sizeof s->pool) {
+    s->pend[s->npend].off = off; s->pend[s->npend].n = n; s->pend[s->npend].at = s->pool_n;
+    memcpy(s->pool + s->pool_n, p, n);
+    s->npend++; s->pool_n += n;
+  } else {
+    s->npend = 33;   /* too many to track: M_SUBSET keeps them all */
+  }
   return 0;
 }
 static int s_sync(void *ctx) {
   sim *s = ctx;
   if (s->dead) return -1;
+  if (++s->writes == s->fail_at) {   /* the cut comes during the sync */
+    if (s->mode != M_IOERR) s->dead = true;
+    return -1;
+  }
   memcpy(s->disk, s->cache, s->size);
+  s->npend = s->pool_n = 0;
   return 0;
 }
 static void sim_init(sim *s, uint32_t size) {
@@ -60,7 +77,12 @@ static void sim_init(sim *s, uint32_t size) {
 /* The power goes: what survives becomes both images; no more faults. */
 static void sim_cut(sim *s) {
   if (s->mode == M_LOSE) memcpy(s->cache, s->disk, s->size);
-  else memcpy(s->disk, s->cache, s->size);
+  else if (s->mode == M_SUBSET && s->npend <= 32) {
+    /* each unsynced write reached the disk or not, in any order */
+    for (uint32_t i = 0; i < s->npend; i++)
+      if (rnd() & 1) memcpy(s->disk + s->pend[i].off, s->pool + s->pend[i].at, s->pend[i].n);
+    memcpy(s->cache, s->disk, s->size);
+  } else memcpy(s->disk, s->cache, s->size);
   s->dead = false;
   s->fail_at = 0;
 }
@@ -482,9 +504,12 @@ static void t_cut(int mode) {
   for (long n = 1; n <= total; n++) {
     sim_init(&s, COP_Q_DATA + 600);
     t_rng = 0xABCDEFu + (uint64_t)n;
-    run(&s, mode, n, &faulted);
-    CHECK(faulted, "write %ld of %ld: no fault", n, total);
-    cuts += faulted;
+    for (int k = 0; k < (mode == M_SUBSET ? 8 : 1); k++) {
+      sim_init(&s, COP_Q_DATA + 600);
+      run(&s, mode, n, &faulted);
+      CHECK(faulted, "write %ld of %ld: no fault", n, total);
+      cuts += faulted;
+    }
     if (t_failures > 20) break;
   }
   printf("%ld writes, %ld cuts\n", total, cuts);
@@ -501,6 +526,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(w, "cut_fail")) t_cut(M_FAIL);
   else if (!strcmp(w, "cut_tear")) t_cut(M_TEAR);
   else if (!strcmp(w, "cut_lose")) t_cut(M_LOSE);
+  else if (!strcmp(w, "cut_subset")) t_cut(M_SUBSET);
   else if (!strcmp(w, "ioerr")) t_cut(M_IOERR);
   else { fprintf(stderr, "usage: test_cop_queue CASE\n"); return 2; }
   return t_done(w);
