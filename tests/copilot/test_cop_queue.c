@@ -3,7 +3,7 @@
 ** simulated blob that keeps what was synced apart from what was only
 ** written, so a power cut can keep or lose the unsynced writes.
 **
-**   test_cop_queue order|wrap|overflow|reopen|toobig|corrupt|cut_fail|cut_tear|cut_lose|cut_subset|ioerr
+**   test_cop_queue order|wrap|overflow|reopen|toobig|corrupt|big|cut_fail|cut_tear|cut_lose|cut_subset|ioerr
 **
 ** cut_*: a scripted run of pushes, pops and dropped-count reports against
 ** a model of the queue; for every N the Nth write or sync fails (cut_fail: not
@@ -374,6 +374,53 @@ static void t_corrupt(void) {
   CHECK(cop_queue_open(&r2, &st, s.size) == COP_E_OK && r2.count == 0 && r2.dropped == 8);
 }
 
+/* Big records in a big blob: COP_MSG_MAX payloads, the largest length a
+** record holds (65535), and one over it. */
+typedef struct heap { uint8_t *b; uint32_t n; } heap;
+static int h_read(void *ctx, uint32_t off, void *p, uint32_t n) {
+  heap *h = ctx;
+  if (off > h->n || n > h->n - off) return -1;
+  memcpy(p, h->b + off, n);
+  return 0;
+}
+static int h_write(void *ctx, uint32_t off, const void *p, uint32_t n) {
+  heap *h = ctx;
+  if (off > h->n || n > h->n - off) return -1;
+  memcpy(h->b + off, p, n);
+  return 0;
+}
+static int h_sync(void *ctx) { (void)ctx; return 0; }
+
+static void t_big(void) {
+  heap h = { calloc(1, 200000), 200000 };
+  REQUIRE(h.b);
+  cop_storage st = { &h, h_read, h_write, h_sync };
+  cop_queue q;
+  REQUIRE(cop_queue_open(&q, &st, h.n) == COP_E_OK);
+  static uint8_t p[70000], back[70000];
+  for (uint32_t i = 0; i < sizeof p; i++) p[i] = (uint8_t)(i * 13u + (i >> 8));
+  for (uint32_t i = 0; i < 100; i++) {
+    p[0] = (uint8_t)i;
+    CHECK(cop_queue_push(&q, 2, p, COP_MSG_MAX) == COP_E_OK);
+  }
+  CHECK(q.count + q.dropped == 100 && q.dropped > 0 && q.pushed == q.popped + q.dropped + q.count);
+  CHECK(cop_queue_push(&q, 3, p, 65535) == COP_E_OK);
+  CHECK(cop_queue_push(&q, 3, p, 65536) == COP_E_TOO_BIG);
+  cop_queue r;
+  CHECK(cop_queue_open(&r, &st, h.n) == COP_E_OK && r.count == q.count && r.dropped == q.dropped);
+  uint32_t n, k = 0;
+  uint8_t t;
+  while (cop_queue_peek(&r, &t, back, sizeof back, &n) == COP_E_OK) {
+    bool last = r.count == 1;
+    CHECK(n == (last ? 65535u : COP_MSG_MAX) && t == (last ? 3 : 2));
+    CHECK(!memcmp(back + 1, p + 1, n - 1), "record %u", k);
+    CHECK(cop_queue_pop(&r) == COP_E_OK);
+    k++;
+  }
+  CHECK(k == q.count && r.count == 0 && r.pushed == r.popped + r.dropped);
+  free(h.b);
+}
+
 /* ---- power cut at every write ------------------------------------------ */
 
 #define OPS 160
@@ -523,6 +570,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(w, "reopen")) t_reopen();
   else if (!strcmp(w, "toobig")) t_toobig();
   else if (!strcmp(w, "corrupt")) t_corrupt();
+  else if (!strcmp(w, "big")) t_big();
   else if (!strcmp(w, "cut_fail")) t_cut(M_FAIL);
   else if (!strcmp(w, "cut_tear")) t_cut(M_TEAR);
   else if (!strcmp(w, "cut_lose")) t_cut(M_LOSE);
