@@ -248,10 +248,13 @@ static void t_rejected(void) {
   to_activating();
   refused(LINK_ST_VERIFY, CVM1_ERR_ROLLBACK);
   CHECK_IS(REJECTED, NONE, COUNTER);
-  /* a refusal outside programming changes nothing */
+  /* a refusal outside programming and activating changes nothing */
   to_downloading(true);
   CHECK(refused(LINK_ST_VERIFY, CVM1_ERR_SIGNATURE).mask == 0);
   CHECK_IS(IN_PROGRESS, DOWNLOADING, NONE);
+  to_trial();
+  CHECK(refused(LINK_ST_STATE, 0).mask == 0);
+  CHECK_IS(IN_PROGRESS, TRIAL, NONE);
 }
 
 static void t_trial_faulted(void) {
@@ -325,13 +328,26 @@ static void t_deadline(void) {
   cop_dev d = dev(8, IMG, false, LINK_BANK_CONFIRMED, 0);
   ev_dev(COP_JE_STATUS, &d);
   CHECK_IS(SUCCEEDED, NONE, CONFIRMED);
-  /* a timed-out job holds no slot: a new notify at that moment is taken */
+  /* a notify for another job at the deadline: the old job's end is this
+  ** step's update, the new one is refused busy, and taken when sent again */
   to_downloading(true);
   NOW = T0 + 3600000u;
   cop_job_msg m2 = msg("job-2", false);
   cop_jact a = notify(&m2, NULL);
+  CHECK(a.refused == COP_E_BUSY && a.mask == ENDED(COP_JA_ABORT_DL), "refused %s mask %#x",
+        cop_err_name(a.refused), a.mask);
+  CHECK(!strcmp(J.m.id, "job-1"));
+  CHECK_IS(TIMED_OUT, NONE, DEADLINE);
+  a = notify(&m2, NULL);
   CHECK(a.refused == COP_E_OK && !strcmp(J.m.id, "job-2") && J.hist[0].state == COP_JS_TIMED_OUT,
         "refused %s", cop_err_name(a.refused));
+  /* the same job's duplicate at its deadline: its end said, nothing else */
+  to_downloading(true);
+  NOW = T0 + 3600000u;
+  cop_job_msg m1 = msg("job-1", true);
+  a = notify(&m1, NULL);
+  CHECK(a.refused == COP_E_OK && a.mask == ENDED(COP_JA_ABORT_DL));
+  CHECK_IS(TIMED_OUT, NONE, DEADLINE);
 }
 
 static void t_trial_timeout(void) {
@@ -388,7 +404,8 @@ static void t_cancel_before(void) {
   CHECK(ev(COP_JE_CANCEL).refused == COP_E_OK);
   CHECK_IS(CANCELED, NONE, CANCELED);
   /* canceled again: said again, nothing else */
-  cop_job keep = J;
+  cop_job keep;
+  memcpy(&keep, &J, sizeof J);
   a = cancel("job-1");
   CHECK(a.refused == COP_E_OK && a.mask == COP_JA_PUBLISH);
   CHECK(!memcmp(&keep, &J, sizeof J));
@@ -401,7 +418,8 @@ static void t_cancel_after(void) {
   void (*to[])(void) = { to_programming, to_activating, to_trial };
   for (int i = 0; i < 3; i++) {
     to[i]();
-    cop_job keep = J;
+    cop_job keep;
+    memcpy(&keep, &J, sizeof J);
     cop_jact a = cancel("job-1");
     CHECK(a.refused == COP_E_TOO_LATE && a.mask == 0, "%d: %s %#x", i, cop_err_name(a.refused), a.mask);
     CHECK(!memcmp(&keep, &J, sizeof J), "%d: the record changed", i);
@@ -442,7 +460,8 @@ static void t_duplicate(void) {
   void (*to[])(void) = { to_verifying, to_programming, to_activating, to_trial };
   for (int i = 0; i < 4; i++) {
     to[i]();
-    cop_job keep = J;
+    cop_job keep;
+    memcpy(&keep, &J, sizeof J);
     cop_job_msg m = msg("job-1", true);
     snprintf(m.url, sizeof m.url, "https://mirror.example/x");   /* another URL, same artifact */
     cop_jact a = notify(&m, old_dev());
@@ -453,7 +472,8 @@ static void t_duplicate(void) {
   fresh();
   cop_job_msg m = msg("job-1", true);
   notify(&m, NULL);
-  cop_job keep = J;
+  cop_job keep;
+  memcpy(&keep, &J, sizeof J);
   cop_job_msg m2 = msg("job-1", false);
   CHECK(notify(&m2, NULL).mask == COP_JA_PUBLISH);
   CHECK(!memcmp(&keep, &J, sizeof J));
@@ -462,7 +482,7 @@ static void t_duplicate(void) {
   cop_dev d = dev(8, IMG, false, LINK_BANK_CONFIRMED, 0);
   ev_dev(COP_JE_STATUS, &d);
   CHECK_IS(SUCCEEDED, NONE, CONFIRMED);
-  keep = J;
+  memcpy(&keep, &J, sizeof J);
   for (int k = 0; k < 3; k++) {
     cop_jact a = notify(&m, &d);
     CHECK(a.refused == COP_E_OK && a.mask == COP_JA_PUBLISH, "%#x", a.mask);
@@ -478,7 +498,8 @@ static void t_duplicate(void) {
 
 static void t_conflict(void) {
   to_programming();
-  cop_job keep = J;
+  cop_job keep;
+  memcpy(&keep, &J, sizeof J);
   cop_job_msg m = msg("job-1", true);
   m.sha256[31] ^= 1;
   CHECK(notify(&m, NULL).refused == COP_E_CONFLICT);
@@ -501,7 +522,8 @@ static void t_conflict(void) {
 
 static void t_busy(void) {
   to_downloading(true);
-  cop_job keep = J;
+  cop_job keep;
+  memcpy(&keep, &J, sizeof J);
   cop_job_msg m = msg("job-2", true);
   cop_jact a = notify(&m, old_dev());
   CHECK(a.refused == COP_E_BUSY && a.mask == 0);
@@ -770,8 +792,14 @@ static void t_resume(void) {
 
 static void t_corrupt(void) {
   /* each damage refused; the slot emptied */
-  for (int k = 0; k < 9; k++) {
+  for (int k = 0; k < 11; k++) {
     to_programming();
+    if (k == 10) {   /* a job in hist */
+      refused(LINK_ST_FLASH, 0);
+      cop_job_msg m2 = msg("job-2", false);
+      notify(&m2, NULL);
+      REQUIRE(!strcmp(DISK.hist[0].id, "job-1"));
+    }
     uint8_t *b = (uint8_t *)&DISK;
     switch (k) {
     case 0: b[100] ^= 0x40; break;                            /* a bit: CRC */
@@ -784,6 +812,8 @@ static void t_corrupt(void) {
     case 6: memset(DISK.m.id, 'a', sizeof DISK.m.id); cop_job_seal(&DISK); break;
     case 7: b[offsetof(cop_job, has_image)] = 2; cop_job_seal(&DISK); break;
     case 8: DISK.hist_next = COP_JOB_HIST; cop_job_seal(&DISK); break;
+    case 9: DISK.image[3] ^= 1; cop_job_seal(&DISK); break;   /* not the notify's digest */
+    case 10: DISK.hist[0].state = COP_JS_IN_PROGRESS; cop_job_seal(&DISK); break;
     }
     CHECK(!cop_job_check(&DISK), "damage %d passed the check", k);
     cop_jact a = restart();

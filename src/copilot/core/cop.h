@@ -409,6 +409,17 @@ cop_jact cop_job_step(cop_job *j, const cop_jev *ev);
 cop_jact cop_job_resume(cop_job *j, uint64_t now_ms);
 void cop_job_seal(cop_job *j);
 bool cop_job_check(const cop_job *j);
+/* The job's update on jobs/{job}/update (0 for an empty slot or no room):
+**   {"v":1,"type":"job_update","time":..,"boot_id":..,"uptime_ms":..,
+**    "job":ID,"state":"IN_PROGRESS","phase":"downloading"|null,
+**    "percent":0..100 (downloading, programming) | null,
+**    "reason":"signature"|null,
+**    "device":{"status":"VERIFY","detail":31,"check":"SIGNATURE"} (a
+**      refusal: REJECTED or device_refused; "check" the cvm1_err of a
+**      VERIFY) | {"status":"REJECTED","detail":1,"revert":"FAULT"} (a
+**      trial reverted: the link_reason) | null,
+**    "seq":N}   N counts the job's state and progress changes from 1; a
+** duplicate notify re-publishes with the same seq. */
 size_t cop_enc_job_update(char *out, size_t cap, const cop_stamp *s, const cop_job *j);
 
 /* ---- the queue ----------------------------------------------------------- */
@@ -446,16 +457,28 @@ typedef struct cop_queue {
 } cop_queue;
 
 /* Open (or create, if no header is valid) a queue in a blob of blob_size
-** bytes (at least COP_Q_DATA + COP_Q_REC + 1). */
+** bytes (at least COP_Q_DATA + COP_Q_REC + 1, else COP_E_RANGE). Every
+** record is checked: at the first bad one (CRC or bounds) the queue is cut
+** there and the records from it on are counted as dropped. COP_E_CORRUPT:
+** both header slots are damaged, or the queue was made with another size
+** (the caller moves the blob aside and starts anew). COP_E_STORAGE: a
+** callback failed. After a storage error in any call, the next call
+** re-reads the blob first (so the state is what the disk holds). */
 cop_err cop_queue_open(cop_queue *q, const cop_storage *st, uint32_t blob_size);
 /* Append; drops the oldest records while there is no room (a payload over
 ** the ring's size is refused COP_E_TOO_BIG). */
 cop_err cop_queue_push(cop_queue *q, uint8_t topic, const void *p, uint32_t n);
 /* The oldest record, without removing it: into buf (cap), *n, *topic.
-** COP_E_EMPTY when none. */
+** COP_E_EMPTY when none; COP_E_NO_SPACE (with *n) when cap is short;
+** COP_E_CORRUPT when it went bad since open (the queue is cut there, the
+** loss counted as dropped). */
 cop_err cop_queue_peek(cop_queue *q, uint8_t *topic, void *buf, uint32_t cap, uint32_t *n);
 cop_err cop_queue_pop(cop_queue *q);    /* remove the oldest (after its PUBACK) */
-uint32_t cop_queue_take_dropped(cop_queue *q);   /* dropped since the last call */
+/* Dropped since the last call. Cleared in memory; the header keeps the
+** count until the next push or pop commits, so push the report at once
+** (cop_enc_dropped): both land in one header, and a copilot stopped before
+** that reports the count again rather than never. */
+uint32_t cop_queue_take_dropped(cop_queue *q);
 
 /* ---- what the main loop gives the core --------------------------------- */
 

@@ -99,6 +99,7 @@ static bool sane(const cop_job *j) {
     if (!m->url[i]) { url_ended = true; break; }
   if (!url_ended) return false;
   if (j->dl_offset > m->size || j->prog_offset > m->size) return false;
+  if (b[1] && !(b[0] && beq(j->image, m->image, 32))) return false;   /* the notify's digest kept */
   if (terminal(j)) return j->phase == COP_PH_NONE && cop_jreason_state(j->reason) == j->state &&
                           j->reason != COP_JR_NONE;
   if (j->reason != COP_JR_NONE) return false;
@@ -295,7 +296,10 @@ static cop_jact cancel(cop_job *j, const cop_job_msg *m) {
   return act(end(j, COP_JR_CANCELED), COP_E_OK);
 }
 
-static cop_jact notify(cop_job *j, const cop_jev *ev) {
+/* may_take false: the job in the slot ended in this very step, and its
+** update is the one this step publishes (one record, one update): another
+** job is refused COP_E_BUSY, to be sent again. */
+static cop_jact notify(cop_job *j, const cop_jev *ev, bool may_take) {
   const cop_job_msg *m = ev->msg;
   if (!m) return act(0, COP_E_MISSING);
   if (!msg_ok(m)) return act(0, id_valid(m->id) ? COP_E_RANGE : COP_E_BAD_ID);
@@ -311,7 +315,7 @@ static cop_jact notify(cop_job *j, const cop_jev *ev) {
       return act(0, COP_E_CONFLICT);
     return act(0, COP_E_REPLAYED);
   }
-  if (cop_job_active(j)) return act(0, COP_E_BUSY);
+  if (cop_job_active(j) || !may_take) return act(0, COP_E_BUSY);
   /* a new job: the one that ended moves to hist */
   if (slot_used(j)) hist_push(j, j->m.id, j->state, j->reason, j->m.sha256);
   bset(j, 0, offsetof(cop_job, hist_next));   /* all but hist */
@@ -414,7 +418,7 @@ static uint32_t step(cop_job *j, const cop_jev *ev) {
     break;
   default: return 0;
   }
-  if (ev->type == COP_JE_PROG_REFUSED) {   /* programming or activating */
+  if (ev->type == COP_JE_PROG_REFUSED && j->phase != COP_PH_TRIAL) {   /* programming or activating */
     j->dev_status = ev->status < LINK_ST__COUNT ? ev->status : LINK_ST_UNKNOWN_CMD;
     j->dev_detail = ev->detail;
     return end(j, refusal_reason(ev->status, ev->detail));
@@ -426,8 +430,8 @@ cop_jact cop_job_step(cop_job *j, const cop_jev *ev) {
   cop_jact a = act(0, COP_E_OK);
   if (!ev) return act(0, COP_E_MISSING);
   if (ev->type == COP_JE_NOTIFY) {
-    a.mask = expire(j, ev->now_ms);   /* a job past its deadline holds no slot */
-    cop_jact n = notify(j, ev);
+    a.mask = expire(j, ev->now_ms);   /* a job past its deadline ends first */
+    cop_jact n = notify(j, ev, a.mask == 0);
     a.mask |= n.mask;
     a.refused = n.refused;
   }

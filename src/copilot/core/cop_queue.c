@@ -37,6 +37,11 @@
 #define Q_VERSION 1u
 #define Q_CRC_AT  60u
 
+/* (off + n) mod size for off < size, n <= size, without a 64-bit division. */
+static uint32_t wrap_add(uint32_t size, uint32_t off, uint32_t n) {
+  return off >= size - n ? off - (size - n) : off + n;
+}
+
 typedef struct qhdr {
   uint32_t gen, size, head, tail, count, used;
   uint64_t dropped, pushed, popped;
@@ -90,7 +95,7 @@ static bool hdr_get(const uint8_t b[COP_Q_HDR], uint32_t slot, uint32_t ring, qh
   if ((h->gen & 1u) != slot) return false;
   if (h->size != ring) return false;
   if (h->head >= h->size || h->tail >= h->size || h->used > h->size) return false;
-  if ((uint32_t)(((uint64_t)h->head + h->used) % h->size) != h->tail) return false;
+  if (wrap_add(h->size, h->head, h->used) != h->tail) return false;
   if ((uint64_t)h->count * COP_Q_REC > h->used) return false;
   if (h->count == 0 && h->used != 0) return false;
   if (h->pushed != h->popped + h->dropped + h->count) return false;
@@ -124,7 +129,7 @@ static cop_err ring_write(cop_queue *q, uint32_t off, const void *p, uint32_t n)
 }
 
 static uint32_t ring_add(const cop_queue *q, uint32_t off, uint32_t n) {
-  return (uint32_t)(((uint64_t)off + n) % q->size);
+  return wrap_add(q->size, off, n);
 }
 
 /* Write h (gen already advanced) into its slot and sync; on success it is
@@ -347,6 +352,7 @@ uint32_t cop_queue_take_dropped(cop_queue *q) {
   /* Cleared in memory; the header keeps it until the next commit, so a
   ** copilot that stops before then reports it again rather than never.
   ** Push the report right after: its commit records both at once. */
+  if (ready(q)) return 0;   /* the storage failed: still counted, reported later */
   uint32_t n = q->unreported;
   q->unreported = 0;
   return n;
