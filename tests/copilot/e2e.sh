@@ -34,7 +34,7 @@
 #              then started again: what the copilot kept in its queue
 #              arrives in order after the reconnect, none lost (heartbeats 1 s
 #              apart throughout), nothing reported dropped
-#   overflow   the same with a 4 KiB queue: the oldest are dropped, the
+#   overflow   the same with a 2 KiB queue: the oldest are dropped, the
 #              dropped count is reported on events and matches what is
 #              missing
 #   broker_job the broker stopped while a job programs a 9600-baud device and
@@ -387,7 +387,7 @@ broker|overflow)
     --key pki/backend.key -V mqttv5 -q 1 -F '%t %p' -t $T/heartbeat -t $T/telemetry -t $T/events > sub.out 2>sub.err &
   spid=$!
   waitfor mosq.log "backend-sub [0-9] " 10 || fail "no subscription"
-  if [ $case_ = overflow ]; then copilot --queue-size 4096; else copilot; fi
+  if [ $case_ = overflow ]; then copilot --queue-size 2048; else copilot; fi
   waitfor sub.out "^$T/heartbeat " 10 3 || fail "no heartbeats"
   stop_broker
   note "broker stopped"
