@@ -38,7 +38,7 @@ static const char usage[] =
   "  --state DIR           the copilot's folder: job record, artifact, queue,\n"
   "                        replay table (made if missing; required)\n"
   "  --id ID               the device id (default: the certificate's CN)\n"
-  "  --queue-size BYTES    the on-disk queue's size (default 1048576)\n"
+  "  --queue-size BYTES    the on-disk queue's size (default 1048576, at least 1024)\n"
   "  --will-delay S        seconds before the broker says offline (default 10)\n"
   "  --status-ms N         STATUS poll while a trial runs (default 1000)\n"
   "  --timeout-ms N        wait this long for each answer on the link (1000)\n"
@@ -92,8 +92,8 @@ int cmd_copilot(int argc, char **argv) {
   for (size_t k = 0; k < sizeof req / sizeof req[0]; k++)
     if (!*(const char **)((char *)&c + req[k].off))
       return cli_usage_error("copilot", "%s is required", req[k].opt);
-  if (c.queue_size && c.queue_size < 4096)
-    return cli_usage_error("copilot", "--queue-size must be at least 4096 bytes");
+  if (c.queue_size && c.queue_size < 1024)
+    return cli_usage_error("copilot", "--queue-size must be at least 1024 bytes");
   char host[256], why[256];
   int port;
   if (copl_parse_mqtts(c.broker, host, sizeof host, &port, why, sizeof why) != COPL_OK)

@@ -989,6 +989,17 @@ static void on_published(void *user, int mid)
 
 /* ---- the link's byte stream: the broker goes on while the link waits ----------------- */
 
+/* The MQTT client, never re-entered: a command run from its message
+ * callback waits on the link without driving it again. */
+static copl_err mqtt_poll(run *r, int ms)
+{
+  bool was = r->pumping;
+  r->pumping = true;
+  copl_err e = copl_mqtt_poll(r->m, ms);
+  r->pumping = was;
+  return e;
+}
+
 static int io_send(void *ctx, const uint8_t *p, uint32_t n)
 {
   run *r = ctx;
@@ -1187,7 +1198,7 @@ int copl_run(const copl_run_cfg *cfg)
 
   int rc = 0;
   while (!stop_now) {
-    copl_err me = copl_mqtt_poll(r->m, r->dl ? 5 : 20);
+    copl_err me = mqtt_poll(r, r->dl ? 5 : 20);
     if (me != COPL_OK) {
       rc = fatal("broker: %s", copl_mqtt_errmsg(r->m));
       break;
@@ -1225,7 +1236,7 @@ int copl_run(const copl_run_cfg *cfg)
     if (copl_mqtt_publish(r->m, t_status, out, n, 1, true, 0, &r->offline_mid) == COPL_OK) {
       uint64_t until = mono() + 2000;
       while (!r->offline_acked && mono() < until && r->connected)
-        copl_mqtt_poll(r->m, 50);
+        mqtt_poll(r, 50);
     }
     say("broker: status offline (shutdown)%s", r->offline_acked ? "" : " not acknowledged");
   }

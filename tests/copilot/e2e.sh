@@ -19,6 +19,9 @@
 #   resume_prog the copilot killed (-9) while programming a device whose
 #              link takes 9600 baud: restarted, it resumes the install at the
 #              offset the device acknowledged (BEGIN), and the job SUCCEEDED
+#   cancel     a cancel while the download stalls: CANCELED, nothing
+#              programmed; a job whose deadline passes while it stalls:
+#              TIMED_OUT deadline; a cancel after it ended: refused too_late
 #   cmd        commands: telemetry_interval and blackbox_read answered on
 #              cmd/response; a replayed id (also after a restart), an expired
 #              command, malformed JSON and an
@@ -31,9 +34,12 @@
 #              then started again: what the copilot kept in its queue
 #              arrives in order after the reconnect, none lost (heartbeats 1 s
 #              apart throughout), nothing reported dropped
-#   overflow   the same with a 4 KiB queue: the oldest are dropped, the
+#   overflow   the same with a 2 KiB queue: the oldest are dropped, the
 #              dropped count is reported on events and matches what is
 #              missing
+#   broker_job the broker stopped while a job programs a 9600-baud device and
+#              started again: the job goes on, SUCCEEDED, and every update
+#              arrives, in order (seq 1..N without a gap)
 #   digest     a job whose sha256 is not the artifact's: FAILED digest, and
 #              not a byte went to the device
 set -u
@@ -65,7 +71,7 @@ port=$(freeport)
 cat > m.conf <<EOF
 per_listener_settings false
 allow_anonymous false
-persistence $([ $case_ = broker ] || [ $case_ = overflow ] && echo "true
+persistence $([ $case_ = broker ] || [ $case_ = overflow ] || [ $case_ = broker_job ] && echo "true
 persistence_location $d/" || echo false)
 user $(id -un)
 log_dest file $d/mosq.log
@@ -149,7 +155,7 @@ C
   echo '  delay(100);'; echo '}'; } > bigsrc.c
 build big 5.0.0 < bigsrc.c
 dopts=
-[ $case_ = resume_prog ] && dopts="--baud 9600"
+[ $case_ = resume_prog ] || [ $case_ = broker_job ] && dopts="--baud 9600"
 "$ck" device --flash img --uart uart --health-ms 300 $dopts >/dev/null 2>>dev.err &
 dpid=$!
 i=0
@@ -169,7 +175,7 @@ done
 mkdir www
 cp next.cvm1 big.cvm1 base.cvm1 faulty.cvm1 old.cvm1 www/
 hopts=
-[ $case_ = resume ] && hopts="--stall-after $(($(stat -c %s next.cvm1) / 2)) --stall-secs 30"
+[ $case_ = resume ] || [ $case_ = cancel ] && hopts="--stall-after $(($(stat -c %s next.cvm1) / 2)) --stall-secs 30"
 python3 "$root/tests/copilot/https_server.py" $hopts --root www --cert pki/server.crt --key pki/server.key \
   --port-file hport --log http.log 2>http.err &
 hpid=$!
@@ -279,6 +285,27 @@ resume)
   note "j3 resumed: $(tr '\n' ' ' < http.log | sed 's/ $//'); seqs $seqs"
   stop_copilot
   ;;
+cancel)
+  sub_bg "$T/#"
+  copilot
+  MP -t $T/jobs/notify -m "$(job k1)" || fail "mosquitto_pub"
+  waitfor sub.out '"job":"k1",.*"state":"IN_PROGRESS","phase":"downloading","percent":50' 20 || fail "no download at 50%"
+  MP -t $T/jobs/notify -m '{"v":1,"id":"k1","cancel":true}' || fail "mosquitto_pub"
+  ends k1
+  [ "$end" = "CANCELED canceled" ] || fail "k1: $end: $(states k1 | tr '\n' ';')"
+  note "k1 canceled while downloading: $end"
+  printf '{"v":1,"id":"k2","sha256":"%s","size":%s,"url":"https://127.0.0.1:%s/next.cvm1","version":"2.0.0","timeout_s":3}' \
+    "$sha" "$size" "$hport" > k2.json
+  MP -t $T/jobs/notify -f k2.json || fail "mosquitto_pub"
+  ends k2
+  [ "$end" = "TIMED_OUT deadline" ] || fail "k2: $end: $(states k2 | tr '\n' ';')"
+  note "k2 past its 3 s deadline: $end"
+  MP -t $T/jobs/notify -m '{"v":1,"id":"k2","cancel":true}' || fail "mosquitto_pub"
+  waitfor sub.out "^$T/events .*\"refused\".*\"id\":\"k2\",\"reason\":\"too_late\"" 10 || fail "a late cancel not refused"
+  grep -q "programming bank" cop.err && fail "something was programmed"
+  [ -e state/job.art ] && fail "the artifact was kept"
+  stop_copilot
+  ;;
 resume_prog)
   sub_bg "$T/jobs/+/update"
   copilot
@@ -361,7 +388,7 @@ broker|overflow)
     --key pki/backend.key -V mqttv5 -q 1 -F '%t %p' -t $T/heartbeat -t $T/telemetry -t $T/events > sub.out 2>sub.err &
   spid=$!
   waitfor mosq.log "backend-sub [0-9] " 10 || fail "no subscription"
-  if [ $case_ = overflow ]; then copilot --queue-size 4096; else copilot; fi
+  if [ $case_ = overflow ]; then copilot --queue-size 2048; else copilot; fi
   waitfor sub.out "^$T/heartbeat " 10 3 || fail "no heartbeats"
   stop_broker
   note "broker stopped"
@@ -403,6 +430,27 @@ else:
     print("dropped %d reported = %d heartbeats + %d telemetry missing" % (sum(dropped), missing, tmissing))
 PY
   note "$(cat chk.out)"
+  stop_copilot
+  ;;
+broker_job)
+  mosquitto_sub -i backend-sub -c -x 600 -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt \
+    --key pki/backend.key -V mqttv5 -q 1 -F '%t %p' -t "$T/jobs/+/update" > sub.out 2>sub.err &
+  spid=$!
+  waitfor mosq.log "backend-sub [0-9] " 10 || fail "no subscription"
+  copilot
+  MP -t $T/jobs/notify -m "$(jobf b1 big.cvm1 5.0.0)" || fail "mosquitto_pub"
+  waitfor sub.out '"phase":"programming","percent":[1-9][0-9]' 60 || fail "no programming: $(states b1 | tr '\n' ';')"
+  stop_broker
+  note "broker stopped while programming"
+  sleep 4
+  start_broker
+  note "broker started again"
+  ends b1
+  [ "$end" = "SUCCEEDED confirmed" ] || fail "b1: $end: $(states b1 | tr '\n' ';')"
+  seqs=$(grep -o '"seq":[0-9]*' sub.out | cut -d: -f2 | tr '\n' ' ')
+  python3 -c 'import sys; s=[int(x) for x in sys.argv[1:]]; sys.exit(0 if s == list(range(1, len(s) + 1)) else 1)' $seqs ||
+    fail "updates not 1..N: $seqs"
+  note "b1 $end; updates seq $seqs"
   stop_copilot
   ;;
 digest)
