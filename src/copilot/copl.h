@@ -48,6 +48,10 @@ typedef enum {
 
 /* A short fixed text for each code ("download cut; partial file kept"). */
 const char *copl_strerror(copl_err e);
+/* Set *err (if err) and the reason in why[cap] (if why), return e: how the
+ * copl_* functions report a failure. */
+__attribute__((format(printf, 5, 6)))
+copl_err copl_fail(copl_err *err, char *why, size_t cap, copl_err e, const char *fmt, ...);
 
 /* ---- URLs -------------------------------------------------------------- */
 

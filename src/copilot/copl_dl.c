@@ -350,54 +350,41 @@ static void ended(copl_dl *d, CURLcode c)
   finish(d, COPL_OK);
 }
 
-static copl_err startfail(copl_err *err, char *why, size_t cap, copl_err e, const char *fmt, ...)
-{
-  if (err)
-    *err = e;
-  if (why && cap) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, cap, fmt, ap);
-    va_end(ap);
-  }
-  return e;
-}
-
 copl_dl *copl_dl_start(const copl_dl_cfg *cfg, copl_err *err, char *why, size_t whycap)
 {
   static bool curl_ready;
   if (!cfg || !cfg->url || !cfg->path || !cfg->ca_file) {
-    startfail(err, why, whycap, COPL_EARG, "a URL, a CA file and a file path are required");
+    copl_fail(err, why, whycap, COPL_EARG, "a URL, a CA file and a file path are required");
     return NULL;
   }
   if (strncasecmp(cfg->url, "https://", 8) != 0) {
     const char *s = strstr(cfg->url, "://");
-    startfail(err, why, whycap, s ? COPL_ESCHEME : COPL_EURL,
+    copl_fail(err, why, whycap, s ? COPL_ESCHEME : COPL_EURL,
               s ? "'%s': only https:// downloads are allowed" : "'%s' is not a URL", cfg->url);
     return NULL;
   }
   if (!cfg->url[8] || cfg->url[8] == '/' || strpbrk(cfg->url, " \t\r\n")) {
-    startfail(err, why, whycap, COPL_EURL, "'%s': no host, or white space in the URL", cfg->url);
+    copl_fail(err, why, whycap, COPL_EURL, "'%s': no host, or white space in the URL", cfg->url);
     return NULL;
   }
   if (access(cfg->ca_file, R_OK) != 0) {
-    startfail(err, why, whycap, COPL_EFILE, "CA file '%s': %s", cfg->ca_file, strerror(errno));
+    copl_fail(err, why, whycap, COPL_EFILE, "CA file '%s': %s", cfg->ca_file, strerror(errno));
     return NULL;
   }
   if (cfg->bearer && (!cfg->bearer[0] || strpbrk(cfg->bearer, "\r\n"))) {
-    startfail(err, why, whycap, COPL_EARG, "the bearer token is empty or holds a line break");
+    copl_fail(err, why, whycap, COPL_EARG, "the bearer token is empty or holds a line break");
     return NULL;
   }
   if (!curl_ready) {
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      startfail(err, why, whycap, COPL_ECURL, "libcurl does not initialise");
+      copl_fail(err, why, whycap, COPL_ECURL, "libcurl does not initialise");
       return NULL;
     }
     curl_ready = true;
   }
   copl_dl *d = calloc(1, sizeof *d);
   if (!d) {
-    startfail(err, why, whycap, COPL_ENOMEM, "out of memory");
+    copl_fail(err, why, whycap, COPL_ENOMEM, "out of memory");
     return NULL;
   }
   d->fd = -1;
@@ -428,18 +415,18 @@ copl_dl *copl_dl_start(const copl_dl_cfg *cfg, copl_err *err, char *why, size_t 
     d->multi = curl_multi_init();
   if (oom || !d->multi) {
     copl_dl_free(d);
-    startfail(err, why, whycap, COPL_ENOMEM, "out of memory");
+    copl_fail(err, why, whycap, COPL_ENOMEM, "out of memory");
     return NULL;
   }
   d->fd = open(d->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (d->fd < 0) {
-    startfail(err, why, whycap, COPL_EFILE, "%s: %s", d->path, strerror(errno));
+    copl_fail(err, why, whycap, COPL_EFILE, "%s: %s", d->path, strerror(errno));
     copl_dl_free(d);
     return NULL;
   }
   copl_err e = request(d);
   if (e) {
-    startfail(err, why, whycap, e, "%s", d->err);
+    copl_fail(err, why, whycap, e, "%s", d->err);
     copl_dl_free(d);
     return NULL;
   }

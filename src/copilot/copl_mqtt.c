@@ -267,26 +267,13 @@ static char *dup_or_null(const char *s, bool *oom)
   return d;
 }
 
-static copl_err newfail(copl_err *err, char *why, size_t cap, copl_err e, const char *fmt, ...)
-{
-  if (err)
-    *err = e;
-  if (why && cap) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, cap, fmt, ap);
-    va_end(ap);
-  }
-  return e;
-}
-
 copl_mqtt *copl_mqtt_new(const copl_mqtt_cfg *cfg, copl_err *err, char *why, size_t whycap)
 {
   static bool lib_ready;
   char host[256];
   int port;
   if (!cfg || !cfg->url) {
-    newfail(err, why, whycap, COPL_EARG, "no broker URL");
+    copl_fail(err, why, whycap, COPL_EARG, "no broker URL");
     return NULL;
   }
   copl_err e = copl_parse_mqtts(cfg->url, host, sizeof host, &port, why, whycap);
@@ -297,29 +284,29 @@ copl_mqtt *copl_mqtt_new(const copl_mqtt_cfg *cfg, copl_err *err, char *why, siz
   }
   if (!cfg->client_id || !cfg->client_id[0] ||
       mosquitto_validate_utf8(cfg->client_id, (int)strlen(cfg->client_id)) != MOSQ_ERR_SUCCESS) {
-    newfail(err, why, whycap, COPL_EARG, "a client id (valid UTF-8, not empty) is required");
+    copl_fail(err, why, whycap, COPL_EARG, "a client id (valid UTF-8, not empty) is required");
     return NULL;
   }
   const char *files[3][2] = {{"CA file", cfg->ca_file}, {"certificate", cfg->cert_file},
                              {"key", cfg->key_file}};
   for (int i = 0; i < 3; i++) {
     if (!files[i][1] || !files[i][1][0]) {
-      newfail(err, why, whycap, COPL_EARG, "the %s is required (mutual TLS)", files[i][0]);
+      copl_fail(err, why, whycap, COPL_EARG, "the %s is required (mutual TLS)", files[i][0]);
       return NULL;
     }
     if (access(files[i][1], R_OK) != 0) {
-      newfail(err, why, whycap, COPL_EFILE, "%s '%s': %s", files[i][0], files[i][1], strerror(errno));
+      copl_fail(err, why, whycap, COPL_EFILE, "%s '%s': %s", files[i][0], files[i][1], strerror(errno));
       return NULL;
     }
   }
   if (cfg->will_topic && mosquitto_pub_topic_check(cfg->will_topic) != MOSQ_ERR_SUCCESS) {
-    newfail(err, why, whycap, COPL_EARG, "will topic '%s' is not a valid topic to publish to",
+    copl_fail(err, why, whycap, COPL_EARG, "will topic '%s' is not a valid topic to publish to",
             cfg->will_topic);
     return NULL;
   }
   if (cfg->will_qos < 0 || cfg->will_qos > 2 || cfg->will_len > 65535 ||
       (cfg->will_len && !cfg->will_payload)) {
-    newfail(err, why, whycap, COPL_EARG, "will: qos 0..2 and a payload of at most 64 KiB");
+    copl_fail(err, why, whycap, COPL_EARG, "will: qos 0..2 and a payload of at most 64 KiB");
     return NULL;
   }
   if (!lib_ready) {
@@ -328,7 +315,7 @@ copl_mqtt *copl_mqtt_new(const copl_mqtt_cfg *cfg, copl_err *err, char *why, siz
   }
   copl_mqtt *m = calloc(1, sizeof *m);
   if (!m) {
-    newfail(err, why, whycap, COPL_ENOMEM, "out of memory");
+    copl_fail(err, why, whycap, COPL_ENOMEM, "out of memory");
     return NULL;
   }
   m->cfg = *cfg;
@@ -365,7 +352,7 @@ copl_mqtt *copl_mqtt_new(const copl_mqtt_cfg *cfg, copl_err *err, char *why, siz
     m->mosq = mosquitto_new(m->id, !cfg->keep_session, m);
   if (oom || !m->mosq) {
     copl_mqtt_free(m);
-    newfail(err, why, whycap, COPL_ENOMEM, "out of memory (or libmosquitto refused the client)");
+    copl_fail(err, why, whycap, COPL_ENOMEM, "out of memory (or libmosquitto refused the client)");
     return NULL;
   }
   int rc = mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION, m->protocol);
@@ -387,7 +374,7 @@ copl_mqtt *copl_mqtt_new(const copl_mqtt_cfg *cfg, copl_err *err, char *why, siz
     rc = apply_will(m);
   }
   if (rc != MOSQ_ERR_SUCCESS) {
-    newfail(err, why, whycap, rc == MOSQ_ERR_NOMEM ? COPL_ENOMEM : COPL_EARG, "%s: %s", step,
+    copl_fail(err, why, whycap, rc == MOSQ_ERR_NOMEM ? COPL_ENOMEM : COPL_EARG, "%s: %s", step,
             mosquitto_strerror(rc));
     copl_mqtt_free(m);
     return NULL;

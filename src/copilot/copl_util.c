@@ -40,8 +40,10 @@ const char *copl_strerror(copl_err e)
   return "unknown error";
 }
 
-static copl_err fail(char *why, size_t cap, copl_err e, const char *fmt, ...)
+copl_err copl_fail(copl_err *err, char *why, size_t cap, copl_err e, const char *fmt, ...)
 {
+  if (err)
+    *err = e;
   if (why && cap) {
     va_list ap;
     va_start(ap, fmt);
@@ -61,16 +63,16 @@ copl_err copl_parse_mqtts(const char *url, char *host, size_t hostcap, int *port
                           size_t whycap)
 {
   if (!url || !host || !hostcap || !port)
-    return fail(why, whycap, COPL_EARG, "no URL");
+    return copl_fail(NULL, why, whycap, COPL_EARG, "no URL");
   const char *sep = strstr(url, "://");
   if (!sep)
-    return fail(why, whycap, COPL_EURL, "'%s' is not a URL (want mqtts://HOST:PORT)", url);
+    return copl_fail(NULL, why, whycap, COPL_EURL, "'%s' is not a URL (want mqtts://HOST:PORT)", url);
   size_t sl = (size_t)(sep - url);
   if (!(sl == 5 && strncasecmp(url, "mqtts", 5) == 0)) {
     if (sl == 4 && strncasecmp(url, "mqtt", 4) == 0)
-      return fail(why, whycap, COPL_ESCHEME,
+      return copl_fail(NULL, why, whycap, COPL_ESCHEME,
                   "'%s': plain mqtt:// is refused, the copilot speaks TLS only (use mqtts://)", url);
-    return fail(why, whycap, COPL_ESCHEME, "'%s': scheme '%.*s' not allowed (want mqtts://HOST:PORT)",
+    return copl_fail(NULL, why, whycap, COPL_ESCHEME, "'%s': scheme '%.*s' not allowed (want mqtts://HOST:PORT)",
                 url, (int)sl, url);
   }
   const char *p = sep + 3, *h0, *h1;
@@ -78,11 +80,11 @@ copl_err copl_parse_mqtts(const char *url, char *host, size_t hostcap, int *port
     h0 = p + 1;
     h1 = strchr(h0, ']');
     if (!h1 || h1 == h0)
-      return fail(why, whycap, COPL_EURL, "'%s': unterminated or empty [IPv6] host", url);
+      return copl_fail(NULL, why, whycap, COPL_EURL, "'%s': unterminated or empty [IPv6] host", url);
     for (const char *q = h0; q < h1; q++)
       if (!((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'f') || (*q >= 'A' && *q <= 'F') ||
             *q == ':' || *q == '.'))
-        return fail(why, whycap, COPL_EURL, "'%s': bad character '%c' in IPv6 address", url, *q);
+        return copl_fail(NULL, why, whycap, COPL_EURL, "'%s': bad character '%c' in IPv6 address", url, *q);
     p = h1 + 1;
   } else {
     h0 = p;
@@ -90,26 +92,26 @@ copl_err copl_parse_mqtts(const char *url, char *host, size_t hostcap, int *port
       p++;
     h1 = p;
     if (h1 == h0)
-      return fail(why, whycap, COPL_EURL, "'%s': no host", url);
+      return copl_fail(NULL, why, whycap, COPL_EURL, "'%s': no host", url);
     if (*p && *p != ':' && *p != '/') {
       if (*p == '@')
-        return fail(why, whycap, COPL_EURL, "'%s': user information is not allowed", url);
-      return fail(why, whycap, COPL_EURL, "'%s': bad character '%c' in host", url, *p);
+        return copl_fail(NULL, why, whycap, COPL_EURL, "'%s': user information is not allowed", url);
+      return copl_fail(NULL, why, whycap, COPL_EURL, "'%s': bad character '%c' in host", url, *p);
     }
     int bad = *h0 == '.' || *h0 == '-' || h1[-1] == '-';
     for (const char *q = h0; q + 1 < h1; q++)
       bad |= q[0] == '.' && q[1] == '.';
     if (bad)
-      return fail(why, whycap, COPL_EURL, "'%s': malformed host name", url);
+      return copl_fail(NULL, why, whycap, COPL_EURL, "'%s': malformed host name", url);
   }
   size_t hl = (size_t)(h1 - h0);
   if (hl >= hostcap || hl > 253)
-    return fail(why, whycap, COPL_EURL, "'%s': host name too long", url);
+    return copl_fail(NULL, why, whycap, COPL_EURL, "'%s': host name too long", url);
   long pn = 8883;
   if (*p == ':') {
     p++;
     if (!(*p >= '0' && *p <= '9'))
-      return fail(why, whycap, COPL_EURL, "'%s': port missing after ':'", url);
+      return copl_fail(NULL, why, whycap, COPL_EURL, "'%s': port missing after ':'", url);
     pn = 0;
     int digits = 0;
     while (*p >= '0' && *p <= '9') {
@@ -118,12 +120,12 @@ copl_err copl_parse_mqtts(const char *url, char *host, size_t hostcap, int *port
         break;
     }
     if (digits > 5 || pn < 1 || pn > 65535)
-      return fail(why, whycap, COPL_EURL, "'%s': port out of range (1..65535)", url);
+      return copl_fail(NULL, why, whycap, COPL_EURL, "'%s': port out of range (1..65535)", url);
   }
   if (*p == '/')
     p++;
   if (*p)
-    return fail(why, whycap, COPL_EURL, "'%s': unexpected '%s' after the host and port", url, p);
+    return copl_fail(NULL, why, whycap, COPL_EURL, "'%s': unexpected '%s' after the host and port", url, p);
   memcpy(host, h0, hl);
   host[hl] = 0;
   *port = (int)pn;

@@ -161,6 +161,7 @@ void cop_jw_uint(cop_jw *w, uint64_t v);
 void cop_jw_bool(cop_jw *w, bool v);
 void cop_jw_null(cop_jw *w);
 void cop_jw_hex(cop_jw *w, const uint8_t *p, size_t n);   /* as a string */
+void cop_jw_version(cop_jw *w, const uint16_t v[3]);       /* "MAJOR.MINOR.PATCH" */
 size_t cop_jw_end(cop_jw *w);   /* length (NUL-ended in buf), 0 on overflow */
 
 /* ---- time --------------------------------------------------------------- */

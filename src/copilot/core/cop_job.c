@@ -397,20 +397,6 @@ cop_jact cop_job_resume(cop_job *j, uint64_t now_ms) {
 
 /* ---- the job update payload ---------------------------------------------- */
 
-static void version(cop_jw *w, const uint16_t v[3]) {
-  char b[18];
-  size_t o = 0;
-  for (int i = 0; i < 3; i++) {
-    char d[5];
-    int k = 0;
-    uint32_t x = v[i];
-    do { d[k++] = (char)('0' + x % 10u); x /= 10u; } while (x);
-    while (k) b[o++] = d[--k];
-    if (i < 2) b[o++] = '.';
-  }
-  cop_jw_strn(w, b, o);
-}
-
 size_t cop_enc_job_update(char *out, size_t cap, const cop_stamp *s, const cop_job *j) {
   cop_jw w;
   char t[COP_TIME_LEN + 1];
@@ -455,7 +441,7 @@ size_t cop_enc_job_update(char *out, size_t cap, const cop_stamp *s, const cop_j
   } else {
     cop_jw_null(&w);
   }
-  cop_jw_key(&w, "version"); version(&w, j->m.version);
+  cop_jw_key(&w, "version"); cop_jw_version(&w, j->m.version);
   cop_jw_key(&w, "sha256"); cop_jw_hex(&w, j->m.sha256, 32);
   cop_jw_obj_end(&w);
   return cop_jw_end(&w);

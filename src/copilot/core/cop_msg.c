@@ -34,7 +34,7 @@ static void bank(cop_jw *w, uint32_t b) {
   cop_jw_str(w, b == 0 ? "A" : b == 1 ? "B" : "");
 }
 
-static void version(cop_jw *w, const uint16_t v[3]) {
+void cop_jw_version(cop_jw *w, const uint16_t v[3]) {
   char b[18];
   size_t o = 0;
   for (int i = 0; i < 3; i++) {
@@ -109,7 +109,7 @@ size_t cop_enc_event(char *out, size_t cap, const cop_stamp *s, const link_event
   cop_jw_key(&w, "bank"); bank(&w, e->bank);
   cop_jw_key(&w, "value"); cop_jw_int(&w, e->value);
   cop_jw_key(&w, "pc"); cop_jw_uint(&w, e->pc);
-  cop_jw_key(&w, "version"); version(&w, e->version);
+  cop_jw_key(&w, "version"); cop_jw_version(&w, e->version);
   cop_jw_key(&w, "name");
   cop_jw_strn(&w, e->name, e->name_len > LINK_NAME_MAX ? LINK_NAME_MAX : e->name_len);
   return fin(&w);
@@ -136,7 +136,7 @@ size_t cop_enc_bbox(char *out, size_t cap, const cop_stamp *s, const bbox_rec *r
   if (r->func == BBOX_NO_FUNC) cop_jw_null(&w); else cop_jw_uint(&w, r->func);
   cop_jw_key(&w, "func_name"); cop_jw_strn(&w, r->func_name, cstrlen(r->func_name, BBOX_NAME_LEN));
   cop_jw_key(&w, "file"); cop_jw_strn(&w, r->file, cstrlen(r->file, BBOX_NAME_LEN));
-  cop_jw_key(&w, "version"); version(&w, r->version);
+  cop_jw_key(&w, "version"); cop_jw_version(&w, r->version);
   cop_jw_key(&w, "counter"); cop_jw_uint(&w, r->counter);
   cop_jw_key(&w, "digest"); cop_jw_hex(&w, r->digest, BBOX_DIGEST_LEN);
   /* the record's own boot and uptime (the stamp is when it was read) */
@@ -170,7 +170,7 @@ size_t cop_enc_status(char *out, size_t cap, const cop_stamp *s, bool online,
     cop_jw_key(&w, "trial"); cop_jw_bool(&w, st->trial != 0);
     cop_jw_key(&w, "program");
     cop_jw_strn(&w, st->name, st->name_len > LINK_NAME_MAX ? LINK_NAME_MAX : st->name_len);
-    cop_jw_key(&w, "version"); version(&w, st->version);
+    cop_jw_key(&w, "version"); cop_jw_version(&w, st->version);
     cop_jw_key(&w, "counter"); cop_jw_uint(&w, st->counter);
     cop_jw_key(&w, "digest"); cop_jw_hex(&w, st->digest, LINK_DIGEST);
     cop_jw_key(&w, "boots"); cop_jw_uint(&w, st->boots);
