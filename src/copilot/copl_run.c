@@ -47,33 +47,11 @@
 #define WORK (COP_JA_DOWNLOAD | COP_JA_VERIFY | COP_JA_INSTALL | COP_JA_ACTIVATE | COP_JA_STATUS)
 
 
-/* The queue comes from the core's cop_queue.c; a build without it yet
- * (COPL_HAVE_QUEUE unset) keeps nothing while offline and counts it. */
-#ifdef COPL_HAVE_QUEUE
 #define q_open cop_queue_open
 #define q_push cop_queue_push
 #define q_peek cop_queue_peek
 #define q_pop cop_queue_pop
 #define q_take_dropped cop_queue_take_dropped
-#else
-static cop_err q_open(cop_queue *q, const cop_storage *st, uint32_t n)
-{
-  (void)q, (void)st, (void)n;
-  return COP_E_STORAGE;
-}
-static cop_err q_push(cop_queue *q, uint8_t t, const void *p, uint32_t n)
-{
-  (void)q, (void)t, (void)p, (void)n;
-  return COP_E_STORAGE;
-}
-static cop_err q_peek(cop_queue *q, uint8_t *t, void *b, uint32_t cap, uint32_t *n)
-{
-  (void)q, (void)t, (void)b, (void)cap, (void)n;
-  return COP_E_EMPTY;
-}
-static cop_err q_pop(cop_queue *q) { (void)q; return COP_E_EMPTY; }
-static uint32_t q_take_dropped(cop_queue *q) { (void)q; return 0; }
-#endif
 
 typedef struct run {
   const copl_run_cfg *cfg;
@@ -100,6 +78,9 @@ typedef struct run {
   cop_queue q;
   bool q_ok, inflight;
   int inflight_mid;
+  uint64_t inflight_seq;       /* the queue's number for the record in flight */
+  uint64_t inflight_due;       /* resend it ourselves if not acknowledged by then */
+  bool report_due;             /* the dropped report waits for the record in flight */
   uint64_t lost;               /* messages that could be neither sent nor kept */
   /* the job */
   cop_job job;
@@ -174,11 +155,27 @@ static bool job_of(const char *p, size_t n, char *id)
 
 static char qbuf[COP_MSG_MAX + 1];
 
+/* The record in flight when the connection drops stays in flight: the MQTT
+ * client keeps it and sends it again first thing after the reconnect (with
+ * the same packet id), so sending the queue's head again ourselves would
+ * put it, or the records after it, out of order. Only when its PUBACK has
+ * not come INFLIGHT_MS after a (re)connection is it sent again from here. */
+#define INFLIGHT_MS 15000
+
+static void report_dropped(run *r);
+
 /* Send the queue's oldest record if none is in flight. */
 static void drain(run *r)
 {
-  if (!r->q_ok || !r->connected || r->inflight)
+  if (!r->q_ok || !r->connected)
     return;
+  if (r->inflight && mono() < r->inflight_due)
+    return;
+  if (r->inflight)
+    say("queue: no PUBACK for message %d; sending the oldest record again", r->inflight_mid);
+  r->inflight = false;
+  if (r->report_due)
+    report_dropped(r);
   for (;;) {
     uint8_t t;
     uint32_t n;
@@ -205,6 +202,8 @@ static void drain(run *r)
       return;
     r->inflight = true;
     r->inflight_mid = mid;
+    r->inflight_seq = cop_queue_head_seq(&r->q);
+    r->inflight_due = mono() + INFLIGHT_MS;
     return;
   }
 }
@@ -238,6 +237,7 @@ static char out[COP_MSG_MAX + 1];
 
 static void report_dropped(run *r)
 {
+  r->report_due = false;
   uint32_t n = r->q_ok ? q_take_dropped(&r->q) : 0;
   uint64_t total = (r->q_ok ? r->q.dropped : 0) + r->lost;
   if (r->lost) {
@@ -921,16 +921,17 @@ static void on_state(void *user, copl_mqtt_state s, copl_err why, const char *de
   r->connected = s == COPL_MQTT_CONNECTED;
   if (r->connected && !was) {
     say("broker: connected");
-    r->inflight = false;
+    r->inflight_due = mono() + INFLIGHT_MS;
     publish_status(r);
-    report_dropped(r);
+    if (r->inflight)
+      r->report_due = true;
+    else
+      report_dropped(r);
     drain(r);
   } else if (!r->connected && was && s == COPL_MQTT_IDLE) {
     say("broker: disconnected");
-    r->inflight = false;
   } else if (!r->connected && was) {
     say("broker: connection lost: %s", detail && detail[0] ? detail : copl_strerror(why));
-    r->inflight = false;
   } else if (s == COPL_MQTT_BACKOFF && why != COPL_OK) {
     say("broker: %s", detail && detail[0] ? detail : copl_strerror(why));
   }
@@ -979,10 +980,16 @@ static void on_published(void *user, int mid)
     r->offline_acked = true;
   if (r->inflight && mid == r->inflight_mid) {
     r->inflight = false;
-    if (q_pop(&r->q) != COP_E_OK) {
+    /* the record may have been dropped for room while it was in flight:
+     * then it was delivered after all, and is not reported dropped */
+    bool head = r->q.count && cop_queue_head_seq(&r->q) == r->inflight_seq;
+    cop_err e = head ? q_pop(&r->q) : cop_queue_undrop(&r->q);
+    if (e != COP_E_OK && e != COP_E_EMPTY) {
       say("queue: cannot pop; the queue is off");
       r->q_ok = false;
     }
+    if (r->report_due)
+      report_dropped(r);
     drain(r);
   }
 }
@@ -1075,14 +1082,9 @@ static int setup_state(run *r)
   if (copl_blob_open(&r->blob, dir, QUEUE_FILE, qsize, why, sizeof why) != 0)
     return fatal("queue: %s", why);
   cop_err qe = q_open(&r->q, &r->blob.st, qsize);
-#ifdef COPL_HAVE_QUEUE
   if (qe != COP_E_OK)
     return fatal("queue %s/%s: %s", dir, QUEUE_FILE, cop_err_str(qe));
   r->q_ok = true;
-#else
-  (void)qe;
-  say("queue: not in this build (the core's cop_queue.c); messages while offline are counted, not kept");
-#endif
   if (r->q.count)
     say("queue: %u messages kept from before", (unsigned)r->q.count);
   /* the job record */

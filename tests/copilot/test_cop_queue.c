@@ -4,7 +4,7 @@
 ** cut at every write of the storage callback: whatever the cut leaves, the
 ** queue reopens consistent and holds every record acknowledged (pushed OK,
 ** not popped OK, not dropped for room), in order.
-** Usage: test_cop_queue basic|overflow|damage|powercut
+** Usage: test_cop_queue basic|overflow|inflight|damage|powercut
 */
 #include <string.h>
 
@@ -152,6 +152,37 @@ static void overflow(void) {
   CHECK(cop_queue_push(&r, 3, big, RING - COP_Q_REC) == COP_E_OK && r.count == 1 && r.dropped == 19);
   static uint8_t got[RING];
   CHECK(cop_queue_peek(&r, &t, got, sizeof got, &n) == COP_E_OK && n == RING - COP_Q_REC && !memcmp(got, big, n));
+}
+
+/* The number of the oldest record, and a dropped one that was delivered
+** after all (in flight when it was dropped for room). */
+static void inflight(void) {
+  static disk d;
+  memset(&d, 0, sizeof d);
+  cop_storage s = stor(&d);
+  cop_queue q;
+  REQUIRE(cop_queue_open(&q, &s, BLOB) == COP_E_OK);
+  uint8_t b[64];
+  CHECK(cop_queue_undrop(&q) == COP_E_EMPTY, "nothing dropped, nothing to undrop");
+  for (uint32_t i = 0; i < 3; i++) REQUIRE(cop_queue_push(&q, 1, b, 50) == COP_E_OK);
+  CHECK(cop_queue_head_seq(&q) == 0);
+  uint64_t sent = cop_queue_head_seq(&q);   /* the oldest goes out */
+  REQUIRE(cop_queue_pop(&q) == COP_E_OK);
+  CHECK(cop_queue_head_seq(&q) == 1);
+  sent = cop_queue_head_seq(&q);            /* record 1 in flight; the link drops */
+  for (uint32_t i = 0; i < 6; i++) REQUIRE(cop_queue_push(&q, 1, b, 50) == COP_E_OK);
+  CHECK(q.count == 6 && q.dropped == 2 && cop_queue_head_seq(&q) == 3 && cop_queue_head_seq(&q) != sent,
+        "record 1 was dropped for room while in flight");
+  /* its PUBACK comes: it was delivered, so one fewer is dropped */
+  CHECK(cop_queue_undrop(&q) == COP_E_OK && q.dropped == 1 && q.unreported == 1 && q.popped == 2);
+  CHECK(cop_queue_head_seq(&q) == 3, "the oldest keeps its number");
+  cop_queue r;
+  REQUIRE(cop_queue_open(&r, &s, BLOB) == COP_E_OK);
+  CHECK(r.dropped == 1 && r.popped == 2 && r.unreported == 1, "durable");
+  CHECK(cop_queue_take_dropped(&r) == 1 && cop_queue_undrop(&r) == COP_E_OK && r.unreported == 0 && r.dropped == 0);
+  d.dead = true;
+  r.dropped = 1;
+  CHECK(cop_queue_undrop(&r) == COP_E_STORAGE && r.dropped == 1 && r.popped == 3, "a failed write changes nothing");
 }
 
 static void damage(void) {
@@ -322,8 +353,9 @@ int main(int argc, char **argv) {
   const char *w = argc > 1 ? argv[1] : "";
   if (!strcmp(w, "basic")) basic();
   else if (!strcmp(w, "overflow")) overflow();
+  else if (!strcmp(w, "inflight")) inflight();
   else if (!strcmp(w, "damage")) damage();
   else if (!strcmp(w, "powercut")) powercut();
-  else { fprintf(stderr, "usage: test_cop_queue basic|overflow|damage|powercut\n"); return 2; }
+  else { fprintf(stderr, "usage: test_cop_queue basic|overflow|inflight|damage|powercut\n"); return 2; }
   return t_done(w);
 }

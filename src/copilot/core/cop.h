@@ -451,6 +451,13 @@ cop_err cop_queue_push(cop_queue *q, uint8_t topic, const void *p, uint32_t n);
 cop_err cop_queue_peek(cop_queue *q, uint8_t *topic, void *buf, uint32_t cap, uint32_t *n);
 cop_err cop_queue_pop(cop_queue *q);    /* remove the oldest (after its PUBACK) */
 uint32_t cop_queue_take_dropped(cop_queue *q);   /* dropped since the last call */
+/* The oldest record's number: records are numbered from 0 as pushed, and
+** each one popped or dropped for room takes its number with it, so a caller
+** that sent the oldest record can tell whether it is still the oldest. */
+static inline uint64_t cop_queue_head_seq(const cop_queue *q) { return q->popped + q->dropped; }
+/* A record dropped for room that was delivered after all (it was in flight
+** and the MQTT client sent it again): counted popped, not dropped. */
+cop_err cop_queue_undrop(cop_queue *q);
 
 /* ---- what the main loop gives the core --------------------------------- */
 

@@ -221,3 +221,18 @@ uint32_t cop_queue_take_dropped(cop_queue *q) {
   if (commit(q) != COP_E_OK) { q->unreported = n; return 0; }
   return n;
 }
+
+cop_err cop_queue_undrop(cop_queue *q) {
+  if (q->dropped == 0) return COP_E_EMPTY;
+  q->dropped--;
+  q->popped++;
+  uint32_t had = q->unreported;
+  if (q->unreported) q->unreported--;
+  cop_err e = commit(q);
+  if (e != COP_E_OK) {
+    q->dropped++;
+    q->popped--;
+    q->unreported = had;
+  }
+  return e;
+}
