@@ -8,6 +8,7 @@ PKGS=(
   libssl-dev libpng-dev pkg-config valgrind lua5.4 python3
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev postgresql
   mosquitto mosquitto-clients libmosquitto-dev libcurl4-openssl-dev openssl iproute2
+  prometheus
   gcc-arm-none-eabi libnewlib-arm-none-eabi
   qemu-system-arm qemu-system-misc gcc-riscv64-unknown-elf
 )

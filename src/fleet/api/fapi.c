@@ -11,6 +11,7 @@
 
 #include "cvm1.h"
 #include "fapi_int.h"
+#include "fleet_metrics.h"
 
 /* ---- tables ---------------------------------------------------------- */
 
@@ -436,4 +437,6 @@ void fapi_handle(fapi *a, const fapi_request *rq, fapi_response *rs) {
       fapi_fail(&c, FAPI_ERR_INTERNAL, "audit log: %s", fst_errmsg(a->store));
     }
   }
+  fmet_add(FMET_HTTP_REQUESTS, 1);
+  if (rs->status >= 400) fmet_add(FMET_HTTP_ERRORS, 1);
 }

@@ -8,7 +8,10 @@
 
 #include "cockpitc.h"
 #include "cvm1.h"
+#include <time.h>
+
 #include "fapi_int.h"
+#include "fleet_metrics.h"
 
 #define LIST_DEFAULT 100
 
@@ -93,7 +96,19 @@ static json_t *artifact_json(const fst_artifact *a) {
                    (json_int_t)a->created);
 }
 
+static void build(fapi_ctx *c);
+
+/* POST /builds, timed and counted (fleet_metrics.def). */
 void fapi_h_build(fapi_ctx *c) {
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  build(c);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  fmet_observe(FMET_BUILD_SECONDS, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+  fmet_add(c->rs->status == 201 ? FMET_BUILDS_OK : FMET_BUILDS_FAILED, 1);
+}
+
+static void build(fapi_ctx *c) {
   static const fapi_field f[] = {
     { "source", JSON_STRING, true }, { "filename", JSON_STRING, true }, { "version", JSON_STRING, false } };
   json_t *o;

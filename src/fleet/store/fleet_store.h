@@ -292,4 +292,13 @@ fst_err fst_deployment_claim(fst_store *s, const char *owner, int64_t lease_ms, 
 /* Give the lease back (only if `owner` holds it). */
 fst_err fst_deployment_release(fst_store *s, int64_t id, const char *owner);
 
+/* ---- counts for /metrics (fst_stats.c) --------------------------------- */
+
+typedef struct fst_stats {
+  int64_t devices, devices_online;
+  int64_t jobs[FST_JOB__COUNT];            /* by fst_job_state */
+  int64_t deployments[FST_DEPLOY__COUNT];  /* by fst_deploy_state */
+} fst_stats;
+fst_err fst_stats_get(fst_store *s, fst_stats *st);
+
 #endif /* FLEET_STORE_H */
