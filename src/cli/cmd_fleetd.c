@@ -23,6 +23,7 @@ static const char usage[] =
   "                      [--db postgresql://...] [--max-body BYTES]\n"
   "                      [--broker mqtts://HOST:PORT --ca CA.pem --cert F --key F] [--otlp URL]\n"
   "       cockpit fleetd token --data DIR --role admin|operator|viewer --name NAME [--db URL]\n"
+  "       cockpit fleetd token --data DIR --list | --revoke ID [--db URL]\n"
   "       cockpit fleetd routes\n\n"
   "The fleet backend: the HTTP API of docs/fleet-api.md over HTTPS. Keeps its\n"
   "SQLite store (DIR/fleet.db, WAL) and the fleet signing key (DIR/fleet.key,\n"
@@ -40,7 +41,8 @@ static const char usage[] =
   "                      MQTT ingest and OTLP export: accepted now, used once\n"
   "                      ingest and export land (issue #14); not yet active\n\n"
   "token: create a bearer token with a role and print it (only its SHA-256\n"
-  "is stored). routes: print the route table (fleet_routes.def) as Markdown.\n";
+  "is stored); --list prints id, role, name, created and revoked of every\n"
+  "token; --revoke ID refuses that token from then on. routes: print the route table (fleet_routes.def) as Markdown.\n";
 
 /* ---- token, routes ------------------------------------------------------ */
 
@@ -53,29 +55,72 @@ static int open_store(const char *dir, const char *db, fst_store **s) {
   return CLI_EXIT_OK;
 }
 
+static int token_list(fst_store *s) {
+  fst_token *v;
+  size_t n;
+  fst_err e = fst_token_list(s, &v, &n);
+  if (e) return cli_error("fleetd", "token: %s", fst_errmsg(s)[0] ? fst_errmsg(s) : fst_err_str(e));
+  printf("%-6s %-8s %-14s %-14s %s\n", "id", "role", "created_ms", "revoked_ms", "name");
+  for (size_t i = 0; i < n; i++)
+  {
+    char rv[24] = "-";
+    if (v[i].revoked) snprintf(rv, sizeof rv, "%lld", (long long)v[i].revoked);
+    printf("%-6lld %-8s %-14lld %-14s %s\n", (long long)v[i].id, fst_role_name(v[i].role), (long long)v[i].created,
+           rv, v[i].name);
+  }
+  free(v);
+  return CLI_EXIT_OK;
+}
+
 static int cmd_token(int argc, char **argv) {
-  const char *dir = NULL, *db = NULL, *role = NULL, *name = NULL;
+  const char *dir = NULL, *db = NULL, *role = NULL, *name = NULL, *revoke = NULL;
+  bool list = false;
   for (int i = 1; i < argc;) {
     int r;
     if ((r = cli_opt(argc, argv, &i, "--data", &dir)) || (r = cli_opt(argc, argv, &i, "--db", &db)) ||
-        (r = cli_opt(argc, argv, &i, "--role", &role)) || (r = cli_opt(argc, argv, &i, "--name", &name))) {
+        (r = cli_opt(argc, argv, &i, "--role", &role)) || (r = cli_opt(argc, argv, &i, "--name", &name)) ||
+        (r = cli_opt(argc, argv, &i, "--revoke", &revoke))) {
       if (r < 0) return CLI_EXIT_USAGE;
+      continue;
+    }
+    if (!strcmp(argv[i], "--list")) {
+      list = true;
+      i++;
       continue;
     }
     return cli_usage_error("fleetd", "token: unexpected argument '%s'", argv[i]);
   }
   if (!dir && !db) return cli_usage_error("fleetd", "token: missing --data DIR");
-  if (!role) return cli_usage_error("fleetd", "token: missing --role admin|operator|viewer");
-  if (!name || !*name) return cli_usage_error("fleetd", "token: missing --name NAME");
-  fst_role r = fst_role_parse(role);
-  if (r == FST_ROLE_NONE) return cli_usage_error("fleetd", "token: unknown role '%s' (admin, operator, viewer)", role);
+  if ((list || revoke) && (role || name || (list && revoke)))
+    return cli_usage_error("fleetd", "token: --list, --revoke and --role/--name go alone");
+  long long rid = 0;
+  if (revoke) {
+    char *end;
+    rid = strtoll(revoke, &end, 10);
+    if (!*revoke || *end || rid <= 0) return cli_usage_error("fleetd", "token: --revoke takes a token id, not '%s'", revoke);
+  }
+  fst_role r = FST_ROLE_NONE;
+  if (!list && !revoke) {
+    if (!role) return cli_usage_error("fleetd", "token: missing --role admin|operator|viewer");
+    if (!name || !*name) return cli_usage_error("fleetd", "token: missing --name NAME");
+    r = fst_role_parse(role);
+    if (r == FST_ROLE_NONE) return cli_usage_error("fleetd", "token: unknown role '%s' (admin, operator, viewer)", role);
+  }
   fst_store *s;
   int rc = open_store(dir, db, &s);
   if (rc) return rc;
-  char tok[FAPI_TOKEN_LEN + 1];
-  fst_err e = fapi_token_create(s, r, name, tok);
-  if (e) rc = cli_error("fleetd", "token: %s", fst_errmsg(s)[0] ? fst_errmsg(s) : fst_err_str(e));
-  else printf("%s\n", tok);
+  if (list) {
+    rc = token_list(s);
+  } else if (revoke) {
+    fst_err e = fst_token_revoke(s, rid);
+    if (e) rc = cli_error("fleetd", "token: %s", fst_errmsg(s)[0] ? fst_errmsg(s) : fst_err_str(e));
+    else printf("token %lld revoked\n", rid);
+  } else {
+    char tok[FAPI_TOKEN_LEN + 1];
+    fst_err e = fapi_token_create(s, r, name, tok, NULL);
+    if (e) rc = cli_error("fleetd", "token: %s", fst_errmsg(s)[0] ? fst_errmsg(s) : fst_err_str(e));
+    else printf("%s\n", tok);
+  }
   fst_close(s);
   return rc;
 }

@@ -164,6 +164,38 @@ def main():
         s, b = req("GET", "/api/v1/artifacts?limit=x")
         check(s == 400, "bad limit %s" % s)
 
+        # tokens: admins list, create, revoke; a revoked token is refused
+        s, b = req("POST", "/api/v1/tokens", {"name": "ci", "role": "viewer"}, token="operator")
+        check(s == 403, "operator creates a token %s" % s)
+        s, b = req("POST", "/api/v1/tokens", {"name": "ci", "role": "root"}, token="admin")
+        check(s == 400 and "role" in b["detail"], "bad role %s %s" % (s, b))
+        s, b = req("POST", "/api/v1/tokens", {"name": "", "role": "viewer"}, token="admin")
+        check(s == 400, "empty name %s" % s)
+        s, b = req("POST", "/api/v1/tokens", {"name": "ci", "role": "viewer", "x": 1}, token="admin")
+        check(s == 400, "unknown field %s" % s)
+        s, b = req("POST", "/api/v1/tokens", {"name": "ci" + EVIL, "role": "operator"}, token="admin")
+        check(s == 201 and re.fullmatch(r"cpt_[0-9a-f]{64}", b.get("token", "")) and b["role"] == "operator",
+              "token created %s %s" % (s, b))
+        new_id, new_tok = b.get("id"), b.get("token", "")
+        s, b = req("GET", "/api/v1/artifacts", token=new_tok)
+        check(s == 200, "the new token works %s" % s)
+        s, b = req("GET", "/api/v1/tokens", token="admin")
+        check(s == 200 and any(t["id"] == new_id and t["name"] == "ci" + EVIL and t["revoked"] is None
+                               for t in b["tokens"]), "token listed %s" % b)
+        check(new_tok not in json.dumps(b) and "hash" not in json.dumps(b), "the list shows no token or hash")
+        s, b = req("DELETE", "/api/v1/tokens/%s" % new_id, token="admin")
+        check(s == 200, "revoke %s %s" % (s, b))
+        s, b = req("GET", "/api/v1/artifacts", token=new_tok)
+        check(s == 401, "a revoked token is refused %s" % s)
+        s, b = req("DELETE", "/api/v1/tokens/%s" % new_id, token="admin")
+        check(s == 404, "revoke twice %s" % s)
+        s, b = req("DELETE", "/api/v1/tokens/x1", token="admin")
+        check(s == 400, "bad token id %s" % s)
+        s, b = req("GET", "/api/v1/tokens", token="admin")
+        admin_id = [t["id"] for t in b["tokens"] if t["role"] == "admin"][0]
+        s, b = req("DELETE", "/api/v1/tokens/%s" % admin_id, token="admin")
+        check(s == 409, "revoking the token in use %s" % s)
+
         # devices (none reported yet: ingest is not built): 404s and checks
         s, b = req("GET", "/api/v1/devices", token="viewer")
         check(s == 200 and b["devices"] == [], "devices %s" % b)

@@ -33,7 +33,7 @@ int main(int argc, char **argv) {
   char err[512], key[4096];
   REQUIRE(fst_open(argv[1], argc > 2 ? argv[2] : NULL, &s, err, sizeof err) == FST_ERR_OK, "%s", err);
   REQUIRE(fapi_fleet_key(argv[1], key, sizeof key, err, sizeof err) == FAPI_KEY_OK, "%s", err);
-  REQUIRE(fapi_token_create(s, FST_ROLE_OPERATOR, "op", tok) == FST_ERR_OK);
+  REQUIRE(fapi_token_create(s, FST_ROLE_OPERATOR, "op", tok, NULL) == FST_ERR_OK);
   fapi_config cfg = { s, key, 0 };
   api = fapi_new(&cfg);
 

@@ -49,12 +49,13 @@ fapi_key_err fapi_fleet_key(const char *dir, char *path, size_t cap, char *err, 
   return FAPI_KEY_OK;
 }
 
-fst_err fapi_token_create(fst_store *s, fst_role role, const char *name, char out[FAPI_TOKEN_LEN + 1]) {
+fst_err fapi_token_create(fst_store *s, fst_role role, const char *name, char out[FAPI_TOKEN_LEN + 1],
+                          int64_t *id) {
   uint8_t r[32];
   if (RAND_bytes(r, sizeof r) != 1) return FST_ERR_INVALID;
   memcpy(out, FAPI_TOKEN_PREFIX, 4);
   for (int i = 0; i < 32; i++) snprintf(out + 4 + 2 * i, 3, "%02x", r[i]);
   char hash[65];
   fapi_token_hash(out, hash);
-  return fst_token_add(s, hash, role, name, NULL);
+  return fst_token_add(s, hash, role, name, id);
 }

@@ -91,7 +91,8 @@ fapi_key_err fapi_fleet_key(const char *dir, char *path, size_t cap, char *err, 
 
 /* A new random token for role and name: stored hashed, the token itself
 ** (FAPI_TOKEN_LEN chars + NUL) written to out. */
-fst_err fapi_token_create(fst_store *s, fst_role role, const char *name, char out[FAPI_TOKEN_LEN + 1]);
+fst_err fapi_token_create(fst_store *s, fst_role role, const char *name, char out[FAPI_TOKEN_LEN + 1],
+                          int64_t *id);   /* id may be NULL */
 /* SHA-256 of a token as lowercase hex. */
 void fapi_token_hash(const char *token, char hex[65]);
 
