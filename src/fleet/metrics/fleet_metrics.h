@@ -34,7 +34,20 @@ void fmet_observe(fmet_id m, double seconds); /* histograms */
 uint64_t fmet_get(fmet_id m);                /* a counter's value (tests, logs) */
 void fmet_reset(void);                       /* all to zero (tests) */
 
+/* One metric's value now: a counter's count, a gauge's value, or a
+** histogram's count, sum and per-bucket (not cumulative) counts, the last
+** one for +Inf. */
+typedef struct fmet_value {
+  fmet_type type;
+  uint64_t count;
+  double value, sum;
+  uint64_t buckets[FMET_NBUCKETS + 1];
+} fmet_value;
+void fmet_read(fmet_id m, fmet_value *v);
+extern const double fmet_bounds[FMET_NBUCKETS];
+
 const char *fmet_name(fmet_id m);
+const char *fmet_help(fmet_id m);
 fmet_type fmet_type_of(fmet_id m);
 
 /* A growing text buffer (malloc'd; s NULL after an allocation failure). */

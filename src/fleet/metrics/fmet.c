@@ -20,7 +20,8 @@ static const struct {
 #undef X
 };
 
-static const double bounds[FMET_NBUCKETS] = FMET_BUCKETS;
+const double fmet_bounds[FMET_NBUCKETS] = FMET_BUCKETS;
+#define bounds fmet_bounds
 
 static _Atomic uint64_t val[FMET__COUNT];                    /* counter, or gauge bits */
 static _Atomic uint64_t hcount[FMET__COUNT][FMET_NBUCKETS + 1];
@@ -63,6 +64,23 @@ void fmet_reset(void) {
     for (int i = 0; i <= FMET_NBUCKETS; i++) atomic_store(&hcount[m][i], 0);
   }
 }
+
+void fmet_read(fmet_id m, fmet_value *v) {
+  memset(v, 0, sizeof *v);
+  if ((unsigned)m >= FMET__COUNT) return;
+  v->type = tab[m].type;
+  if (v->type == FMET_COUNTER) {
+    v->count = atomic_load(&val[m]);
+    v->value = (double)v->count;
+  } else if (v->type == FMET_GAUGE) {
+    v->value = dbl(atomic_load(&val[m]));
+  } else {
+    for (int i = 0; i <= FMET_NBUCKETS; i++) v->count += v->buckets[i] = atomic_load(&hcount[m][i]);
+    v->sum = dbl(atomic_load(&hsum[m]));
+  }
+}
+
+const char *fmet_help(fmet_id m) { return (unsigned)m < FMET__COUNT ? tab[m].help : "?"; }
 
 const char *fmet_name(fmet_id m) { return (unsigned)m < FMET__COUNT ? tab[m].name : "?"; }
 fmet_type fmet_type_of(fmet_id m) { return (unsigned)m < FMET__COUNT ? tab[m].type : FMET_COUNTER; }
