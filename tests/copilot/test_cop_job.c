@@ -103,10 +103,20 @@ static void drive(int stage) {
 static void refusals(void) {
   cop_job_init(&J);
   CHECK(!cop_job_active(&J));
-  cop_job_msg m = msg("j1", 0xAA);
-  /* a cancel for nothing */
-  ev_msg(COP_JE_CANCEL, 1000, &m, NULL);
-  CHECK(A.refused == COP_E_NO_JOB && A.mask == 0);
+  /* a cancel for nothing: refused, and remembered, so the job's notify
+  ** arriving after it never installs */
+  cop_job_msg early = msg("j9", 0xAA);
+  early.cancel = true;
+  ev_msg(COP_JE_CANCEL, 1000, &early, NULL);
+  CHECK(A.refused == COP_E_NO_JOB && A.mask == COP_JA_PERSIST, "mask %x", (unsigned)A.mask);
+  early.cancel = false;
+  ev_msg(COP_JE_NOTIFY, 1000, &early, NULL);
+  CHECK(A.refused == COP_E_REPLAYED && !cop_job_active(&J), "the notify after its cancel");
+  ev_msg(COP_JE_CANCEL, 1000, &early, NULL);
+  CHECK(A.refused == COP_E_TOO_LATE && A.mask == 0, "a second cancel");
+  cop_job_msg badc = msg("a/b", 0xAA);
+  ev_msg(COP_JE_CANCEL, 1000, &badc, NULL);
+  CHECK(A.refused == COP_E_NO_JOB && A.mask == 0, "a bad id is not remembered");
   cop_job_msg bad = msg("a/b", 0xAA);
   ev_msg(COP_JE_NOTIFY, 1000, &bad, NULL);
   CHECK(A.refused == COP_E_BAD_ID && !cop_job_active(&J));

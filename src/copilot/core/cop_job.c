@@ -150,9 +150,22 @@ static bool was_past(const cop_job *j, const char *id) {
   return false;
 }
 
+/* id joins the past (newest first; the oldest falls off). */
+static void push_past(cop_job *j, const char *id) {
+  for (uint32_t i = COP_JOB_PAST - 1; i > 0; i--) __builtin_memcpy(j->past[i], j->past[i - 1], COP_ID_MAX + 1);
+  id_cpy(j->past[0], id);
+}
+
 static void cancel(cop_job *j, cop_jact *a, const cop_job_msg *m) {
   if (!held(j) || (m && m->id[0] && !id_eq(m->id, j->m.id))) {
-    a->refused = m && was_past(j, m->id) ? COP_E_TOO_LATE : COP_E_NO_JOB;
+    bool past = m && was_past(j, m->id);
+    a->refused = past ? COP_E_TOO_LATE : COP_E_NO_JOB;
+    /* a cancel that overtook its job's notify: remembered, so the notify,
+    ** when it comes, is refused as replayed and never installs */
+    if (!past && m && cop_id_ok(m->id, slen(m->id, COP_ID_MAX + 1))) {
+      push_past(j, m->id);
+      a->mask |= COP_JA_PERSIST;
+    }
     return;
   }
   if (j->state == COP_JS_CANCELED) { a->mask |= COP_JA_PUBLISH; return; }   /* again */
@@ -184,12 +197,8 @@ static void notify(cop_job *j, cop_jact *a, const cop_jev *ev) {
   char prev[COP_ID_MAX + 1];
   id_cpy(prev, j->m.id);
   cop_job_init(j);
-  if (had) {
-    for (uint32_t i = COP_JOB_PAST - 1; i > 0; i--) __builtin_memcpy(j->past[i], past[i - 1], COP_ID_MAX + 1);
-    id_cpy(j->past[0], prev);
-  } else {
-    __builtin_memcpy(j->past, past, sizeof past);
-  }
+  __builtin_memcpy(j->past, past, sizeof past);
+  if (had) push_past(j, prev);
   j->m = *m;
   j->has_image = m->has_image;
   if (m->has_image) __builtin_memcpy(j->image, m->image, 32);
