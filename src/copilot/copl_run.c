@@ -81,6 +81,7 @@ typedef struct run {
   uint64_t inflight_seq;       /* the queue's number for the record in flight */
   uint64_t inflight_due;       /* resend it ourselves if not acknowledged by then */
   bool report_due;             /* the dropped report waits for the record in flight */
+  bool retained_notify;        /* the notify being handled came retained (a restart) */
   uint64_t lost;               /* messages that could be neither sent nor kept */
   /* the job */
   cop_job job;
@@ -545,7 +546,11 @@ static void on_cmd(run *r, const copl_msg *m)
 
 static void job_do(run *r, cop_jact a, const char *msgid)
 {
-  if (a.refused != COP_E_OK)
+  if (a.refused == COP_E_REPLAYED && r->retained_notify)
+    /* the broker hands the last notify to every new session: a job this
+     * copilot already ran is no news, and no refusal is published */
+    say("job %s: the retained notify of a job already done; ignored", msgid ? msgid : "?");
+  else if (a.refused != COP_E_OK)
     refusal(r, cop_topic_get(COP_T_JOB_NOTIFY)->suffix, msgid ? msgid : r->job.m.id, a.refused, NULL, 0);
   const cop_job *j = &r->job;
   if (a.mask & COP_JA_PUBLISH) {
@@ -601,10 +606,12 @@ static void on_job(run *r, const copl_msg *m)
     refusal(r, cop_topic_get(COP_T_JOB_NOTIFY)->suffix, why.id, e, why.field, why.pos);
     return;
   }
-  say("job %s: %s", jm.id, jm.cancel ? "cancel" : "notify");
+  say("job %s: %s%s", jm.id, jm.cancel ? "cancel" : "notify", m->retain ? " (retained)" : "");
   cop_jev ev = {0};
   ev.msg = &jm;
+  r->retained_notify = m->retain;
   job_event(r, jm.cancel ? COP_JE_CANCEL : COP_JE_NOTIFY, &ev);
+  r->retained_notify = false;
 }
 
 static void on_dl_progress(void *user, uint64_t have, uint64_t total)
