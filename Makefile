@@ -9,7 +9,7 @@ FUZZ_SECS ?= 30
 BENCH_FLAGS ?= --callgrind
 CMAKE_GEN := -G "Unix Makefiles"
 
-.PHONY: all deps build check test san fuzz demo bench clean
+.PHONY: all deps build check test san fuzz demo bench bench-fleet clean
 
 all: build
 
@@ -40,6 +40,12 @@ demo: deps build
 
 bench: deps build
 	@$(BUILD)/bin/cockpit bench $(BENCH_FLAGS)
+
+# The fleet backend's figures (bench/fleet): ingest, builds, API latency,
+# into SQLite and into a private PostgreSQL (tests/fleet/pg_run.sh).
+bench-fleet: deps build
+	@tests/fleet/pg_run.sh python3 bench/fleet/bench_fleet.py $(BUILD) @PGURL@ || \
+	  { echo "bench-fleet: no PostgreSQL here; SQLite only"; python3 bench/fleet/bench_fleet.py $(BUILD); }
 
 clean:
 	rm -rf $(BUILD) $(SANBUILD)
