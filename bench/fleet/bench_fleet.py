@@ -9,13 +9,9 @@ loopback port in a temp dir, then measures:
            (bench/fleet/fleet_load.c over libcurl's multi interface)
 Prints a table and writes BUILD/bench-fleet.json. Timing only, never a test;
 docs/performance.md has the method and the figures of the reference machine."""
-import http.client
 import json
 import os
-import re
 import shutil
-import signal
-import ssl
 import statistics
 import subprocess
 import sys
@@ -23,6 +19,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "fleet"))
+from fleetd_proc import Fleetd  # noqa: E402
 
 
 def pct(v, p):
@@ -30,67 +28,27 @@ def pct(v, p):
     return v[int((len(v) - 1) * p)] if v else 0.0
 
 
-class Fleetd:
-    def __init__(self, build, db, tmp):
-        self.ck = os.path.join(build, "bin", "cockpit")
-        self.cert, self.key = os.path.join(tmp, "c.pem"), os.path.join(tmp, "k.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                        "-keyout", self.key, "-out", self.cert, "-days", "2", "-subj", "/CN=localhost",
-                        "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
-        data = os.path.join(tmp, "data")
-        dbargs = ["--db", db] if db else []
-        self.token = subprocess.run([self.ck, "fleetd", "token", "--data", data, "--role", "operator", "--name",
-                                     "bench"] + dbargs, check=True, capture_output=True, text=True).stdout.strip()
-        self.proc = subprocess.Popen([self.ck, "fleetd", "--data", data, "--listen", "127.0.0.1:0", "--tls-cert",
-                                      self.cert, "--tls-key", self.key, "--max-body", "4194304"] + dbargs,
-                                     stdout=subprocess.PIPE, stderr=open(os.path.join(tmp, "fleetd.err"), "w"),
-                                     text=True)
-        m = re.match(r"listening on (https://127\.0\.0\.1:(\d+))", self.proc.stdout.readline())
-        if not m:
-            raise RuntimeError("fleetd did not start: " + open(os.path.join(tmp, "fleetd.err")).read())
-        self.url, self.port = m.group(1), int(m.group(2))
-        self.ctx = ssl.create_default_context(cafile=self.cert)
-
-    def post(self, path, body):
-        c = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.ctx, timeout=60)
-        c.request("POST", path, body=json.dumps(body),
-                  headers={"Authorization": "Bearer " + self.token, "Content-Type": "application/json"})
-        r = c.getresponse()
-        out = r.status, r.read()
-        c.close()
-        return out
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
 def bench_store(build, name, db):
     tmp = tempfile.mkdtemp(prefix="bench-fleet.")
     f = None
     res = {"store": name}
     try:
-        f = Fleetd(build, db, tmp)
+        f = Fleetd(os.path.join(build, "bin", "cockpit"), tmp, db, args=["--max-body", "4194304"])
         src = open(os.path.join(ROOT, "examples", "i2c_sensor.c")).read()
         lat = []
         for i in range(20):
             t0 = time.monotonic()
-            st, body = f.post("/api/v1/builds", {"source": src, "filename": "i2c_sensor.c",
-                                                 "version": "1.0.%d" % i})
+            st, body = f.req("POST", "/api/v1/builds", {"source": src, "filename": "i2c_sensor.c",
+                                                       "version": "1.0.%d" % i})
             lat.append((time.monotonic() - t0) * 1000)
             if st != 201:
-                raise RuntimeError("build answered %d: %s" % (st, body[:300]))
+                raise RuntimeError("build answered %d: %s" % (st, str(body)[:300]))
         res["build_ms"] = {"p50": statistics.median(lat), "p95": pct(lat, 0.95), "n": len(lat)}
         load = os.path.join(build, "bin", "fleet_load")
         env = dict(os.environ, FLEET_LOAD_CA=f.cert)
         res["api"] = []
         for clients in (1, 10, 100):
-            r = subprocess.run([load, f.url, f.token, str(clients), "5", "/api/v1/health", "/api/v1/devices",
+            r = subprocess.run([load, f.url, f.tokens["operator"], str(clients), "5", "/api/v1/health", "/api/v1/devices",
                                 "/api/v1/artifacts?limit=10"], capture_output=True, text=True, env=env)
             if not r.stdout.strip():
                 raise RuntimeError("fleet_load: " + r.stderr)

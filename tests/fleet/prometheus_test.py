@@ -9,16 +9,15 @@ values fleetd has. The raw text also passes `promtool check metrics`."""
 import http.client
 import json
 import os
-import re
 import shutil
-import signal
 import socket
-import ssl
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
+
+from fleetd_proc import Fleetd, stop_pid
 
 fails = 0
 
@@ -38,16 +37,6 @@ def free_port():
     return p
 
 
-def stop(p):
-    if p and p.poll() is None:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-
-
 def main():
     cockpit = sys.argv[1]
     if not shutil.which("prometheus"):
@@ -56,50 +45,23 @@ def main():
     tmp = tempfile.mkdtemp(prefix="fleetd-prom.")
     fleetd = prom = None
     try:
-        cert, key = os.path.join(tmp, "c.pem"), os.path.join(tmp, "k.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                        "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
-                        "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
-        data = os.path.join(tmp, "data")
-        tok = subprocess.run([cockpit, "fleetd", "token", "--data", data, "--role", "operator", "--name", "ops"],
-                             check=True, capture_output=True, text=True).stdout.strip()
-        fleetd = subprocess.Popen([cockpit, "fleetd", "--data", data, "--listen", "127.0.0.1:0",
-                                   "--tls-cert", cert, "--tls-key", key],
-                                  stdout=subprocess.PIPE, stderr=open(os.path.join(tmp, "fleetd.err"), "w"),
-                                  text=True)
-        m = re.match(r"listening on https://127\.0\.0\.1:(\d+)", fleetd.stdout.readline())
-        if not m:
-            print("fleetd did not start:", open(os.path.join(tmp, "fleetd.err")).read(), file=sys.stderr)
-            return 1
-        port = int(m.group(1))
-        ctx = ssl.create_default_context(cafile=cert)
+        fleetd = Fleetd(cockpit, tmp)
+        cert, port = fleetd.cert, fleetd.port
 
         def req(method, path, body=None):
-            c = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=30)
-            h = {"Authorization": "Bearer " + tok}
-            if body is not None:
-                h["Content-Type"] = "application/json"
-                body = json.dumps(body)
-            c.request(method, path, body=body, headers=h)
-            r = c.getresponse()
-            out = r.status, r.getheader("Content-Type"), r.read()
-            c.close()
-            return out
+            return fleetd.req(method, path, body)
 
         good = "int main(void) { return 0; }\n"
-        st, _, _ = req("POST", "/api/v1/builds", {"source": good, "filename": "ok.c", "version": "1.0.0"})
+        st, _ = req("POST", "/api/v1/builds", {"source": good, "filename": "ok.c", "version": "1.0.0"})
         check(st == 201, "good build: %d" % st)
-        st, _, _ = req("POST", "/api/v1/builds", {"source": "int main(void) { return x; }\n", "filename": "bad.c"})
+        st, _ = req("POST", "/api/v1/builds", {"source": "int main(void) { return x; }\n", "filename": "bad.c"})
         check(st == 422, "bad build: %d" % st)
 
         # the text itself: content type, and promtool's own check
-        c = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=30)
-        c.request("GET", "/metrics")   # no token needed
-        r = c.getresponse()
-        text = r.read().decode()
-        c.close()
-        check(r.status == 200 and r.getheader("Content-Type", "").startswith("text/plain; version=0.0.4"),
-              "GET /metrics: %d %s" % (r.status, r.getheader("Content-Type")))
+        st, hdr, body = fleetd.req("GET", "/metrics", token=None, raw=True)   # no token needed
+        text = body.decode()
+        check(st == 200 and hdr.get("Content-Type", "").startswith("text/plain; version=0.0.4"),
+              "GET /metrics: %d %s" % (st, hdr.get("Content-Type")))
         pc = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
         check(pc.returncode == 0, "promtool check metrics: " + pc.stdout + pc.stderr)
         check("fleet_builds_succeeded_total 1\n" in text, "one build counted in the text")
@@ -150,8 +112,9 @@ def main():
             sys.stderr.write("--- prometheus log\n" + open(os.path.join(tmp, "prom.err")).read()[-3000:])
             sys.stderr.write("--- /metrics\n" + text)
     finally:
-        stop(prom)
-        stop(fleetd)
+        stop_pid(prom)
+        if fleetd:
+            fleetd.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     print("prometheus scraped fleetd:", "ok" if not fails else "%d failures" % fails)
     return 1 if fails else 0
