@@ -47,9 +47,14 @@
 #define WORK (COP_JA_DOWNLOAD | COP_JA_VERIFY | COP_JA_INSTALL | COP_JA_ACTIVATE | COP_JA_STATUS)
 
 
+/* Queued records sent before the first is acknowledged: a broker
+ * acknowledges QoS 1 in order (MQTT 3.1.1 4.6, 5.0 4.6), so a window keeps
+ * the order and drains a backlog at the window over one round trip, not one
+ * record per round trip. Below libmosquitto's max_inflight_messages (20). */
+#define QUEUE_WINDOW 16
+
 #define q_open cop_queue_open
 #define q_push cop_queue_push
-#define q_peek cop_queue_peek
 #define q_pop cop_queue_pop
 #define q_take_dropped cop_queue_take_dropped
 
@@ -76,11 +81,13 @@ typedef struct run {
   /* the queue */
   copl_blob blob;
   cop_queue q;
-  bool q_ok, inflight;
-  int inflight_mid;
-  uint64_t inflight_seq;       /* the queue's number for the record in flight */
-  uint64_t inflight_due;       /* resend it ourselves if not acknowledged by then */
-  bool report_due;             /* the dropped report waits for the record in flight */
+  bool q_ok;
+  struct sent { int mid; uint64_t seq; bool acked; } win[QUEUE_WINDOW];
+  uint32_t nwin;               /* records sent and not yet settled, oldest first */
+  uint64_t next_seq;           /* the queue's number of the next record to send */
+  uint64_t win_due;            /* send from the oldest again if no PUBACK by then */
+  bool report_due;             /* the dropped report waits for the records in flight */
+  uint64_t report_after;       /* ... up to this one */
   bool retained_notify;        /* the notify being handled came retained (a restart) */
   uint64_t lost;               /* messages that could be neither sent nor kept */
   /* the job */
@@ -156,33 +163,54 @@ static bool job_of(const char *p, size_t n, char *id)
 
 static char qbuf[COP_MSG_MAX + 1];
 
-/* The record in flight when the connection drops stays in flight: the MQTT
- * client keeps it and sends it again first thing after the reconnect (with
- * the same packet id), so sending the queue's head again ourselves would
- * put it, or the records after it, out of order. Only when its PUBACK has
- * not come INFLIGHT_MS after a (re)connection is it sent again from here. */
+/* The records in flight when the connection drops stay in flight: the MQTT
+ * client keeps them and sends them again first thing after the reconnect
+ * (with their packet ids), so sending the queue's head again ourselves would
+ * put them, or the records after them, out of order. Only when the oldest
+ * one's PUBACK has not come INFLIGHT_MS after a (re)connection or the last
+ * progress is the window sent again from here. */
 #define INFLIGHT_MS 15000
 
 static void report_dropped(run *r);
 
-/* Send the queue's oldest record if none is in flight. */
+/* The dropped report goes out once the records in flight at the reconnect
+ * are settled: one of them may turn out delivered (cop_queue_undrop). */
+static void report_if_due(run *r)
+{
+  if (r->report_due && (r->nwin == 0 || r->win[0].seq > r->report_after))
+    report_dropped(r);
+}
+
+/* Send queued records while the window has room. */
 static void drain(run *r)
 {
   if (!r->q_ok || !r->connected)
     return;
-  if (r->inflight && mono() < r->inflight_due)
-    return;
-  if (r->inflight)
-    say("queue: no PUBACK for message %d; sending the oldest record again", r->inflight_mid);
-  r->inflight = false;
-  if (r->report_due)
-    report_dropped(r);
-  for (;;) {
+  if (r->nwin && mono() >= r->win_due) {
+    say("queue: no PUBACK for message %d; sending from the oldest record again", r->win[0].mid);
+    r->nwin = 0;
+    r->next_seq = 0;
+  }
+  report_if_due(r);
+  while (r->nwin < QUEUE_WINDOW) {
+    uint64_t head = cop_queue_head_seq(&r->q);
+    if (r->next_seq < head)
+      r->next_seq = head;   /* dropped for room meanwhile */
     uint8_t t;
     uint32_t n;
-    cop_err e = q_peek(&r->q, &t, qbuf, sizeof qbuf - 1, &n);
+    cop_err e = cop_queue_peek_at(&r->q, (uint32_t)(r->next_seq - head), &t, qbuf, sizeof qbuf - 1, &n);
     if (e == COP_E_EMPTY)
       return;
+    if (e == COP_E_CORRUPT) {   /* the queue dropped everything, counted */
+      say("queue: a damaged record; the queue was emptied (counted dropped)");
+      r->nwin = 0;
+      return;
+    }
+    if (e == COP_E_STORAGE) {
+      say("queue: cannot read (%s); the queue is off", cop_err_name(e));
+      r->q_ok = false;
+      return;
+    }
     char topic[COP_TOPIC_MAX + 1], job[COP_ID_MAX + 1];
     const cop_topic_info *ti = cop_topic_get((cop_topic)t);
     bool ok = e == COP_E_OK && ti;
@@ -190,23 +218,40 @@ static void drain(run *r)
       ok = job_of(qbuf, n, job) && topic_of(r, COP_T_JOB_UPDATE, job, topic);
     else if (ok)
       ok = topic_of(r, (cop_topic)t, NULL, topic);
-    if (!ok) {
+    int mid = -1;
+    if (!ok)   /* settled at once: popped when it is the oldest */
       say("queue: a record that cannot be sent (%s) dropped", cop_err_name(e));
-      if (q_pop(&r->q) != COP_E_OK) {
-        say("queue: cannot pop (%s); the queue is off", cop_err_name(e));
-        r->q_ok = false;
-      }
-      continue;
-    }
-    int mid;
-    if (copl_mqtt_publish(r->m, topic, qbuf, n, ti->qos, ti->retain, 0, &mid) != COPL_OK)
+    else if (copl_mqtt_publish(r->m, topic, qbuf, n, ti->qos, ti->retain, 0, &mid) != COPL_OK)
       return;
-    r->inflight = true;
-    r->inflight_mid = mid;
-    r->inflight_seq = cop_queue_head_seq(&r->q);
-    r->inflight_due = mono() + INFLIGHT_MS;
-    return;
+    if (r->nwin == 0)
+      r->win_due = mono() + INFLIGHT_MS;
+    r->win[r->nwin++] = (struct sent){ mid, r->next_seq++, !ok };
   }
+}
+
+/* Pop what the broker acknowledged, oldest first. */
+static void settle(run *r)
+{
+  bool moved = false;
+  while (r->nwin && r->win[0].acked) {
+    uint64_t head = cop_queue_head_seq(&r->q), seq = r->win[0].seq;
+    cop_err e = COP_E_OK;
+    if (r->q.count && seq == head)
+      e = q_pop(&r->q);
+    else if (seq < head && r->win[0].mid >= 0)
+      /* dropped for room while in flight, and delivered after all */
+      e = cop_queue_undrop(&r->q);
+    if (e != COP_E_OK && e != COP_E_EMPTY) {
+      say("queue: cannot pop (%s); the queue is off", cop_err_name(e));
+      r->q_ok = false;
+    }
+    memmove(r->win, r->win + 1, (r->nwin - 1) * sizeof r->win[0]);
+    r->nwin--;
+    moved = true;
+  }
+  if (moved)
+    r->win_due = mono() + INFLIGHT_MS;
+  report_if_due(r);
 }
 
 static void publish(run *r, cop_topic t, const char *job, const char *p, size_t n)
@@ -928,12 +973,14 @@ static void on_state(void *user, copl_mqtt_state s, copl_err why, const char *de
   r->connected = s == COPL_MQTT_CONNECTED;
   if (r->connected && !was) {
     say("broker: connected");
-    r->inflight_due = mono() + INFLIGHT_MS;
+    r->win_due = mono() + INFLIGHT_MS;
     publish_status(r);
-    if (r->inflight)
+    if (r->nwin) {
       r->report_due = true;
-    else
+      r->report_after = r->win[r->nwin - 1].seq;
+    } else {
       report_dropped(r);
+    }
     drain(r);
   } else if (!r->connected && was && s == COPL_MQTT_IDLE) {
     say("broker: disconnected");
@@ -985,20 +1032,13 @@ static void on_published(void *user, int mid)
   run *r = user;
   if (mid == r->offline_mid)
     r->offline_acked = true;
-  if (r->inflight && mid == r->inflight_mid) {
-    r->inflight = false;
-    /* the record may have been dropped for room while it was in flight:
-     * then it was delivered after all, and is not reported dropped */
-    bool head = r->q.count && cop_queue_head_seq(&r->q) == r->inflight_seq;
-    cop_err e = head ? q_pop(&r->q) : cop_queue_undrop(&r->q);
-    if (e != COP_E_OK && e != COP_E_EMPTY) {
-      say("queue: cannot pop; the queue is off");
-      r->q_ok = false;
+  for (uint32_t i = 0; i < r->nwin; i++)
+    if (r->win[i].mid == mid && !r->win[i].acked) {
+      r->win[i].acked = true;
+      settle(r);
+      drain(r);
+      break;
     }
-    if (r->report_due)
-      report_dropped(r);
-    drain(r);
-  }
 }
 
 /* ---- the link's byte stream: the broker goes on while the link waits ----------------- */

@@ -4,7 +4,7 @@
 ** cut at every write of the storage callback: whatever the cut leaves, the
 ** queue reopens consistent and holds every record acknowledged (pushed OK,
 ** not popped OK, not dropped for room), in order.
-** Usage: test_cop_queue basic|overflow|inflight|damage|powercut
+** Usage: test_cop_queue basic|overflow|inflight|peekat|damage|powercut
 */
 #include <string.h>
 
@@ -152,6 +152,35 @@ static void overflow(void) {
   CHECK(cop_queue_push(&r, 3, big, RING - COP_Q_REC) == COP_E_OK && r.count == 1 && r.dropped == 19);
   static uint8_t got[RING];
   CHECK(cop_queue_peek(&r, &t, got, sizeof got, &n) == COP_E_OK && n == RING - COP_Q_REC && !memcmp(got, big, n));
+}
+
+/* Several sent before the first is acknowledged: peek_at walks them in order. */
+static void peekat(void) {
+  static disk d;
+  memset(&d, 0, sizeof d);
+  cop_storage s = stor(&d);
+  cop_queue q;
+  REQUIRE(cop_queue_open(&q, &s, BLOB) == COP_E_OK);
+  uint8_t b[64];
+  CHECK(cop_queue_peek_at(&q, 0, NULL, b, sizeof b, NULL) == COP_E_EMPTY, "an empty queue");
+  for (uint32_t i = 0; i < 4; i++) {
+    fill(b, (uint32_t)(10 + i), i);
+    REQUIRE(cop_queue_push(&q, (uint8_t)(7 + i), b, 10 + i) == COP_E_OK);
+  }
+  for (uint32_t k = 0; k < 4; k++) {
+    uint8_t t, want[64];
+    uint32_t n;
+    fill(want, 10 + k, k);
+    CHECK(cop_queue_peek_at(&q, k, &t, b, sizeof b, &n) == COP_E_OK && t == 7 + k && n == 10 + k &&
+          !memcmp(b, want, n), "record %u", k);
+  }
+  CHECK(cop_queue_peek_at(&q, 4, NULL, b, sizeof b, NULL) == COP_E_EMPTY, "past the newest");
+  uint32_t n9;
+  CHECK(cop_queue_peek_at(&q, 3, NULL, b, 5, &n9) == COP_E_NO_SPACE && n9 == 13, "too small a buffer");
+  /* a damaged record further in: everything goes, counted */
+  d.vol[COP_Q_DATA + (q.head + COP_Q_REC + 10 + COP_Q_REC + 3) % RING] ^= 0xFF;
+  CHECK(cop_queue_peek_at(&q, 0, NULL, b, sizeof b, NULL) == COP_E_OK, "the oldest is whole");
+  CHECK(cop_queue_peek_at(&q, 1, NULL, b, sizeof b, NULL) == COP_E_CORRUPT && q.count == 0 && q.dropped == 4);
 }
 
 /* The number of the oldest record, and a dropped one that was delivered
@@ -354,8 +383,9 @@ int main(int argc, char **argv) {
   if (!strcmp(w, "basic")) basic();
   else if (!strcmp(w, "overflow")) overflow();
   else if (!strcmp(w, "inflight")) inflight();
+  else if (!strcmp(w, "peekat")) peekat();
   else if (!strcmp(w, "damage")) damage();
   else if (!strcmp(w, "powercut")) powercut();
-  else { fprintf(stderr, "usage: test_cop_queue basic|overflow|inflight|damage|powercut\n"); return 2; }
+  else { fprintf(stderr, "usage: test_cop_queue basic|overflow|inflight|peekat|damage|powercut\n"); return 2; }
   return t_done(w);
 }

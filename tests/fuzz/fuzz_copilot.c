@@ -236,7 +236,9 @@ static void queue(const uint8_t *d, size_t n) {
       break;
     }
     case 3: {
-      cop_err e = cop_queue_peek(&q, &t, buf, sizeof buf, &len);
+      /* the oldest, or (odd arg) the k-th oldest as the copilot's window reads them */
+      cop_err e = arg & 1 ? cop_queue_peek_at(&q, (arg >> 1) % 20u, &t, buf, sizeof buf, &len)
+                          : cop_queue_peek(&q, &t, buf, sizeof buf, &len);
       ASSERT(e == COP_E_OK || e == COP_E_EMPTY || (rotten && e == COP_E_CORRUPT));
       if (e == COP_E_OK && !rotten) {   /* a payload is its topic byte repeated */
         ASSERT(len == (uint32_t)t * 2u);
@@ -250,7 +252,8 @@ static void queue(const uint8_t *d, size_t n) {
       break;
     }
     case 6:
-      if (arg & 1) (void)cop_queue_take_dropped(&q);
+      if (arg & 2) (void)cop_queue_undrop(&q);
+      else if (arg & 1) (void)cop_queue_take_dropped(&q);
       else ASSERT(cop_queue_open(&q, &st, QBLOB) == COP_E_OK);
       break;
     default:

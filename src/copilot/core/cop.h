@@ -449,6 +449,9 @@ cop_err cop_queue_push(cop_queue *q, uint8_t topic, const void *p, uint32_t n);
 /* The oldest record, without removing it: into buf (cap), *n, *topic.
 ** COP_E_EMPTY when none. */
 cop_err cop_queue_peek(cop_queue *q, uint8_t *topic, void *buf, uint32_t cap, uint32_t *n);
+/* The k-th oldest record (0: the oldest, as cop_queue_peek): for sending
+** several before the first is acknowledged. COP_E_EMPTY past the newest. */
+cop_err cop_queue_peek_at(cop_queue *q, uint32_t k, uint8_t *topic, void *buf, uint32_t cap, uint32_t *n);
 cop_err cop_queue_pop(cop_queue *q);    /* remove the oldest (after its PUBACK) */
 uint32_t cop_queue_take_dropped(cop_queue *q);   /* dropped since the last call */
 /* The oldest record's number: records are numbered from 0 as pushed, and

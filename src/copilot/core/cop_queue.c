@@ -114,13 +114,19 @@ cop_err cop_queue_open(cop_queue *q, const cop_storage *st, uint32_t blob_size) 
   return COP_E_OK;
 }
 
+/* The header of the record at ring offset `at`, with `avail` bytes of
+** records from there to the tail. */
+static cop_err rec_at(cop_queue *q, uint32_t at, uint32_t avail, uint8_t rh[COP_Q_REC]) {
+  if (ring_read(q, at, rh, COP_Q_REC) < 0) return COP_E_STORAGE;
+  uint32_t n = link_get16(rh);
+  if (COP_Q_REC + n > avail) return COP_E_CORRUPT;
+  return COP_E_OK;
+}
+
 /* Length of the record at the head (its header read from storage). */
 static cop_err head_rec(cop_queue *q, uint8_t rh[COP_Q_REC]) {
   if (q->count == 0) return COP_E_EMPTY;
-  if (ring_read(q, q->head, rh, COP_Q_REC) < 0) return COP_E_STORAGE;
-  uint32_t n = link_get16(rh);
-  if (COP_Q_REC + n > q->used) return COP_E_CORRUPT;
-  return COP_E_OK;
+  return rec_at(q, q->head, q->used, rh);
 }
 
 static void drop_head(cop_queue *q, uint32_t len) {
@@ -182,18 +188,37 @@ cop_err cop_queue_push(cop_queue *q, uint8_t topic, const void *p, uint32_t n) {
   return e;
 }
 
-cop_err cop_queue_peek(cop_queue *q, uint8_t *topic, void *buf, uint32_t cap, uint32_t *n) {
-  uint8_t rh[COP_Q_REC];
-  cop_err e = head_rec(q, rh);
-  if (e == COP_E_CORRUPT) return drop_all(q);
-  if (e != COP_E_OK) return e;
+/* The record whose header rh was read at ring offset at, into buf. */
+static cop_err rec_body(cop_queue *q, uint32_t at, const uint8_t rh[COP_Q_REC], uint8_t *topic, void *buf,
+                        uint32_t cap, uint32_t *n) {
   uint32_t len = link_get16(rh);
   if (n) *n = len;
   if (len > cap) return COP_E_NO_SPACE;
-  if (len && ring_read(q, (q->head + COP_Q_REC) % q->size, buf, len) < 0) return COP_E_STORAGE;
-  if (cop_crc32(cop_crc32(0, rh, 4), buf, len) != link_get32(rh + 4)) return drop_all(q);
+  if (len && ring_read(q, (at + COP_Q_REC) % q->size, buf, len) < 0) return COP_E_STORAGE;
+  if (cop_crc32(cop_crc32(0, rh, 4), buf, len) != link_get32(rh + 4)) return COP_E_CORRUPT;
   if (topic) *topic = rh[2];
   return COP_E_OK;
+}
+
+cop_err cop_queue_peek(cop_queue *q, uint8_t *topic, void *buf, uint32_t cap, uint32_t *n) {
+  return cop_queue_peek_at(q, 0, topic, buf, cap, n);
+}
+
+cop_err cop_queue_peek_at(cop_queue *q, uint32_t k, uint8_t *topic, void *buf, uint32_t cap, uint32_t *n) {
+  if (k >= q->count) return COP_E_EMPTY;
+  uint32_t at = q->head, avail = q->used;
+  uint8_t rh[COP_Q_REC];
+  for (uint32_t i = 0;; i++) {
+    cop_err e = rec_at(q, at, avail, rh);
+    if (e == COP_E_CORRUPT) return drop_all(q);
+    if (e != COP_E_OK) return e;
+    if (i == k) break;
+    uint32_t step = COP_Q_REC + link_get16(rh);
+    at = (at + step) % q->size;
+    avail -= step;
+  }
+  cop_err e = rec_body(q, at, rh, topic, buf, cap, n);
+  return e == COP_E_CORRUPT ? drop_all(q) : e;
 }
 
 cop_err cop_queue_pop(cop_queue *q) {
