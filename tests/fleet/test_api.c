@@ -7,11 +7,27 @@
 #include <jansson.h>
 
 #include "fleet_api.h"
+#include "fleet_rollout.h"
 #include "tcheck.h"
 
 #define EVIL "x'); DROP TABLE devices; -- \"%_\\"
 
 static fapi *api;
+/* one deployment per tick: a few, as fleetd does */
+static frl_err ticks(fst_store *s, int64_t now, const frl_sender *snd) {
+  frl_err r = FRL_ERR_OK;
+  for (int i = 0; i < 3; i++) {
+    frl_err e = frl_tick(s, now, "t", snd);
+    if (e && e != FRL_ERR_IDLE && !r) r = e;
+  }
+  return r;
+}
+static int nsent;
+static int sent_ok(void *u, const char *dev, const char *job, const char *json) {
+  (void)u, (void)dev, (void)job, (void)json;
+  nsent++;
+  return 0;
+}
 static char tok[FAPI_TOKEN_LEN + 1];
 
 static int call(const char *method, const char *path, const char *body, json_t **out) {
@@ -235,16 +251,66 @@ int main(int argc, char **argv) {
   free(au);
   /* once canceled, the devices take a new one: all, in two stages, sorted by id */
   CHECK(call("POST", "/api/v1/deployments",
-             DEP("{\"artifact\":\"%s\",\"target\":{\"all\":true},\"stages\":[50,100]}", ART), &v) == 201);
+             DEP("{\"artifact\":\"%s\",\"target\":{\"all\":true},\"stages\":[50,100],\"rollback\":true}", ART), &v) == 201);
+  int64_t dep2 = json_integer_value(json_object_get(v, "id"));
   json_t *stg = json_object_get(v, "stages");
   CHECK(json_array_size(stg) == 2 &&
         !strcmp(json_string_value(json_object_get(json_array_get(json_object_get(json_array_get(stg, 0), "devices"), 0), "device")), "dev-1") &&
         !strcmp(json_string_value(json_object_get(json_array_get(json_object_get(json_array_get(stg, 1), "devices"), 0), "device")), "dev-2") &&
         !strcmp(json_string_value(json_object_get(json_array_get(stg, 1), "state")), "pending") &&
-        json_integer_value(json_object_get(v, "job_timeout_s")) == 3600 && json_is_false(json_object_get(v, "rollback")));
+        json_integer_value(json_object_get(v, "job_timeout_s")) == 3600 && json_is_true(json_object_get(v, "rollback")));
   CHECK(json_is_true(json_object_get(json_object_get(v, "target"), "all")));
   json_decref(v);
   CHECK(call("GET", "/api/v1/deployments?limit=1", NULL, &v) == 200 && json_array_size(json_object_get(v, "deployments")) == 1);
+  json_decref(v);
+  /* the engine runs it: dev-1 installs, dev-2 fails, the deployment halts
+  ** and dev-1 gets its old program back */
+  strcpy(art.sha256, d.running_sha);
+  strcpy(art.version, "1.0.0");
+  CHECK(fst_artifact_put(s, &art, (const uint8_t *)"old", 3) == FST_ERR_OK);
+  frl_sender snd = { NULL, sent_ok, sent_ok, "https://fleet.example" };
+  CHECK(ticks(s, now, &snd) == FRL_ERR_OK && nsent == 1);
+  char j1[FRL_JOB_ID_MAX + 1], j2[FRL_JOB_ID_MAX + 1];
+  snprintf(path, sizeof path, "/api/v1/deployments/%lld", (long long)dep2);
+  CHECK(call("GET", path, NULL, &v) == 200);
+  stg = json_object_get(v, "stages");
+  snprintf(j1, sizeof j1, "%s", json_string_value(json_object_get(json_array_get(json_object_get(json_array_get(stg, 0), "devices"), 0), "job")));
+  CHECK(!strcmp(json_string_value(json_object_get(json_array_get(stg, 0), "state")), "running"));
+  json_decref(v);
+  frl_job_update u = { "dev-1", j1, "SUCCEEDED", NULL, "confirmed", -1, 1, NULL, now };
+  CHECK(frl_on_job_update(s, &u) == FRL_ERR_OK);
+  CHECK(ticks(s, now, &snd) == FRL_ERR_OK && nsent == 2);
+  CHECK(call("GET", path, NULL, &v) == 200);
+  stg = json_object_get(v, "stages");
+  snprintf(j2, sizeof j2, "%s", json_string_value(json_object_get(json_array_get(json_object_get(json_array_get(stg, 1), "devices"), 0), "job")));
+  json_decref(v);
+  frl_job_update u2 = { "dev-2", j2, "IN_PROGRESS", "programming", NULL, 30, 1, NULL, now };
+  CHECK(frl_on_job_update(s, &u2) == FRL_ERR_OK);
+  CHECK(call("GET", path, NULL, &v) == 200);
+  dj = json_array_get(json_object_get(json_array_get(json_object_get(v, "stages"), 1), "devices"), 0);
+  CHECK(!strcmp(json_string_value(json_object_get(dj, "phase")), "programming") &&
+        json_integer_value(json_object_get(dj, "progress")) == 30 && json_is_integer(json_object_get(dj, "sent")));
+  json_decref(v);
+  u2 = (frl_job_update){ "dev-2", j2, "FAILED", NULL, "trial_faulted", -1, 2, NULL, now };
+  CHECK(frl_on_job_update(s, &u2) == FRL_ERR_OK);
+  CHECK(ticks(s, now, &snd) == FRL_ERR_OK && nsent == 3);
+  CHECK(call("GET", path, NULL, &v) == 200);
+  CHECK(!strcmp(json_string_value(json_object_get(v, "state")), "halted") &&
+        json_integer_value(json_object_get(v, "failures")) == 1 &&
+        json_integer_value(json_object_get(json_object_get(v, "rollback_jobs"), "QUEUED")) == 1);
+  stg = json_object_get(v, "stages");
+  json_t *rbj = json_object_get(json_array_get(json_object_get(json_array_get(stg, 0), "devices"), 0), "rollback");
+  CHECK(!strcmp(json_string_value(json_object_get(rbj, "sha256")), d.running_sha) &&
+        !strcmp(json_string_value(json_object_get(rbj, "state")), "QUEUED") && strcmp(json_string_value(json_object_get(rbj, "job")), j1));
+  CHECK(json_is_null(json_object_get(json_array_get(json_object_get(json_array_get(stg, 1), "devices"), 0), "rollback")));
+  CHECK(!strcmp(json_string_value(json_object_get(json_array_get(stg, 1), "state")), "done"));
+  json_decref(v);
+  CHECK(call("GET", "/api/v1/devices/dev-1", NULL, &v) == 200 &&
+        !strcmp(json_string_value(json_object_get(v, "desired_sha256")), d.running_sha) &&
+        json_is_false(json_object_get(v, "drift")));
+  json_decref(v);
+  CHECK(call("GET", "/api/v1/devices/dev-2", NULL, &v) == 200 &&
+        !strcmp(json_string_value(json_object_get(v, "desired_sha256")), ART) && json_is_true(json_object_get(v, "drift")));
   json_decref(v);
 
   /* dispatch errors */

@@ -515,7 +515,23 @@ static const char *stage_state(const fst_deployment *d, const fst_job *v, size_t
   return "done";
 }
 
+static int cmp_job_device(const void *a, const void *b) {
+  return strcmp((*(const fst_job *const *)a)->device, (*(const fst_job *const *)b)->device);
+}
+
 static json_t *deployment_json(const fst_deployment *d, const fst_job *v, size_t n, bool full) {
+  /* the rollback jobs sorted by device, to find a device's one quickly */
+  const fst_job **rbs = NULL;
+  size_t nrb = 0;
+  for (size_t i = 0; full && i < n; i++) nrb += v[i].rollback;
+  if (nrb && (rbs = malloc(nrb * sizeof *rbs))) {
+    nrb = 0;
+    for (size_t i = 0; i < n; i++)
+      if (v[i].rollback) rbs[nrb++] = &v[i];
+    qsort(rbs, nrb, sizeof *rbs, cmp_job_device);
+  } else {
+    nrb = 0;
+  }
   json_t *target = d->target ? json_loads(d->target, 0, NULL) : NULL;
   size_t ndev = 0;
   for (size_t i = 0; i < n; i++) ndev += !v[i].rollback;
@@ -538,13 +554,8 @@ static json_t *deployment_json(const fst_deployment *d, const fst_job *v, size_t
         json_t *dj = job_json(&v[i]);
         json_object_set_new(dj, "device", json_string(v[i].device));
         json_object_set_new(dj, "previous_sha256", nul(v[i].previous_sha) ? json_string(v[i].previous_sha) : json_null());
-        json_t *rb = json_null();
-        for (size_t r = 0; r < n; r++)
-          if (v[r].rollback && !strcmp(v[r].device, v[i].device)) {
-            json_decref(rb);
-            rb = job_json(&v[r]);
-          }
-        json_object_set_new(dj, "rollback", rb);
+        const fst_job *key = &v[i], *const *hit = nrb ? bsearch(&key, rbs, nrb, sizeof *rbs, cmp_job_device) : NULL;
+        json_object_set_new(dj, "rollback", hit ? job_json(*hit) : json_null());
         json_array_append_new(devs, dj);
       }
       json_object_set_new(st, "devices", devs);
@@ -552,6 +563,7 @@ static json_t *deployment_json(const fst_deployment *d, const fst_job *v, size_t
     json_array_append_new(stages, st);
   }
   json_object_set_new(o, "stages", stages);
+  free(rbs);
   return o;
 }
 

@@ -125,8 +125,11 @@ frl_err frl_create(fst_store *s, const frl_spec *sp, int64_t *id);
 /* Claim one unsettled deployment (fst_deployment_claim, leased to owner),
 ** advance it as far as it goes at `now`, send what it owes, give the lease
 ** back. FRL_ERR_IDLE when there was none to claim; FRL_ERR_SEND when a
-** message could not be sent (it stays owed). Call it every second or so;
-** each call advances one deployment, so call again while it returns OK. */
+** message could not be sent (it stays owed). Each call advances one
+** deployment and they take turns (the one given back longest ago first,
+** a deployment given back is claimable again at once): calling it k times
+** a second advances k open deployments a second. `now` is the engine's
+** clock for deadlines; leases use the wall clock. */
 frl_err frl_tick(fst_store *s, int64_t now, const char *owner, const frl_sender *sender);
 
 /* A device's report on fleet/devices/{device}/jobs/{job}/update, as ingest
