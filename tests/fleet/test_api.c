@@ -7,11 +7,27 @@
 #include <jansson.h>
 
 #include "fleet_api.h"
+#include "fleet_rollout.h"
 #include "tcheck.h"
 
 #define EVIL "x'); DROP TABLE devices; -- \"%_\\"
 
 static fapi *api;
+/* one deployment per tick: a few, as fleetd does */
+static frl_err ticks(fst_store *s, int64_t now, const frl_sender *snd) {
+  frl_err r = FRL_ERR_OK;
+  for (int i = 0; i < 3; i++) {
+    frl_err e = frl_tick(s, now, "t", snd);
+    if (e && e != FRL_ERR_IDLE && !r) r = e;
+  }
+  return r;
+}
+static int nsent;
+static int sent_ok(void *u, const char *dev, const char *job, const char *json) {
+  (void)u, (void)dev, (void)job, (void)json;
+  nsent++;
+  return 0;
+}
 static char tok[FAPI_TOKEN_LEN + 1];
 
 static int call(const char *method, const char *path, const char *body, json_t **out) {
@@ -120,6 +136,181 @@ int main(int argc, char **argv) {
   json_t *c0 = json_array_get(json_object_get(v, "crashes"), 0);
   CHECK(json_integer_value(json_object_get(c0, "line")) == 17 &&
         !strcmp(json_string_value(json_object_get(c0, "function")), "loop"));
+  json_decref(v);
+
+  /* deployments */
+  static const char *ART = "abababababababababababababababababababababababababababababababab";
+  fst_artifact art = { .size = 3, .counter = 9, .created = now };
+  strcpy(art.sha256, ART);
+  strcpy(art.version, "1.1.0");
+  strcpy(art.filename, "p.c");
+  CHECK(fst_artifact_put(s, &art, (const uint8_t *)"abc", 3) == FST_ERR_OK);
+  char body[1024];
+#define DEP(fmt, ...) (snprintf(body, sizeof body, fmt, __VA_ARGS__), body)
+  CHECK(call("POST", "/api/v1/deployments",
+             DEP("{\"artifact\":\"%s\",\"target\":{\"devices\":[\"dev-1\"]},\"stages\":[100],"
+                 "\"max_failures\":0,\"job_timeout_s\":60,\"rollback\":true}", ART), &v) == 201);
+  int64_t dep = json_integer_value(json_object_get(v, "id"));
+  json_t *st0 = json_array_get(json_object_get(v, "stages"), 0);
+  json_t *dj = json_array_get(json_object_get(st0, "devices"), 0);
+  CHECK(dep > 0 && !strcmp(json_string_value(json_object_get(v, "state")), "running") &&
+        json_is_true(json_object_get(v, "rollback")) && json_integer_value(json_object_get(v, "job_timeout_s")) == 60);
+  CHECK(!strcmp(json_string_value(json_object_get(dj, "device")), "dev-1") &&
+        !strcmp(json_string_value(json_object_get(dj, "state")), "QUEUED") &&
+        !strcmp(json_string_value(json_object_get(dj, "previous_sha256")), d.running_sha) &&
+        json_is_null(json_object_get(dj, "sent")) && json_is_null(json_object_get(dj, "rollback")));
+  CHECK(!strcmp(json_string_value(json_array_get(json_object_get(json_object_get(v, "target"), "devices"), 0)), "dev-1"));
+  json_decref(v);
+  /* every bad request: its own 400/404/409/422, nothing stored */
+  static const struct { const char *body; int status; const char *detail; } bad[] = {
+    { "{\"artifact\":\"%s\",\"target\":{\"devices\":[\"dev-1\"]}}", 409, "running deployment" },
+    { "{\"artifact\":\"%s\",\"target\":{\"tag\":\"floor:2\"}}", 409, "dev-1" },
+    { "{\"artifact\":\"%s\",\"target\":{\"all\":true}}", 409, "dev-1" },
+    { "{\"artifact\":\"%s\",\"target\":{\"tag\":\"nobody-has-it\"}}", 422, "no device" },
+    { "{\"artifact\":\"%s\",\"target\":{\"devices\":[\"nobody\"]}}", 404, "nobody" },
+    { "{\"artifact\":\"%.60s\",\"target\":{\"all\":true}}", 400, "sha256" },
+    { "{\"artifact\":\"%.60s0000\",\"target\":{\"all\":true}}", 404, "artifact" },
+    { "{\"artifact\":\"%s\",\"target\":{}}", 400, "target is one of" },
+    { "{\"artifact\":\"%s\",\"target\":{\"devices\":[\"dev-2\"],\"tag\":\"lab\"}}", 400, "target is one of" },
+    { "{\"artifact\":\"%s\",\"target\":{\"device\":[\"dev-2\"]}}", 400, "target is one of" },
+    { "{\"artifact\":\"%s\",\"target\":{\"devices\":[]}}", 400, "non-empty" },
+    { "{\"artifact\":\"%s\",\"target\":{\"devices\":\"dev-2\"}}", 400, "non-empty" },
+    { "{\"artifact\":\"%s\",\"target\":{\"devices\":[7]}}", 400, "must be a string" },
+    { "{\"artifact\":\"%s\",\"target\":{\"devices\":[\"a b\"]}}", 400, "devices[0]" },
+    { "{\"artifact\":\"%s\",\"target\":{\"devices\":[\"x'); DROP TABLE jobs; --\"]}}", 400, "devices[0]" },
+    { "{\"artifact\":\"%s\",\"target\":{\"devices\":[\"dev-2\",\"dev-2\"]}}", 400, "twice" },
+    { "{\"artifact\":\"%s\",\"target\":{\"tag\":5}}", 400, "target.tag" },
+    { "{\"artifact\":\"%s\",\"target\":{\"tag\":\"a/b\"}}", 400, "target.tag" },
+    { "{\"artifact\":\"%s\",\"target\":{\"all\":false}}", 400, "target.all" },
+    { "{\"artifact\":\"%s\",\"target\":{\"all\":true},\"stages\":[50,40,100]}", 400, "increasing" },
+    { "{\"artifact\":\"%s\",\"target\":{\"all\":true},\"stages\":[50]}", 400, "last stage" },
+    { "{\"artifact\":\"%s\",\"target\":{\"all\":true},\"stages\":[]}", 400, "1 to 16" },
+    { "{\"artifact\":\"%s\",\"target\":{\"all\":true},\"stages\":[\"10\",100]}", 400, "stages[0]" },
+    { "{\"artifact\":\"%s\",\"target\":{\"all\":true},\"stages\":[0,100]}", 400, "stages[0]" },
+    { "{\"artifact\":\"%s\",\"target\":{\"all\":true},\"stages\":[10.5,100]}", 400, "stages[0]" },
+    { "{\"artifact\":\"%s\",\"target\":{\"all\":true},\"max_failures\":-1}", 400, "max_failures" },
+    { "{\"artifact\":\"%s\",\"target\":{\"all\":true},\"max_failures\":1.5}", 400, "max_failures" },
+    { "{\"artifact\":\"%s\",\"target\":{\"all\":true},\"job_timeout_s\":0}", 400, "job_timeout_s" },
+    { "{\"artifact\":\"%s\",\"target\":{\"all\":true},\"job_timeout_s\":2592001}", 400, "job_timeout_s" },
+    { "{\"artifact\":\"%s\",\"target\":{\"all\":true},\"rollback\":\"yes\"}", 400, "rollback" },
+    { "{\"artifact\":\"%s\",\"target\":{\"all\":true},\"when\":1}", 400, "unknown field" },
+    { "{\"artifact\":\"%s\"}", 400, "missing field 'target'" },
+    { "{\"artifact\":\"%s\",\"target\":[]}", 400, "target" },
+    { "[\"%s\"]", 400, "object" },
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    int stt = call("POST", "/api/v1/deployments", DEP(bad[i].body, ART), &v);
+    const char *det = json_string_value(json_object_get(v, "detail"));
+    CHECK(stt == bad[i].status && det && strstr(det, bad[i].detail), "case %zu: %d %s", i, stt, det ? det : "-");
+    json_decref(v);
+  }
+  CHECK(call("GET", "/api/v1/deployments", NULL, &v) == 200 && json_array_size(json_object_get(v, "deployments")) == 1);
+  json_t *d0 = json_array_get(json_object_get(v, "deployments"), 0);
+  CHECK(json_integer_value(json_object_get(json_object_get(d0, "jobs"), "QUEUED")) == 1 &&
+        json_integer_value(json_object_get(d0, "devices")) == 1 &&
+        !json_object_get(json_array_get(json_object_get(d0, "stages"), 0), "devices"));
+  json_decref(v);
+  CHECK(call("GET", "/api/v1/deployments/abc", NULL, &v) == 400);
+  json_decref(v);
+  CHECK(call("GET", "/api/v1/deployments/0", NULL, &v) == 400);
+  json_decref(v);
+  CHECK(call("GET", "/api/v1/deployments/999999", NULL, &v) == 404);
+  json_decref(v);
+  snprintf(path, sizeof path, "/api/v1/deployments/%lld", (long long)dep);
+  CHECK(call("GET", path, NULL, &v) == 200 && json_integer_value(json_object_get(v, "id")) == dep);
+  json_decref(v);
+  /* a viewer reads, but does not deploy or cancel */
+  char optok[sizeof tok];
+  memcpy(optok, tok, sizeof tok);
+  REQUIRE(fapi_token_create(s, FST_ROLE_VIEWER, "view", tok, NULL) == FST_ERR_OK);
+  CHECK(call("GET", path, NULL, &v) == 200);
+  json_decref(v);
+  CHECK(call("POST", "/api/v1/deployments", DEP("{\"artifact\":\"%s\",\"target\":{\"all\":true}}", ART), &v) == 403);
+  json_decref(v);
+  snprintf(path, sizeof path, "/api/v1/deployments/%lld/cancel", (long long)dep);
+  CHECK(call("POST", path, NULL, &v) == 403);
+  json_decref(v);
+  memcpy(tok, optok, sizeof tok);
+  CHECK(call("POST", path, "{}", &v) == 400);
+  json_decref(v);
+  CHECK(call("POST", path, NULL, &v) == 200 && !strcmp(json_string_value(json_object_get(v, "state")), "canceled"));
+  dj = json_array_get(json_object_get(json_array_get(json_object_get(v, "stages"), 0), "devices"), 0);
+  CHECK(!strcmp(json_string_value(json_object_get(dj, "state")), "CANCELED") &&
+        !strcmp(json_string_value(json_object_get(dj, "reason")), "canceled"));
+  json_decref(v);
+  CHECK(call("POST", path, NULL, &v) == 409 && strstr(json_string_value(json_object_get(v, "detail")), "canceled"));
+  json_decref(v);
+  CHECK(call("POST", "/api/v1/deployments/999999/cancel", NULL, &v) == 404);
+  json_decref(v);
+  fst_audit *au;
+  size_t na;
+  CHECK(fst_audit_list(s, 3, &au, &na) == FST_ERR_OK && na == 3);
+  snprintf(body, sizeof body, "deployment %lld canceled", (long long)dep);
+  CHECK(na == 3 && au[0].status == 404 && au[1].status == 409 && au[2].status == 200 && !strcmp(au[2].token, "op") &&
+        !strcmp(au[2].detail, body) && !strcmp(au[2].path, path), "%s", na == 3 ? au[2].detail : "");
+  free(au);
+  /* once canceled, the devices take a new one: all, in two stages, sorted by id */
+  CHECK(call("POST", "/api/v1/deployments",
+             DEP("{\"artifact\":\"%s\",\"target\":{\"all\":true},\"stages\":[50,100],\"rollback\":true}", ART), &v) == 201);
+  int64_t dep2 = json_integer_value(json_object_get(v, "id"));
+  json_t *stg = json_object_get(v, "stages");
+  CHECK(json_array_size(stg) == 2 &&
+        !strcmp(json_string_value(json_object_get(json_array_get(json_object_get(json_array_get(stg, 0), "devices"), 0), "device")), "dev-1") &&
+        !strcmp(json_string_value(json_object_get(json_array_get(json_object_get(json_array_get(stg, 1), "devices"), 0), "device")), "dev-2") &&
+        !strcmp(json_string_value(json_object_get(json_array_get(stg, 1), "state")), "pending") &&
+        json_integer_value(json_object_get(v, "job_timeout_s")) == 3600 && json_is_true(json_object_get(v, "rollback")));
+  CHECK(json_is_true(json_object_get(json_object_get(v, "target"), "all")));
+  json_decref(v);
+  CHECK(call("GET", "/api/v1/deployments?limit=1", NULL, &v) == 200 && json_array_size(json_object_get(v, "deployments")) == 1);
+  json_decref(v);
+  /* the engine runs it: dev-1 installs, dev-2 fails, the deployment halts
+  ** and dev-1 gets its old program back */
+  strcpy(art.sha256, d.running_sha);
+  strcpy(art.version, "1.0.0");
+  CHECK(fst_artifact_put(s, &art, (const uint8_t *)"old", 3) == FST_ERR_OK);
+  frl_sender snd = { NULL, sent_ok, sent_ok, "https://fleet.example" };
+  CHECK(ticks(s, now, &snd) == FRL_ERR_OK && nsent == 1);
+  char j1[FRL_JOB_ID_MAX + 1], j2[FRL_JOB_ID_MAX + 1];
+  snprintf(path, sizeof path, "/api/v1/deployments/%lld", (long long)dep2);
+  CHECK(call("GET", path, NULL, &v) == 200);
+  stg = json_object_get(v, "stages");
+  snprintf(j1, sizeof j1, "%s", json_string_value(json_object_get(json_array_get(json_object_get(json_array_get(stg, 0), "devices"), 0), "job")));
+  CHECK(!strcmp(json_string_value(json_object_get(json_array_get(stg, 0), "state")), "running"));
+  json_decref(v);
+  frl_job_update u = { "dev-1", j1, "SUCCEEDED", NULL, "confirmed", -1, 1, NULL, now };
+  CHECK(frl_on_job_update(s, &u) == FRL_ERR_OK);
+  CHECK(ticks(s, now, &snd) == FRL_ERR_OK && nsent == 2);
+  CHECK(call("GET", path, NULL, &v) == 200);
+  stg = json_object_get(v, "stages");
+  snprintf(j2, sizeof j2, "%s", json_string_value(json_object_get(json_array_get(json_object_get(json_array_get(stg, 1), "devices"), 0), "job")));
+  json_decref(v);
+  frl_job_update u2 = { "dev-2", j2, "IN_PROGRESS", "programming", NULL, 30, 1, NULL, now };
+  CHECK(frl_on_job_update(s, &u2) == FRL_ERR_OK);
+  CHECK(call("GET", path, NULL, &v) == 200);
+  dj = json_array_get(json_object_get(json_array_get(json_object_get(v, "stages"), 1), "devices"), 0);
+  CHECK(!strcmp(json_string_value(json_object_get(dj, "phase")), "programming") &&
+        json_integer_value(json_object_get(dj, "progress")) == 30 && json_is_integer(json_object_get(dj, "sent")));
+  json_decref(v);
+  u2 = (frl_job_update){ "dev-2", j2, "FAILED", NULL, "trial_faulted", -1, 2, NULL, now };
+  CHECK(frl_on_job_update(s, &u2) == FRL_ERR_OK);
+  CHECK(ticks(s, now, &snd) == FRL_ERR_OK && nsent == 3);
+  CHECK(call("GET", path, NULL, &v) == 200);
+  CHECK(!strcmp(json_string_value(json_object_get(v, "state")), "halted") &&
+        json_integer_value(json_object_get(v, "failures")) == 1 &&
+        json_integer_value(json_object_get(json_object_get(v, "rollback_jobs"), "QUEUED")) == 1);
+  stg = json_object_get(v, "stages");
+  json_t *rbj = json_object_get(json_array_get(json_object_get(json_array_get(stg, 0), "devices"), 0), "rollback");
+  CHECK(!strcmp(json_string_value(json_object_get(rbj, "sha256")), d.running_sha) &&
+        !strcmp(json_string_value(json_object_get(rbj, "state")), "QUEUED") && strcmp(json_string_value(json_object_get(rbj, "job")), j1));
+  CHECK(json_is_null(json_object_get(json_array_get(json_object_get(json_array_get(stg, 1), "devices"), 0), "rollback")));
+  CHECK(!strcmp(json_string_value(json_object_get(json_array_get(stg, 1), "state")), "done"));
+  json_decref(v);
+  CHECK(call("GET", "/api/v1/devices/dev-1", NULL, &v) == 200 &&
+        !strcmp(json_string_value(json_object_get(v, "desired_sha256")), d.running_sha) &&
+        json_is_false(json_object_get(v, "drift")));
+  json_decref(v);
+  CHECK(call("GET", "/api/v1/devices/dev-2", NULL, &v) == 200 &&
+        !strcmp(json_string_value(json_object_get(v, "desired_sha256")), ART) && json_is_true(json_object_get(v, "drift")));
   json_decref(v);
 
   /* dispatch errors */

@@ -267,6 +267,57 @@ static void t_deployments(fst_store *s) {
   strcpy(d2.artifact, SHA1);
   CHECK(fst_deployment_create(s, &d2, jobs + 1, 1) == FST_ERR_OK, "%s", fst_errmsg(s));
 
+  /* compare-and-set writes: the second writer of one read loses */
+  CHECK(fst_jobs_list(s, d2.id, &jv, &n) == FST_ERR_OK && n == 1 && !strcmp(jv[0].artifact, SHA1) && !jv[0].rollback);
+  fst_job a1 = n ? jv[0] : (fst_job){0}, a2 = a1;
+  free(jv);
+  a1.state = FST_JOB_IN_PROGRESS;
+  strcpy(a1.phase, "downloading");
+  a1.sent = 111;
+  a1.deadline = 222;
+  a1.owed = FST_OWE_JOB;
+  a1.seq = 3;
+  strcpy(a1.reason, EVIL);
+  CHECK(fst_job_put(s, &a1) == FST_ERR_OK && a1.rev == a2.rev + 1, "%s", fst_errmsg(s));
+  a2.state = FST_JOB_CANCELED;
+  CHECK(fst_job_put(s, &a2) == FST_ERR_CONFLICT);
+  fst_job g1;
+  CHECK(fst_job_get(s, a1.id, &g1) == FST_ERR_OK && g1.state == FST_JOB_IN_PROGRESS && g1.sent == 111 &&
+        g1.deadline == 222 && g1.owed == FST_OWE_JOB && g1.seq == 3 && !strcmp(g1.phase, "downloading") &&
+        !strcmp(g1.reason, EVIL) && g1.rev == a1.rev);
+  CHECK(fst_job_get(s, 987654, &g1) == FST_ERR_NOTFOUND);
+  CHECK(fst_jobs_open(s, EVIL, &jv, &n) == FST_ERR_OK && n == 2, "%zu", n);   /* the halted one's too */
+  free(jv);
+  CHECK(fst_jobs_open(s, "nobody", &jv, &n) == FST_ERR_OK && n == 0 && !jv);
+  /* a rollback job beside the install job, once */
+  fst_job rb = { .deployment = d2.id, .stage = 0, .rollback = true, .state = FST_JOB_QUEUED };
+  strcpy(rb.device, EVIL);
+  strcpy(rb.artifact, SHA2);
+  CHECK(fst_job_add(s, &rb) == FST_ERR_OK && rb.id > 0, "%s", fst_errmsg(s));
+  CHECK(fst_job_add(s, &rb) == FST_ERR_CONFLICT);
+  rb.deployment = 424242;
+  CHECK(fst_job_add(s, &rb) == FST_ERR_NOTFOUND);   /* no such deployment */
+  /* transitions are compare-and-set; a settled deployment is not claimed */
+  CHECK(fst_deployment_transition(s, d2.id, FST_DEPLOY_halted, FST_DEPLOY_succeeded, 0, true) == FST_ERR_CONFLICT);
+  CHECK(fst_deployment_transition(s, 424242, FST_DEPLOY_running, FST_DEPLOY_halted, 0, true) == FST_ERR_NOTFOUND);
+  CHECK(fst_deployment_transition(s, d2.id, FST_DEPLOY_running, FST_DEPLOY_canceled, 2, false) == FST_ERR_OK);
+  CHECK(fst_deployment_claim(s, "fleetd-d", 60000, &cid) == FST_ERR_OK && cid == d2.id);   /* not settled yet */
+  CHECK(fst_deployment_release(s, cid, "fleetd-d") == FST_ERR_OK);
+  CHECK(fst_deployment_get(s, d2.id, &g) == FST_ERR_OK && g.state == FST_DEPLOY_canceled && g.current_stage == 2 &&
+        !g.settled);
+  fst_deployment_free(&g);
+  CHECK(fst_deployment_transition(s, d2.id, FST_DEPLOY_canceled, FST_DEPLOY_canceled, 2, true) == FST_ERR_OK);
+  CHECK(fst_deployment_claim(s, "fleetd-d", 60000, &cid) == FST_ERR_NOTFOUND);
+  /* given back, claims take turns: the one given back longest ago first */
+  fst_deployment d3 = d2, d4 = d2;
+  CHECK(fst_deployment_create(s, &d3, NULL, 0) == FST_ERR_OK && fst_deployment_create(s, &d4, NULL, 0) == FST_ERR_OK);
+  int64_t t1 = 0, t2 = 0, t3 = 0;
+  CHECK(fst_deployment_claim(s, "o", 60000, &t1) == FST_ERR_OK && fst_deployment_release(s, t1, "o") == FST_ERR_OK);
+  CHECK(fst_deployment_claim(s, "o", 60000, &t2) == FST_ERR_OK && fst_deployment_release(s, t2, "o") == FST_ERR_OK);
+  CHECK(fst_deployment_claim(s, "o", 60000, &t3) == FST_ERR_OK && fst_deployment_release(s, t3, "o") == FST_ERR_OK);
+  CHECK(t1 == d3.id && t2 == d4.id && t3 == d3.id, "%lld %lld %lld", (long long)t1, (long long)t2, (long long)t3);
+  CHECK(fst_deployment_set_state(s, d4.id, FST_DEPLOY_canceled, 0) == FST_ERR_OK);   /* d3 is left to claim */
+
   CHECK(fst_job_state_parse("TIMED_OUT") == FST_JOB_TIMED_OUT && fst_job_state_parse("x") < 0);
   CHECK(fst_job_state_terminal(FST_JOB_CANCELED) && !fst_job_state_terminal(FST_JOB_QUEUED));
 }

@@ -49,6 +49,12 @@ static void setup(void) {
   fst_device d = { .online = true };
   strcpy(d.id, "dev-1");
   fst_device_upsert(store, &d);
+  /* an artifact deployments can name (seeds/fleet_api/deploy) */
+  fst_artifact a = { .size = 1, .counter = 1, .created = 1 };
+  memset(a.sha256, 'a', 64);
+  strcpy(a.version, "1.0.0");
+  strcpy(a.filename, "f.c");
+  if (fst_artifact_put(store, &a, (const uint8_t *)"x", 1)) abort();
   fapi_config cfg = { store, key, 4096 };
   api = fapi_new(&cfg);
 }

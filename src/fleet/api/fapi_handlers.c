@@ -12,6 +12,7 @@
 
 #include "fapi_int.h"
 #include "fleet_metrics.h"
+#include "fleet_rollout.h"
 
 #define LIST_DEFAULT 100
 
@@ -498,6 +499,314 @@ void fapi_h_device_crashes(fapi_ctx *c) {
                        maybe_json(v[i].detail)));
   free(v);
   fapi_json(c, 200, json_pack("{s:o}", "crashes", arr));
+}
+
+/* ---- deployments ------------------------------------------------------- */
+
+static const char *nul(const char *s) { return s && *s ? s : NULL; }
+
+static json_t *job_json(const fst_job *j) {
+  char id[FRL_JOB_ID_MAX + 1];
+  frl_job_id(id, j->deployment, j->id);
+  return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:i, s:o}", "job", id, "sha256", j->artifact, "state",
+                   fst_job_state_name(j->state), "reason", nul(j->reason), "phase", nul(j->phase), "progress",
+                   j->progress, "sent", j->sent ? json_integer(j->sent) : json_null());
+}
+
+static json_t *state_counts(const fst_job *v, size_t n, int stage, bool rollback) {
+  int64_t c[FST_JOB__COUNT] = { 0 };
+  for (size_t i = 0; i < n; i++)
+    if (v[i].rollback == rollback && (stage < 0 || v[i].stage == stage)) c[v[i].state]++;
+  json_t *o = json_object();
+  for (int k = 0; k < FST_JOB__COUNT; k++) json_object_set_new(o, fst_job_state_name((fst_job_state)k), json_integer(c[k]));
+  return o;
+}
+
+/* A stage: "pending" (not started), "running", "done" (every job ended). */
+static const char *stage_state(const fst_deployment *d, const fst_job *v, size_t n, int k) {
+  if (k > d->current_stage) return "pending";
+  for (size_t i = 0; i < n; i++)
+    if (!v[i].rollback && v[i].stage == k && !fst_job_state_terminal(v[i].state)) return "running";
+  return "done";
+}
+
+static int cmp_job_device(const void *a, const void *b) {
+  return strcmp((*(const fst_job *const *)a)->device, (*(const fst_job *const *)b)->device);
+}
+
+static json_t *deployment_json(const fst_deployment *d, const fst_job *v, size_t n, bool full) {
+  /* the rollback jobs sorted by device, to find a device's one quickly */
+  const fst_job **rbs = NULL;
+  size_t nrb = 0;
+  for (size_t i = 0; full && i < n; i++) nrb += v[i].rollback;
+  if (nrb && (rbs = malloc(nrb * sizeof *rbs))) {
+    nrb = 0;
+    for (size_t i = 0; i < n; i++)
+      if (v[i].rollback) rbs[nrb++] = &v[i];
+    qsort(rbs, nrb, sizeof *rbs, cmp_job_device);
+  } else {
+    nrb = 0;
+  }
+  json_t *target = d->target ? json_loads(d->target, 0, NULL) : NULL;
+  size_t ndev = 0;
+  for (size_t i = 0; i < n; i++) ndev += !v[i].rollback;
+  json_t *o = json_pack("{s:I, s:s, s:o, s:s, s:i, s:I, s:I, s:b, s:I, s:I, s:s, s:I, s:I, s:b, s:o, s:o}", "id",
+                        (json_int_t)d->id, "artifact", d->artifact, "target", target ? target : json_null(), "state",
+                        fst_deploy_state_name(d->state), "current_stage", d->current_stage, "max_failures",
+                        (json_int_t)d->max_failures, "job_timeout_s", (json_int_t)d->job_timeout_s, "rollback",
+                        d->rollback, "devices", (json_int_t)ndev, "failures", (json_int_t)frl_failures(v, n),
+                        "created_by", d->created_by, "created", (json_int_t)d->created, "updated",
+                        (json_int_t)d->updated, "settled", d->settled, "jobs", state_counts(v, n, -1, false),
+                        "rollback_jobs", state_counts(v, n, -1, true));
+  json_t *stages = json_array();
+  for (int k = 0; k < d->nstages; k++) {
+    json_t *st = json_pack("{s:i, s:i, s:s, s:o}", "index", k, "percent", d->stages[k], "state",
+                           stage_state(d, v, n, k), "jobs", state_counts(v, n, k, false));
+    if (full) {
+      json_t *devs = json_array();
+      for (size_t i = 0; i < n; i++) {
+        if (v[i].rollback || v[i].stage != k) continue;
+        json_t *dj = job_json(&v[i]);
+        json_object_set_new(dj, "device", json_string(v[i].device));
+        json_object_set_new(dj, "previous_sha256", nul(v[i].previous_sha) ? json_string(v[i].previous_sha) : json_null());
+        const fst_job *key = &v[i], *const *hit = nrb ? bsearch(&key, rbs, nrb, sizeof *rbs, cmp_job_device) : NULL;
+        json_object_set_new(dj, "rollback", hit ? job_json(*hit) : json_null());
+        json_array_append_new(devs, dj);
+      }
+      json_object_set_new(st, "devices", devs);
+    }
+    json_array_append_new(stages, st);
+  }
+  json_object_set_new(o, "stages", stages);
+  free(rbs);
+  return o;
+}
+
+static bool deployment_id(fapi_ctx *c, int64_t *id) {
+  const char *p = c->params[0];
+  char *end;
+  errno = 0;
+  long long v = strtoll(p, &end, 10);
+  if (!*p || *end || errno || v < 1 || *p < '1' || *p > '9')
+    return fapi_fail(c, FAPI_ERR_MALFORMED, "a deployment id is a positive integer");
+  *id = v;
+  return true;
+}
+
+/* Answer with one deployment as stored now. */
+static void respond_deployment(fapi_ctx *c, int status, int64_t id) {
+  fst_deployment d;
+  fst_err e = fst_deployment_get(c->s, id, &d);
+  if (e) {
+    fapi_store_fail(c, e);
+    return;
+  }
+  fst_job *v;
+  size_t n;
+  if ((e = fst_jobs_list(c->s, id, &v, &n))) {
+    fst_deployment_free(&d);
+    fapi_store_fail(c, e);
+    return;
+  }
+  fapi_json(c, status, deployment_json(&d, v, n, true));
+  free(v);
+  fst_deployment_free(&d);
+}
+
+static bool rollout_fail(fapi_ctx *c, frl_err e, const char *what) {
+  switch (e) {
+  case FRL_ERR_NOTFOUND: return fapi_fail(c, FAPI_ERR_NOT_FOUND, "%s", fst_errmsg(c->s));
+  case FRL_ERR_CONFLICT: return fapi_fail(c, FAPI_ERR_CONFLICT, "%s", fst_errmsg(c->s));
+  case FRL_ERR_INVALID: return fapi_fail(c, FAPI_ERR_MALFORMED, "%s", what ? what : frl_err_str(e));
+  default: return fapi_fail(c, FAPI_ERR_INTERNAL, "rollout: %s: %s", frl_err_str(e), fst_errmsg(c->s));
+  }
+}
+
+/* The target as devices: {"devices": [...]}, {"tag": T} or {"all": true}.
+** *names point into the JSON or into *list (free both). */
+static bool resolve_target(fapi_ctx *c, json_t *tg, const char ***names, size_t *n, fst_device **list, size_t *nl) {
+  *names = NULL;
+  *n = 0;
+  *list = NULL;
+  *nl = 0;
+  const char *key = json_object_size(tg) == 1 ? json_object_iter_key(json_object_iter(tg)) : NULL;
+  json_t *v = key ? json_object_get(tg, key) : NULL;
+  if (!key || (strcmp(key, "devices") && strcmp(key, "tag") && strcmp(key, "all")))
+    return fapi_fail(c, FAPI_ERR_MALFORMED, "target is one of {\"devices\": [...]}, {\"tag\": T}, {\"all\": true}");
+  if (!strcmp(key, "devices")) {
+    size_t k = json_array_size(v);
+    if (!json_is_array(v) || k == 0) return fapi_fail(c, FAPI_ERR_MALFORMED, "target.devices must be a non-empty array");
+    if (k > FRL_MAX_DEVICES) return fapi_fail(c, FAPI_ERR_MALFORMED, "target.devices: at most %d", FRL_MAX_DEVICES);
+    if (!(*names = calloc(k, sizeof **names))) return fapi_fail(c, FAPI_ERR_INTERNAL, "out of memory");
+    for (size_t i = 0; i < k; i++) {
+      json_t *s = json_array_get(v, i);
+      if (!json_is_string(s)) return fapi_fail(c, FAPI_ERR_MALFORMED, "target.devices[%zu] must be a string", i);
+      if (!frl_good_device_id(json_string_value(s)))
+        return fapi_fail(c, FAPI_ERR_MALFORMED, "target.devices[%zu]: 1..64 of letters, digits, '.', '_', '-'", i);
+      (*names)[i] = json_string_value(s);
+    }
+    *n = k;
+    return true;
+  }
+  const char *tag = NULL;
+  if (!strcmp(key, "tag")) {
+    if (!json_is_string(v) || !good_tag(json_string_value(v)))
+      return fapi_fail(c, FAPI_ERR_MALFORMED, "target.tag must be 1..%d of letters, digits, '.', '_', '-', ':'",
+                       FST_TAG_MAX - 1);
+    tag = json_string_value(v);
+  } else if (!json_is_true(v)) {
+    return fapi_fail(c, FAPI_ERR_MALFORMED, "target.all must be true");
+  }
+  fst_err e = fst_device_list(c->s, tag, list, nl);
+  if (e) return fapi_store_fail(c, e);
+  if (*nl == 0)
+    return fapi_fail(c, FAPI_ERR_UNPROCESSABLE, "the target names no device%s%s", tag ? " with tag " : "", tag ? tag : "");
+  if (*nl > FRL_MAX_DEVICES) return fapi_fail(c, FAPI_ERR_UNPROCESSABLE, "the target has more than %d devices", FRL_MAX_DEVICES);
+  if (!(*names = calloc(*nl, sizeof **names))) return fapi_fail(c, FAPI_ERR_INTERNAL, "out of memory");
+  for (size_t i = 0; i < *nl; i++) (*names)[i] = (*list)[i].id;
+  *n = *nl;
+  return true;
+}
+
+void fapi_h_deploy(fapi_ctx *c) {
+  static const fapi_field f[] = {
+    { "artifact", JSON_STRING, true }, { "target", JSON_OBJECT, true }, { "stages", JSON_ARRAY, false },
+    { "max_failures", JSON_INTEGER, false }, { "job_timeout_s", JSON_INTEGER, false }, { "rollback", JSON_TRUE, false } };
+  json_t *o;
+  if (!fapi_body(c, f, sizeof f / sizeof f[0], &o)) return;
+  const char **names = NULL;
+  fst_device *list = NULL;
+  size_t n = 0, nl = 0;
+  char *target = NULL;
+  int stages[FST_MAX_STAGES] = { 100 };
+  int nstages = 1;
+  const char *art = json_string_value(json_object_get(o, "artifact"));
+  json_t *js = json_object_get(o, "stages"), *jm = json_object_get(o, "max_failures"),
+         *jt = json_object_get(o, "job_timeout_s"), *jr = json_object_get(o, "rollback");
+  if (!fapi_check_sha(c, art)) goto out;
+  if (js) {
+    size_t k = json_array_size(js);
+    if (k < 1 || k > FST_MAX_STAGES) {
+      fapi_fail(c, FAPI_ERR_MALFORMED, "stages: 1 to %d percentages", FST_MAX_STAGES);
+      goto out;
+    }
+    for (size_t i = 0; i < k; i++) {
+      json_t *x = json_array_get(js, i);
+      if (!json_is_integer(x) || json_integer_value(x) < 1 || json_integer_value(x) > 100) {
+        fapi_fail(c, FAPI_ERR_MALFORMED, "stages[%zu] must be an integer percentage 1..100", i);
+        goto out;
+      }
+      stages[i] = (int)json_integer_value(x);
+    }
+    nstages = (int)k;
+  }
+  frl_spec sp = { art, NULL, stages, nstages, jm ? (int64_t)json_integer_value(jm) : 0,
+                  jt ? (int64_t)json_integer_value(jt) : 3600, jr && json_is_true(jr), c->tok.name, NULL, 1 };
+  if (jm && (json_integer_value(jm) < 0 || json_integer_value(jm) > FRL_MAX_DEVICES)) {
+    fapi_fail(c, FAPI_ERR_MALFORMED, "max_failures must be an integer 0..%d", FRL_MAX_DEVICES);
+    goto out;
+  }
+  if (jt && (json_integer_value(jt) < 1 || json_integer_value(jt) > FRL_TIMEOUT_MAX_S)) {
+    fapi_fail(c, FAPI_ERR_MALFORMED, "job_timeout_s must be an integer 1..%d", FRL_TIMEOUT_MAX_S);
+    goto out;
+  }
+  static const char *const probe[] = { "x" };
+  sp.devices = probe;   /* the target is checked on its own below */
+  const char *bad = frl_check_spec(&sp);
+  if (bad) {
+    fapi_fail(c, FAPI_ERR_MALFORMED, "%s", bad);
+    goto out;
+  }
+  fst_artifact a;
+  fst_err se = fst_artifact_get(c->s, art, &a);
+  if (se) {
+    fapi_store_fail(c, se);
+    goto out;
+  }
+  if (!resolve_target(c, json_object_get(o, "target"), &names, &n, &list, &nl)) goto out;
+  sp.devices = names;
+  sp.ndevices = n;
+  if ((bad = frl_check_spec(&sp))) {   /* what is left: the devices (a name twice) */
+    fapi_fail(c, list ? FAPI_ERR_UNPROCESSABLE : FAPI_ERR_MALFORMED, "target: %s", bad);
+    goto out;
+  }
+  target = json_dumps(json_object_get(o, "target"), JSON_COMPACT);
+  sp.target = target;
+  int64_t id = 0;
+  frl_err e = frl_create(c->s, &sp, &id);
+  if (e) {
+    rollout_fail(c, e, NULL);
+    goto out;
+  }
+  snprintf(c->detail, sizeof c->detail, "deployment %lld of %s to %zu device%s", (long long)id, art, n,
+           n == 1 ? "" : "s");
+  char keep[sizeof c->detail];
+  memcpy(keep, c->detail, sizeof keep);
+  respond_deployment(c, 201, id);
+  if (c->rs->status == 201) memcpy(c->detail, keep, sizeof keep);
+out:
+  free(target);
+  free(names);
+  fst_device_list_free(list, nl);
+  json_decref(o);
+}
+
+void fapi_h_deployments(fapi_ctx *c) {
+  int64_t limit;
+  if (!fapi_q_int(c, "limit", LIST_DEFAULT, 1, LIST_MAX, &limit)) return;
+  fst_deployment *v;
+  size_t n;
+  fst_err e = fst_deployment_list(c->s, limit, &v, &n);
+  if (e) {
+    fapi_store_fail(c, e);
+    return;
+  }
+  json_t *arr = json_array();
+  for (size_t i = 0; i < n && !e; i++) {
+    fst_job *jv;
+    size_t nj;
+    if ((e = fst_jobs_list(c->s, v[i].id, &jv, &nj))) break;
+    json_array_append_new(arr, deployment_json(&v[i], jv, nj, false));
+    free(jv);
+  }
+  fst_deployment_list_free(v, n);
+  if (e) {
+    json_decref(arr);
+    fapi_store_fail(c, e);
+    return;
+  }
+  fapi_json(c, 200, json_pack("{s:o}", "deployments", arr));
+}
+
+void fapi_h_deployment(fapi_ctx *c) {
+  int64_t id;
+  if (deployment_id(c, &id)) respond_deployment(c, 200, id);
+}
+
+void fapi_h_deployment_cancel(fapi_ctx *c) {
+  int64_t id;
+  if (!deployment_id(c, &id)) return;
+  if (c->rq->len) {
+    fapi_fail(c, FAPI_ERR_MALFORMED, "cancel takes no body");
+    return;
+  }
+  frl_err e = frl_cancel(c->s, id, fst_now_ms());
+  if (e == FRL_ERR_NOT_RUNNING) {
+    fst_deployment d;
+    const char *st = "not running";
+    if (!fst_deployment_get(c->s, id, &d)) {
+      st = fst_deploy_state_name(d.state);
+      fst_deployment_free(&d);
+    }
+    fapi_fail(c, FAPI_ERR_CONFLICT, "deployment %lld is %s, not running", (long long)id, st);
+    return;
+  }
+  if (e) {
+    rollout_fail(c, e, NULL);
+    return;
+  }
+  respond_deployment(c, 200, id);
+  if (c->rs->status == 200) snprintf(c->detail, sizeof c->detail, "deployment %lld canceled", (long long)id);
 }
 
 /* ---- audit ------------------------------------------------------------- */

@@ -255,21 +255,33 @@ typedef struct fst_deployment {
   int64_t created, updated;
   char lease_owner[64];
   int64_t lease_until;
+  bool settled;              /* the rollout engine has nothing left to do */
 } fst_deployment;
+
+/* What the rollout engine owes a job's device (a message not yet sent). */
+typedef enum fst_owed { FST_OWE_NOTHING = 0, FST_OWE_JOB, FST_OWE_CANCEL } fst_owed;
 
 typedef struct fst_job {
   int64_t id, deployment;
   char device[128];
   int stage;
+  bool rollback;             /* a rollback job (installs previous_sha) */
+  char artifact[65];         /* what this job installs */
   fst_job_state state;
   char reason[256];
+  char phase[16];            /* IN_PROGRESS phase as the device reports it */
   int progress;              /* percent */
   char previous_sha[65];     /* what the device ran before (for rollback) */
+  int64_t seq;               /* the device's last applied update number */
+  int64_t sent, deadline;    /* ms: first sent (0 never), when it times out (0 none) */
+  fst_owed owed;
+  int64_t rev;               /* bumped by every write (compare-and-set) */
   int64_t created, updated;
 } fst_job;
 
 /* A deployment with its stages and one QUEUED job per device (stage is the
-** stage the device belongs to), in one transaction; d->id is set.
+** stage the device belongs to; each installs d->artifact), in one
+** transaction; d->id is set.
 ** FST_ERR_CONFLICT if one of the devices has a job of another running
 ** deployment that is not terminal; FST_ERR_NOTFOUND if the artifact is
 ** unknown. */
@@ -278,18 +290,37 @@ fst_err fst_deployment_get(fst_store *s, int64_t id, fst_deployment *d);
 fst_err fst_deployment_list(fst_store *s, int64_t limit, fst_deployment **out, size_t *n);
 void fst_deployment_free(fst_deployment *d);
 void fst_deployment_list_free(fst_deployment *v, size_t n);
+/* Force a state (settled unless running). */
 fst_err fst_deployment_set_state(fst_store *s, int64_t id, fst_deploy_state st, int current_stage);
+/* Compare-and-set: only if the deployment is in state `from`
+** (FST_ERR_CONFLICT otherwise, FST_ERR_NOTFOUND if there is none). */
+fst_err fst_deployment_transition(fst_store *s, int64_t id, fst_deploy_state from, fst_deploy_state to,
+                                  int current_stage, bool settled);
+/* Jobs sorted by stage, then id. */
 fst_err fst_jobs_list(fst_store *s, int64_t deployment, fst_job **out, size_t *n);
+/* A device's jobs that are QUEUED or IN_PROGRESS, in any deployment. */
+fst_err fst_jobs_open(fst_store *s, const char *device, fst_job **out, size_t *n);
+fst_err fst_job_get(fst_store *s, int64_t id, fst_job *j);
+/* Add a job to a deployment (a rollback job); j->id is set. FST_ERR_CONFLICT
+** if the deployment has that device's job of that kind already. */
+fst_err fst_job_add(fst_store *s, fst_job *j);
+/* Write a job's mutable fields (state, reason, phase, progress, seq, sent,
+** deadline, owed, updated) if nobody wrote it since it was read: the row's
+** rev must still be j->rev (then both are bumped); FST_ERR_CONFLICT when it
+** changed (read it again and decide again). */
+fst_err fst_job_put(fst_store *s, fst_job *j);
 /* Set a job's state, reason and progress (progress < 0 keeps it). */
 fst_err fst_job_update(fst_store *s, int64_t job, fst_job_state st, const char *reason, int progress);
 
-/* Claim one running deployment for advancing: the one whose lease is free
-** or expired, longest untouched first; it is leased to `owner` until now +
-** lease_ms. With several processes on one database exactly one gets it
-** (PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED in a transaction; SQLite:
-** BEGIN IMMEDIATE, the single writer). FST_ERR_NOTFOUND when there is none. */
+/* Claim one deployment for advancing: one not settled whose lease is free
+** or expired, the one given back longest ago first (so a few fleetd take
+** turns over many deployments); it is leased to `owner` until now +
+** lease_ms (wall clock). With several processes on one database exactly
+** one gets it (PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED in a
+** transaction; SQLite: BEGIN IMMEDIATE, the single writer).
+** FST_ERR_NOTFOUND when there is none. */
 fst_err fst_deployment_claim(fst_store *s, const char *owner, int64_t lease_ms, int64_t *id);
-/* Give the lease back (only if `owner` holds it). */
+/* Give the lease back (only if `owner` holds it): claimable again at once. */
 fst_err fst_deployment_release(fst_store *s, int64_t id, const char *owner);
 
 /* ---- counts for /metrics (fst_stats.c) --------------------------------- */

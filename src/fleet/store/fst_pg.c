@@ -183,7 +183,7 @@ const fst_driver fst_pg_backend = {
   .rollback = pg_rollback,
   .close = pg_close,
   .schema_v1 = fst_schema_pg_v1,
-  .claim_sql = "SELECT id FROM deployments WHERE state = 'running' AND lease_until < $1"
-               " ORDER BY updated, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+  .claim_sql = "SELECT id FROM deployments WHERE settled = 0 AND lease_until < $1"
+               " ORDER BY lease_until, id LIMIT 1 FOR UPDATE SKIP LOCKED",
   .migrate_lock = "SELECT pg_advisory_xact_lock(1414)",
 };

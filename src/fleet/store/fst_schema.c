@@ -51,15 +51,20 @@
   "  target TEXT NOT NULL, max_failures " INT " NOT NULL, job_timeout_s " INT " NOT NULL," \
   "  rollback " INT " NOT NULL, state TEXT NOT NULL, current_stage " INT " NOT NULL DEFAULT 0," \
   "  created_by TEXT NOT NULL, created " INT " NOT NULL, updated " INT " NOT NULL," \
-  "  lease_owner TEXT NOT NULL DEFAULT '', lease_until " INT " NOT NULL DEFAULT 0);" \
-  "CREATE INDEX deployments_state ON deployments (state, updated);" \
+  "  lease_owner TEXT NOT NULL DEFAULT '', lease_until " INT " NOT NULL DEFAULT 0," \
+  "  settled " INT " NOT NULL DEFAULT 0);" \
+  "CREATE INDEX deployments_claim ON deployments (settled, lease_until);" \
   "CREATE TABLE stages (deployment " INT " NOT NULL REFERENCES deployments(id)," \
   "  idx " INT " NOT NULL, percent " INT " NOT NULL, PRIMARY KEY (deployment, idx));" \
   "CREATE TABLE jobs (id " ID ", deployment " INT " NOT NULL REFERENCES deployments(id)," \
-  "  device TEXT NOT NULL, stage " INT " NOT NULL, state TEXT NOT NULL," \
-  "  reason TEXT NOT NULL DEFAULT '', progress " INT " NOT NULL DEFAULT 0," \
-  "  previous_sha TEXT NOT NULL DEFAULT '', created " INT " NOT NULL, updated " INT " NOT NULL," \
-  "  UNIQUE (deployment, device));" \
+  "  device TEXT NOT NULL, stage " INT " NOT NULL, rollback " INT " NOT NULL DEFAULT 0," \
+  "  artifact TEXT NOT NULL DEFAULT '', state TEXT NOT NULL," \
+  "  reason TEXT NOT NULL DEFAULT '', phase TEXT NOT NULL DEFAULT '', progress " INT " NOT NULL DEFAULT 0," \
+  "  previous_sha TEXT NOT NULL DEFAULT '', seq " INT " NOT NULL DEFAULT 0," \
+  "  sent " INT " NOT NULL DEFAULT 0, deadline " INT " NOT NULL DEFAULT 0," \
+  "  owed " INT " NOT NULL DEFAULT 0, rev " INT " NOT NULL DEFAULT 0," \
+  "  created " INT " NOT NULL, updated " INT " NOT NULL," \
+  "  UNIQUE (deployment, device, rollback));" \
   "CREATE INDEX jobs_device ON jobs (device, state);"
 
 const char fst_schema_sqlite_v1[] =

@@ -351,6 +351,7 @@ fst_err fst_artifact_prune(fst_store *s, int64_t before, int64_t *deleted) {
   fst_err e = Q(s, "DELETE FROM artifacts WHERE created < $1"
                    " AND sha256 NOT IN (SELECT artifact FROM deployments)"
                    " AND sha256 NOT IN (SELECT previous_sha FROM jobs)"
+                   " AND sha256 NOT IN (SELECT artifact FROM jobs)"
                    " AND sha256 NOT IN (SELECT running_sha FROM devices)"
                    " AND sha256 NOT IN (SELECT desired_sha FROM devices)",
                 NULL, &ch, P_INT(before));
@@ -848,17 +849,17 @@ fst_err fst_deployment_create(fst_store *s, fst_deployment *d, const fst_job *jo
     e = Q(s, "INSERT INTO stages (deployment, idx, percent) VALUES ($1, $2, $3)", NULL, NULL, P_INT(d->id),
           P_INT(i), P_INT(d->stages[i]));
   for (size_t i = 0; i < njobs && !e; i++)
-    e = Q(s, "INSERT INTO jobs (deployment, device, stage, state, reason, progress, previous_sha, created, updated)"
-             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)", NULL, NULL,
-          P_INT(d->id), P_TEXT(jobs[i].device), P_INT(jobs[i].stage), P_TEXT(fst_job_state_name(FST_JOB_QUEUED)),
-          P_TEXT(""), P_INT(0), P_TEXT(jobs[i].previous_sha), P_INT(now));
+    e = Q(s, "INSERT INTO jobs (deployment, device, stage, rollback, artifact, state, previous_sha, created, updated)"
+             " VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $7)", NULL, NULL,
+          P_INT(d->id), P_TEXT(jobs[i].device), P_INT(jobs[i].stage), P_TEXT(d->artifact),
+          P_TEXT(fst_job_state_name(FST_JOB_QUEUED)), P_TEXT(jobs[i].previous_sha), P_INT(now));
 out:
   fst_rows_free(&r);
   return tx_end(s, own, e);
 }
 
 #define DEP_COLS "id, artifact, target, max_failures, job_timeout_s, rollback, state, current_stage," \
-                 " created_by, created, updated, lease_owner, lease_until"
+                 " created_by, created, updated, lease_owner, lease_until, settled"
 static void dep_row(const fst_rows *r, int i, fst_deployment *d) {
   char st[16];
   memset(d, 0, sizeof *d);
@@ -877,6 +878,7 @@ static void dep_row(const fst_rows *r, int i, fst_deployment *d) {
   d->updated = c_i64(r, i, 10);
   c_str(r, i, 11, d->lease_owner, sizeof d->lease_owner);
   d->lease_until = c_i64(r, i, 12);
+  d->settled = c_i64(r, i, 13) != 0;
 }
 
 static fst_err dep_stages(fst_store *s, fst_deployment *d) {
@@ -935,9 +937,65 @@ void fst_deployment_list_free(fst_deployment *v, size_t n) {
 
 fst_err fst_deployment_set_state(fst_store *s, int64_t id, fst_deploy_state st, int current_stage) {
   int64_t ch = 0;
-  fst_err e = Q(s, "UPDATE deployments SET state = $2, current_stage = $3, updated = $4 WHERE id = $1", NULL, &ch,
-                P_INT(id), P_TEXT(fst_deploy_state_name(st)), P_INT(current_stage), P_INT(fst_now_ms()));
+  fst_err e = Q(s, "UPDATE deployments SET state = $2, current_stage = $3, updated = $4, settled = $5 WHERE id = $1",
+                NULL, &ch, P_INT(id), P_TEXT(fst_deploy_state_name(st)), P_INT(current_stage), P_INT(fst_now_ms()),
+                P_INT(st != FST_DEPLOY_running));
   if (!e && !ch) e = fst_fail(s, FST_ERR_NOTFOUND, "no deployment %lld", (long long)id);
+  return e;
+}
+
+fst_err fst_deployment_transition(fst_store *s, int64_t id, fst_deploy_state from, fst_deploy_state to,
+                                  int current_stage, bool settled) {
+  int64_t ch = 0;
+  if ((unsigned)from >= FST_DEPLOY__COUNT || (unsigned)to >= FST_DEPLOY__COUNT)
+    return fst_fail(s, FST_ERR_INVALID, "bad deployment state");
+  fst_err e = Q(s, "UPDATE deployments SET state = $3, current_stage = $4, settled = $5, updated = $6"
+                   " WHERE id = $1 AND state = $2", NULL, &ch, P_INT(id), P_TEXT(fst_deploy_state_name(from)),
+                P_TEXT(fst_deploy_state_name(to)), P_INT(current_stage), P_INT(settled), P_INT(fst_now_ms()));
+  if (e || ch) return e;
+  fst_rows r = {0};
+  if ((e = Q(s, "SELECT state FROM deployments WHERE id = $1", &r, NULL, P_INT(id)))) return e;
+  e = r.nrows ? fst_fail(s, FST_ERR_CONFLICT, "deployment %lld is %s, not %s", (long long)id,
+                         fst_cell_at(&r, 0, 0)->s ? fst_cell_at(&r, 0, 0)->s : "?", fst_deploy_state_name(from))
+              : fst_fail(s, FST_ERR_NOTFOUND, "no deployment %lld", (long long)id);
+  fst_rows_free(&r);
+  return e;
+}
+
+#define JOB_COLS "id, deployment, device, stage, rollback, artifact, state, reason, phase, progress," \
+                 " previous_sha, seq, sent, deadline, owed, rev, created, updated"
+static void job_row(const fst_rows *r, int i, fst_job *j) {
+  char st[16];
+  memset(j, 0, sizeof *j);
+  j->id = c_i64(r, i, 0);
+  j->deployment = c_i64(r, i, 1);
+  c_str(r, i, 2, j->device, sizeof j->device);
+  j->stage = (int)c_i64(r, i, 3);
+  j->rollback = c_i64(r, i, 4) != 0;
+  c_str(r, i, 5, j->artifact, sizeof j->artifact);
+  c_str(r, i, 6, st, sizeof st);
+  int k = fst_job_state_parse(st);
+  j->state = k < 0 ? FST_JOB_FAILED : (fst_job_state)k;
+  c_str(r, i, 7, j->reason, sizeof j->reason);
+  c_str(r, i, 8, j->phase, sizeof j->phase);
+  j->progress = (int)c_i64(r, i, 9);
+  c_str(r, i, 10, j->previous_sha, sizeof j->previous_sha);
+  j->seq = c_i64(r, i, 11);
+  j->sent = c_i64(r, i, 12);
+  j->deadline = c_i64(r, i, 13);
+  int64_t o = c_i64(r, i, 14);
+  j->owed = o == FST_OWE_JOB ? FST_OWE_JOB : o == FST_OWE_CANCEL ? FST_OWE_CANCEL : FST_OWE_NOTHING;
+  j->rev = c_i64(r, i, 15);
+  j->created = c_i64(r, i, 16);
+  j->updated = c_i64(r, i, 17);
+}
+
+static fst_err jobs_rows(fst_store *s, fst_rows *r, fst_job **out, size_t *n) {
+  fst_err e = FST_ERR_OK;
+  if (r->nrows && !(*out = calloc((size_t)r->nrows, sizeof **out))) e = fst_fail(s, FST_ERR_NOMEM, "out of memory");
+  for (int i = 0; !e && i < r->nrows; i++) job_row(r, i, &(*out)[i]);
+  if (!e) *n = (size_t)r->nrows;
+  fst_rows_free(r);
   return e;
 }
 
@@ -945,29 +1003,81 @@ fst_err fst_jobs_list(fst_store *s, int64_t deployment, fst_job **out, size_t *n
   fst_rows r = {0};
   *out = NULL;
   *n = 0;
-  fst_err e = Q(s, "SELECT id, deployment, device, stage, state, reason, progress, previous_sha, created, updated"
-                   " FROM jobs WHERE deployment = $1 ORDER BY stage, id", &r, NULL, P_INT(deployment));
+  fst_err e = Q(s, "SELECT " JOB_COLS " FROM jobs WHERE deployment = $1 ORDER BY stage, id", &r, NULL,
+                P_INT(deployment));
+  return e ? e : jobs_rows(s, &r, out, n);
+}
+
+fst_err fst_jobs_open(fst_store *s, const char *device, fst_job **out, size_t *n) {
+  fst_rows r = {0};
+  *out = NULL;
+  *n = 0;
+  fst_err e = Q(s, "SELECT " JOB_COLS " FROM jobs WHERE device = $1 AND state IN ($2, $3) ORDER BY id", &r, NULL,
+                P_TEXT(device), P_TEXT(fst_job_state_name(FST_JOB_QUEUED)),
+                P_TEXT(fst_job_state_name(FST_JOB_IN_PROGRESS)));
+  return e ? e : jobs_rows(s, &r, out, n);
+}
+
+fst_err fst_job_get(fst_store *s, int64_t id, fst_job *j) {
+  fst_rows r = {0};
+  fst_err e = Q(s, "SELECT " JOB_COLS " FROM jobs WHERE id = $1", &r, NULL, P_INT(id));
   if (e) return e;
-  if (r.nrows && !(*out = calloc((size_t)r.nrows, sizeof **out))) e = fst_fail(s, FST_ERR_NOMEM, "out of memory");
-  for (int i = 0; !e && i < r.nrows; i++) {
-    fst_job *j = &(*out)[i];
-    char st[16];
-    j->id = c_i64(&r, i, 0);
-    j->deployment = c_i64(&r, i, 1);
-    c_str(&r, i, 2, j->device, sizeof j->device);
-    j->stage = (int)c_i64(&r, i, 3);
-    c_str(&r, i, 4, st, sizeof st);
-    int k = fst_job_state_parse(st);
-    j->state = k < 0 ? FST_JOB_FAILED : (fst_job_state)k;
-    c_str(&r, i, 5, j->reason, sizeof j->reason);
-    j->progress = (int)c_i64(&r, i, 6);
-    c_str(&r, i, 7, j->previous_sha, sizeof j->previous_sha);
-    j->created = c_i64(&r, i, 8);
-    j->updated = c_i64(&r, i, 9);
-  }
-  if (!e) *n = (size_t)r.nrows;
+  if (!r.nrows) e = fst_fail(s, FST_ERR_NOTFOUND, "no job %lld", (long long)id);
+  else job_row(&r, 0, j);
   fst_rows_free(&r);
   return e;
+}
+
+static bool job_fits(fst_store *s, const fst_job *j, fst_err *e) {
+  if ((unsigned)j->state >= FST_JOB__COUNT) {
+    *e = fst_fail(s, FST_ERR_INVALID, "bad job state");
+    return false;
+  }
+  return fits(s, j->reason, sizeof j->reason, "job reason", e) && fits(s, j->phase, sizeof j->phase, "job phase", e);
+}
+
+fst_err fst_job_add(fst_store *s, fst_job *j) {
+  fst_err e = FST_ERR_OK;
+  if (!job_fits(s, j, &e)) return e;
+  fst_rows r = {0};
+  int64_t now = j->created ? j->created : fst_now_ms();
+  e = Q(s, "INSERT INTO jobs (deployment, device, stage, rollback, artifact, state, reason, phase, progress,"
+           " previous_sha, seq, sent, deadline, owed, rev, created, updated)"
+           " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 0, $15, $15) RETURNING id",
+        &r, NULL, P_INT(j->deployment), P_TEXT(j->device), P_INT(j->stage), P_INT(j->rollback),
+        P_TEXT(j->artifact), P_TEXT(fst_job_state_name(j->state)), P_TEXT(j->reason), P_TEXT(j->phase),
+        P_INT(j->progress), P_TEXT(j->previous_sha), P_INT(j->seq), P_INT(j->sent), P_INT(j->deadline),
+        P_INT(j->owed), P_INT(now));
+  if (e == FST_ERR_CONFLICT)
+    fst_fail(s, e, "deployment %lld has a %s job for '%s' already", (long long)j->deployment,
+             j->rollback ? "rollback" : "install", j->device);
+  if (!e) {
+    j->id = r.nrows ? c_i64(&r, 0, 0) : 0;
+    j->rev = 0;
+    j->created = j->updated = now;
+  }
+  fst_rows_free(&r);
+  return e;
+}
+
+fst_err fst_job_put(fst_store *s, fst_job *j) {
+  fst_err e = FST_ERR_OK;
+  if (!job_fits(s, j, &e)) return e;
+  int64_t ch = 0;
+  int64_t now = j->updated ? j->updated : fst_now_ms();
+  e = Q(s, "UPDATE jobs SET state = $3, reason = $4, phase = $5, progress = $6, seq = $7, sent = $8,"
+           " deadline = $9, owed = $10, updated = $11, rev = rev + 1 WHERE id = $1 AND rev = $2", NULL, &ch,
+        P_INT(j->id), P_INT(j->rev), P_TEXT(fst_job_state_name(j->state)), P_TEXT(j->reason), P_TEXT(j->phase),
+        P_INT(j->progress), P_INT(j->seq), P_INT(j->sent), P_INT(j->deadline), P_INT(j->owed), P_INT(now));
+  if (e) return e;
+  if (!ch) {
+    fst_job cur;
+    e = fst_job_get(s, j->id, &cur);
+    return e ? e : fst_fail(s, FST_ERR_CONFLICT, "job %lld changed meanwhile", (long long)j->id);
+  }
+  j->rev++;
+  j->updated = now;
+  return FST_ERR_OK;
 }
 
 fst_err fst_job_update(fst_store *s, int64_t job, fst_job_state st, const char *reason, int progress) {
@@ -976,7 +1086,7 @@ fst_err fst_job_update(fst_store *s, int64_t job, fst_job_state st, const char *
   if ((unsigned)st >= FST_JOB__COUNT) return fst_fail(s, FST_ERR_INVALID, "bad job state");
   if (!fits(s, reason, sizeof((fst_job *)0)->reason, "job reason", &e)) return e;
   e = Q(s, "UPDATE jobs SET state = $2, reason = $3, progress = CASE WHEN $4 < 0 THEN progress ELSE $4 END,"
-           " updated = $5 WHERE id = $1", NULL, &ch,
+           " updated = $5, rev = rev + 1 WHERE id = $1", NULL, &ch,
         P_INT(job), P_TEXT(fst_job_state_name(st)), P_TEXT(nz(reason)), P_INT(progress), P_INT(fst_now_ms()));
   if (!e && !ch) e = fst_fail(s, FST_ERR_NOTFOUND, "no job %lld", (long long)job);
   return e;
@@ -1012,8 +1122,10 @@ out:
 
 fst_err fst_deployment_release(fst_store *s, int64_t id, const char *owner) {
   int64_t ch = 0;
-  fst_err e = Q(s, "UPDATE deployments SET lease_owner = '', lease_until = 0 WHERE id = $1 AND lease_owner = $2",
-                NULL, &ch, P_INT(id), P_TEXT(owner));
+  /* lease_until just past: claimable at once, and behind every deployment
+  ** given back before it (claims take the smallest lease_until first) */
+  fst_err e = Q(s, "UPDATE deployments SET lease_owner = '', lease_until = $3 WHERE id = $1 AND lease_owner = $2",
+                NULL, &ch, P_INT(id), P_TEXT(owner), P_INT(fst_now_ms() - 1));
   if (!e && !ch) e = fst_fail(s, FST_ERR_NOTFOUND, "deployment %lld is not leased to '%s'", (long long)id, owner);
   return e;
 }
