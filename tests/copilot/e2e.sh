@@ -45,14 +45,11 @@
 set -u
 case_=$1 ck=$2 root=$3
 d=$(mktemp -d /tmp/copl-e2e.XXXXXX)
-mpid= dpid= cpid= spid= hpid=
-cleanup() {
-  for p in $cpid $spid $hpid $dpid $mpid; do kill "$p" 2>/dev/null; done
-  for p in $cpid $spid $hpid $dpid $mpid; do wait "$p" 2>/dev/null; done
-  [ -n "${COPL_KEEP:-}" ] && echo "kept $d" || rm -rf "$d"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+dpid= cpid= spid= hpid=
+BROKER_VERBOSE=1   # connects and subscriptions in the broker's log: the waits below read them
+BROKER_ON_EXIT='for p in $cpid $spid $hpid $dpid; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  [ -n "${COPL_KEEP:-}" ] && echo "kept $d" || rm -rf "$d"'
+. "$root/tests/common/broker.sh"
 cd "$d" || exit 1
 t_start=$(date +%s.%N)
 fail() {
@@ -65,36 +62,23 @@ fail() {
 }
 note() { printf '%6.2f s  %s\n' "$(echo "$(date +%s.%N) - $t_start" | bc)" "$*"; }
 
-sh "$root/tests/copilot/mkcerts.sh" "$d/pki" >/dev/null || fail "mkcerts.sh"
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port=$(freeport)
-cat > m.conf <<EOF
-per_listener_settings false
-allow_anonymous false
-persistence $([ $case_ = broker ] || [ $case_ = overflow ] || [ $case_ = broker_job ] && echo "true
-persistence_location $d/" || echo false)
-user $(id -un)
-log_dest file $d/mosq.log
-log_type all
-listener $port 127.0.0.1
-cafile $d/pki/ca.crt
-certfile $d/pki/server.crt
-keyfile $d/pki/server.key
-require_certificate true
-use_identity_as_username true
-tls_version tlsv1.2
-EOF
-up() {
-  python3 - "$1" <<'EOF'
-import socket, sys, time
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)
-EOF
-}
+# the fleet, by `cockpit ca`: its CA in pki/, the broker's certificate
+# (localhost, 127.0.0.1; also the HTTPS server's), the backend's (fleetd),
+# the device dev1's; the broker from `cockpit ca broker-config` (the fleet's
+# ACL), started by tests/common/broker.sh, its log in mosq.log
+for c in "init pki" "issue pki --server localhost" "issue pki --server fleetd" "issue pki --device dev1"; do
+  # shellcheck disable=SC2086
+  "$ck" ca $c >/dev/null 2>err || fail "cockpit ca $c: $(cat err)"
+done
+SRV_CRT=pki/servers/localhost.crt SRV_KEY=pki/servers/localhost.key
+BACK="--cafile pki/ca.crt --cert pki/servers/fleetd.crt --key pki/servers/fleetd.key"
+DEV="--ca pki/ca.crt --cert pki/devices/dev1.crt --key pki/devices/dev1.key"
+popts=
+[ $case_ = broker ] || [ $case_ = overflow ] || [ $case_ = broker_job ] && popts="--persistence $d"
+# shellcheck disable=SC2086
+broker_start_ca "$ck" pki "$d" $popts || fail "mosquitto did not start"
+port=$BROKER_PORT
+ln -s broker.log mosq.log
 # waitfor FILE PATTERN [SECONDS] [COUNT]: COUNT lines of FILE match PATTERN
 waitfor() {
   i=0
@@ -103,19 +87,14 @@ waitfor() {
     sleep 0.05
   done
 }
-start_broker() {
-  /usr/sbin/mosquitto -c m.conf >>mosq.out 2>&1 &
-  mpid=$!
-  up $port || fail "mosquitto does not listen on $port"
-}
-stop_broker() { kill "$mpid"; wait "$mpid" 2>/dev/null; mpid=; }
-start_broker
+start_broker() { broker_start "$d" "$BROKER_CONF" "$port" || fail "mosquitto does not listen on $port"; }
+stop_broker() { broker_stop; }
 
 T=fleet/devices/dev1
-MSB() { exec mosquitto_sub -i "$1" -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt \
-          --key pki/backend.key -V mqttv5 -q 1 -F '%t %p' -t "$2"; }
-MP() { mosquitto_pub -i backend-pub -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt \
-         --key pki/backend.key -V mqttv5 -q 1 "$@"; }
+# shellcheck disable=SC2086
+MSB() { exec mosquitto_sub -i "$1" -h 127.0.0.1 -p $port $BACK -V mqttv5 -q 1 -F '%t %p' -t "$2"; }
+# shellcheck disable=SC2086
+MP() { mosquitto_pub -i backend-pub -h 127.0.0.1 -p $port $BACK -V mqttv5 -q 1 "$@"; }
 sub_bg() { MSB backend-sub "$1" > sub.out 2>sub.err & spid=$!; waitfor mosq.log "backend-sub [0-9] " 10 || fail "no subscription"; }
 
 # the device, with a program that sends telemetry and events, installed by
@@ -176,7 +155,7 @@ mkdir www
 cp next.cvm1 big.cvm1 base.cvm1 faulty.cvm1 old.cvm1 www/
 hopts=
 [ $case_ = resume ] || [ $case_ = cancel ] && hopts="--stall-after $(($(stat -c %s next.cvm1) / 2)) --stall-secs 30"
-python3 "$root/tests/copilot/https_server.py" $hopts --root www --cert pki/server.crt --key pki/server.key \
+python3 "$root/tests/copilot/https_server.py" $hopts --root www --cert $SRV_CRT --key $SRV_KEY \
   --port-file hport --log http.log 2>http.err &
 hpid=$!
 i=0
@@ -185,8 +164,9 @@ hport=$(cat hport)
 
 nstart=0
 copilot() {
-  "$ck" copilot --uart uart --broker "mqtts://127.0.0.1:$port" --ca pki/ca.crt --cert pki/dev1.crt \
-    --key pki/dev1.key --state state --timeout-ms 2000 "$@" 2>>cop.err &
+  # shellcheck disable=SC2086
+  "$ck" copilot --uart uart --broker "mqtts://127.0.0.1:$port" $DEV --state state --timeout-ms 2000 \
+    "$@" 2>>cop.err &
   cpid=$!
   nstart=$((nstart + 1))
   waitfor cop.err "broker: connected" 15 $nstart || fail "copilot never connected"
@@ -224,8 +204,9 @@ telemetry)
   grep -q "^$T/status .*\"online\"" sub.out || fail "no status online"
   note "heartbeat, telemetry, status online on their topics"
   # retained: a new subscriber sees online
-  mosquitto_sub -i late -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt --key pki/backend.key \
-    -V mqttv5 -t $T/status -C 1 -W 5 > late.out || fail "no retained status"
+  # shellcheck disable=SC2086
+  mosquitto_sub -i late -h 127.0.0.1 -p $port $BACK -V mqttv5 -t $T/status -C 1 -W 5 > late.out ||
+    fail "no retained status"
   grep -q '"online"' late.out || fail "retained status: $(cat late.out)"
   stop_copilot
   [ "$cst" -eq 0 ] || fail "copilot exited $cst"
@@ -384,8 +365,9 @@ outcomes)
   ;;
 broker|overflow)
   # the backend's session survives the broker's restart (persistence)
-  mosquitto_sub -i backend-sub -c -x 600 -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt \
-    --key pki/backend.key -V mqttv5 -q 1 -F '%t %p' -t $T/heartbeat -t $T/telemetry -t $T/events > sub.out 2>sub.err &
+  # shellcheck disable=SC2086
+  mosquitto_sub -i backend-sub -c -x 600 -h 127.0.0.1 -p $port $BACK \
+    -V mqttv5 -q 1 -F '%t %p' -t $T/heartbeat -t $T/telemetry -t $T/events > sub.out 2>sub.err &
   spid=$!
   waitfor mosq.log "backend-sub [0-9] " 10 || fail "no subscription"
   if [ $case_ = overflow ]; then copilot --queue-size 2048; else copilot; fi
@@ -433,8 +415,9 @@ PY
   stop_copilot
   ;;
 broker_job)
-  mosquitto_sub -i backend-sub -c -x 600 -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt \
-    --key pki/backend.key -V mqttv5 -q 1 -F '%t %p' -t "$T/jobs/+/update" > sub.out 2>sub.err &
+  # shellcheck disable=SC2086
+  mosquitto_sub -i backend-sub -c -x 600 -h 127.0.0.1 -p $port $BACK \
+    -V mqttv5 -q 1 -F '%t %p' -t "$T/jobs/+/update" > sub.out 2>sub.err &
   spid=$!
   waitfor mosq.log "backend-sub [0-9] " 10 || fail "no subscription"
   copilot
