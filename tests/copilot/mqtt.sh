@@ -17,6 +17,11 @@
 #   refuse     a broker from another CA, a certificate for another name, a
 #              client certificate from another CA, mqtt://, missing files
 #   fallback   a broker that refuses MQTT 5 (fake_broker.py): 3.1.1 at once
+#   acl        refusals said, not waited on: mosquitto's PUBACK "not
+#              authorized" for another device's topic and the device's own
+#              cmd (its subscriptions granted: mosquitto filters at
+#              delivery); a broker refusing every SUBSCRIBE and PUBLISH
+#              (fake_broker.py --refuse-acl): SUBACK 0x87 (0x80 in 3.1.1)
 set -u
 case_=$1 probe=$2 ck=$3 root=$4
 d=$(mktemp -d /tmp/copl-mqtt.XXXXXX)
@@ -223,6 +228,39 @@ fallback)
   grep -q "CONNECT level=5" fake.log && grep -q "CONNECT level=4 will=1" fake.log || fail "fake: $(cat fake.log)"
   grep -q "SUBSCRIBE $T/cmd" fake.log || fail "no subscription under 3.1.1"
   note "MQTT 5 refused, 3.1.1 taken at once: $(grep '^stats' p.out)"
+  ;;
+acl)
+  P --id dev1 --pub $T/telemetry own --pub fleet/devices/dev2/telemetry other --pub $T/cmd forged \
+    --sub fleet/devices/dev2/cmd --seconds 1.5 > p.out || fail "probe exit $?"
+  grep -q "^refused publish fleet/devices/dev2/telemetry reason=0x87: Not authorized$" p.out ||
+    fail "another's topic: no refusal said"
+  grep -q "^refused publish $T/cmd reason=0x87: Not authorized$" p.out || fail "its own cmd: no refusal said"
+  [ "$(grep -c '^refused' p.out)" -eq 2 ] || fail "not two refusals"
+  grep -q " pub_refused=2 sub_refused=0 " p.out || fail "counts: $(grep '^stats' p.out)"
+  [ "$(grep -c '^acked' p.out)" -eq 3 ] || fail "not three PUBACKs"
+  note "mosquitto: 2 publishes refused (not authorized), said at the PUBACK; the subscription granted"
+  for v in 5 4; do
+    rm -f fport fake.log
+    python3 "$root/tests/copilot/fake_broker.py" --cert pki/servers/localhost.crt \
+      --key pki/servers/localhost.key --port-file fport --log fake.log --refuse-acl &
+    fpid=$!
+    waitfor fport . 5 || fail "fake broker did not start"
+    vo=; [ $v = 4 ] && vo=--v311
+    # shellcheck disable=SC2086
+    "$probe" --url "mqtts://127.0.0.1:$(cat fport)" $DEV --id dev1 --sub $T/cmd --pub $T/events e1 \
+      --seconds 1.5 $vo > p.out || fail "probe exit $?"
+    kill $fpid; wait $fpid 2>/dev/null; fpid=
+    grep -q "state connected proto=$v" p.out || fail "no connection at $v"
+    want=0x87; [ $v = 4 ] && want=0x80
+    grep -q "^refused subscribe $T/cmd reason=$want: " p.out || fail "MQTT $v: the SUBACK's refusal not said"
+    if [ $v = 5 ]; then
+      grep -q "^refused publish $T/events reason=0x87: Not authorized$" p.out || fail "the PUBACK's refusal not said"
+      grep -q " pub_refused=1 sub_refused=1 " p.out || fail "counts: $(grep '^stats' p.out)"
+    else
+      grep -q " pub_refused=0 sub_refused=1 " p.out || fail "counts: $(grep '^stats' p.out)"
+    fi
+    note "MQTT $v, every subscription refused: $(grep '^refused subscribe' p.out)"
+  done
   ;;
 *) fail "unknown case" ;;
 esac
