@@ -49,14 +49,27 @@ expect() {
   [ "$got" = "$want" ] || fail "$*: exit $got, want $want"
   [ -z "$pat" ] || cat out err | grep -q -- "$pat" || fail "$*: no '$pat' in the output"
 }
-# logged PATTERN: the broker's log shows PATTERN (it may write it a moment
-# after the client has gone: waited for, 10 s at most, never slept on)
-logged() {
-  i=0
-  while ! grep -q -- "$1" "$BROKER_LOG"; do
-    i=$((i + 1)); [ $i -gt 200 ] && return 1
-    sleep 0.05
+# tls_refused PATTERN CMD...: the client CMD is refused: it fails every
+# time, and the broker's log gives PATTERN as the reason. Waited for, never
+# slept on: the broker may write its line after the client has gone. Under
+# TLS 1.3 the broker checks the client's certificate after the client has
+# finished its side of the handshake, and which side then gives up first is
+# a race (a client that closes first leaves "unexpected eof" instead): up
+# to 3 tries, each of which must fail.
+tls_refused() {
+  pat=$1; shift
+  p0=$(grep -c -- "$pat" "$BROKER_LOG")
+  for try in 1 2 3; do
+    g0=$(grep -c "Client <unknown> disconnected" "$BROKER_LOG")
+    "$@" >out 2>err && fail "$*: got in"
+    i=0
+    while [ "$(grep -c "Client <unknown> disconnected" "$BROKER_LOG")" -le "$g0" ]; do
+      i=$((i + 1)); [ $i -gt 200 ] && fail "$*: the broker never logged the connection's end"
+      sleep 0.05
+    done
+    [ "$(grep -c -- "$pat" "$BROKER_LOG")" -gt "$p0" ] && return 0
   done
+  fail "$*: refused 3 times, but never for '$pat'"
 }
 
 fleet() {   # the fleet CA with the broker's, the backend's and two devices' certificates
@@ -334,33 +347,36 @@ device_ok)
 no_cert)
   fleet
   start
-  mosquitto_pub -V mqttv5 -h localhost -p "$BROKER_PORT" --cafile ca/ca.crt -t "$A/x" -m hi >out 2>err
-  [ $? -ne 0 ] || fail "a client without a certificate got in"
-  logged "peer did not return a certificate" || fail "the broker gave another reason"
-  mosquitto_pub -V mqttv5 -h localhost -p "$BROKER_PORT" --cafile ca/ca.crt -u dev-a -t "$A/x" -m hi >out 2>err
-  [ $? -ne 0 ] || fail "a user name without a certificate got in"
+  tls_refused "peer did not return a certificate" \
+    mosquitto_pub -V mqttv5 -h localhost -p "$BROKER_PORT" --cafile ca/ca.crt -t "$A/x" -m hi
+  tls_refused "peer did not return a certificate" \
+    mosquitto_pub -V mqttv5 -h localhost -p "$BROKER_PORT" --cafile ca/ca.crt -u dev-a -t "$A/x" -m hi
   note "no certificate: refused in the TLS handshake ($(grep -c 'peer did not return' "$BROKER_LOG") times)"
   ;;
 other_ca)
   fleet
   "$ck" ca init other >/dev/null && "$ck" ca issue other --device dev-a >/dev/null || fail "other CA"
   start
-  mosquitto_pub -V mqttv5 -h localhost -p "$BROKER_PORT" --cafile ca/ca.crt \
-    --cert other/devices/dev-a.crt --key other/devices/dev-a.key -t "$A/x" -m hi >out 2>err
-  [ $? -ne 0 ] || fail "a certificate of another CA got in"
-  logged "certificate verify failed" || fail "the broker gave another reason"
+  tls_refused "certificate verify failed" mosquitto_pub -V mqttv5 -h localhost -p "$BROKER_PORT" \
+    --cafile ca/ca.crt --cert other/devices/dev-a.crt --key other/devices/dev-a.key -t "$A/x" -m hi
   # and a device of the fleet still gets in
   P dev-a -t "$A/x" -m hi || fail "the fleet's own dev-a refused"
   note "another CA's dev-a: refused (certificate verify failed); the fleet's dev-a: in"
   ;;
 expired)
   fleet
+  # issued already expired (valid the day before 2021-06-01): no clock to
+  # race. It is the fleet's and sound but for its age: times not checked,
+  # it verifies; checked, it has expired.
   "$ck" ca issue ca --device dev-old --not-after 2021-06-01 >/dev/null || fail "issue"
+  openssl verify -CAfile ca/ca.crt -purpose sslclient -no_check_time ca/devices/dev-old.crt >t 2>&1 ||
+    fail "dev-old.crt does not verify but for its time: $(cat t)"
+  openssl verify -CAfile ca/ca.crt -purpose sslclient ca/devices/dev-old.crt > t 2>&1 && fail "dev-old.crt verifies now"
+  grep -q "certificate has expired" t || fail "dev-old.crt: $(cat t)"
   start
-  P dev-old -t fleet/devices/dev-old/x -m hi >out 2>err
-  [ $? -ne 0 ] || fail "an expired certificate got in"
-  logged "certificate verify failed" || fail "the broker gave another reason"
-  note "expired certificate: refused"
+  tls_refused "certificate verify failed" P dev-old -t fleet/devices/dev-old/status -m hi
+  P dev-a -t "$A/status" -m hi || fail "the fleet's own dev-a refused"
+  note "expired certificate: refused (certificate verify failed); a valid one: in"
   ;;
 acl_publish)
   fleet
