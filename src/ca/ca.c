@@ -9,6 +9,7 @@
 #include "ca.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -558,6 +559,56 @@ static ca_err need_file(const char *path, ca_err missing, ca_diag *d) {
   return missing;
 }
 
+/* The device's side of the ACL, from the copilot's topic table
+** (src/copilot/core/cop_topics.def, docs/fleet-protocol.md): a device
+** writes the topics it reports on and reads the ones that bring it work;
+** "{job}" is any one level. */
+enum { CA_COP_UP, CA_COP_DOWN };
+static const struct ca_topic { const char *suffix; int dir; } ca_topics[] = {
+#define X(name, suffix, dir, qos, retained, queued) { suffix, CA_##dir },
+#include "cop_topics.def"
+#undef X
+};
+
+/* Append to out[cap] at *n; false when it does not fit. */
+static bool addf(char *out, size_t cap, size_t *n, const char *fmt, ...)
+  __attribute__((format(printf, 4, 5)));
+static bool addf(char *out, size_t cap, size_t *n, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int k = vsnprintf(out + *n, cap - *n, fmt, ap);
+  va_end(ap);
+  if (k < 0 || (size_t)k >= cap - *n) return false;
+  *n += (size_t)k;
+  return true;
+}
+
+/* The ACL file's text into out; its length, or -1 if it does not fit. */
+static int acl_text(char *out, size_t cap, const char *abs, const char *backend) {
+  size_t n = 0;
+  bool ok = addf(out, cap, &n,
+    "# mosquitto ACL for the CockpitVM fleet CA in %s,\n"
+    "# written by `cockpit ca broker-config` (docs/provisioning.md).\n"
+    "# The user name is the client certificate's CN (use_identity_as_username).\n"
+    "#\n"
+    "# A device publishes on its own reports' topics only, and reads its own\n"
+    "# work only (docs/fleet-protocol.md):\n", abs);
+  for (int dir = CA_COP_UP; dir <= CA_COP_DOWN; dir++)
+    for (size_t i = 0; ok && i < sizeof ca_topics / sizeof ca_topics[0]; i++) {
+      const char *s = ca_topics[i].suffix, *job = strstr(s, "{job}");
+      if (ca_topics[i].dir != dir) continue;
+      ok = addf(out, cap, &n, "pattern %s fleet/devices/%%u/%.*s%s%s\n",
+                dir == CA_COP_UP ? "write" : "read", job ? (int)(job - s) : (int)strlen(s), s,
+                job ? "+" : "", job ? job + 5 : "");
+    }
+  ok = ok && addf(out, cap, &n,
+    "\n"
+    "# The backend reads and writes every device's topics:\n"
+    "user %s\n"
+    "topic readwrite fleet/#\n", backend);
+  return ok ? (int)n : -1;
+}
+
 ca_err ca_broker_config(const char *dir, const ca_broker_opts *o, ca_broker_files *f,
                         ca_diag *d) {
   memset(d, 0, sizeof *d);
@@ -608,23 +659,25 @@ ca_err ca_broker_config(const char *dir, const ca_broker_opts *o, ca_broker_file
     return io_err(d, f->acl);
   }
   if (!conf_safe(aclabs)) { diag_path(d, aclabs); return CA_ERR_PATH; }
+  /* Persistence: an existing folder, absolute, ending in '/' (mosquitto
+  ** joins the file name to it as it stands). */
+  char persist[PATH_MAX + 64] = "persistence false\n";
+  if (o->persist) {
+    char pabs[PATH_MAX];
+    if (!realpath(o->persist, pabs)) return io_err(d, o->persist);
+    if (!conf_safe(pabs)) { diag_path(d, pabs); return CA_ERR_PATH; }
+    if (snprintf(persist, sizeof persist, "persistence true\npersistence_location %s%s\n", pabs,
+                 strcmp(pabs, "/") ? "/" : "") >= (int)sizeof persist) {
+      errno = ENAMETOOLONG;
+      return io_err(d, o->persist);
+    }
+  }
 
-  char acl[1024];
-  int an = snprintf(acl, sizeof acl,
-    "# mosquitto ACL for the CockpitVM fleet CA in %s,\n"
-    "# written by `cockpit ca broker-config` (docs/provisioning.md).\n"
-    "# The user name is the client certificate's CN (use_identity_as_username).\n"
-    "#\n"
-    "# Every device reaches its own topics and nothing else:\n"
-    "pattern readwrite fleet/devices/%%u/#\n"
-    "\n"
-    "# The backend reaches every device's topics:\n"
-    "user %s\n"
-    "topic readwrite fleet/#\n",
-    abs, backend);
+  char acl[4096];
+  int an = acl_text(acl, sizeof acl, abs, backend);
   if (an < 0 || (size_t)an >= sizeof acl) return CA_ERR_ARG;
 
-  char conf[4096];
+  char conf[8192];
   char userline[128] = "";
   if (o->user) snprintf(userline, sizeof userline, "user %s\n", o->user);
   int cn = snprintf(conf, sizeof conf,
@@ -636,7 +689,7 @@ ca_err ca_broker_config(const char *dir, const ca_broker_opts *o, ca_broker_file
     "# a certificate of this CA, and its CN is its user name for the ACL.\n"
     "per_listener_settings false\n"
     "allow_anonymous false\n"
-    "persistence false\n"
+    "%s"
     "%s"
     "acl_file %s\n"
     "\n"
@@ -648,7 +701,7 @@ ca_err ca_broker_config(const char *dir, const ca_broker_opts *o, ca_broker_file
     "tls_version tlsv1.2\n"
     "require_certificate true\n"
     "use_identity_as_username true\n",
-    abs, f->conf, userline, aclabs, (unsigned)o->port, cafile, crt, key);
+    abs, f->conf, persist, userline, aclabs, (unsigned)o->port, cafile, crt, key);
   if (cn < 0 || (size_t)cn >= sizeof conf) return CA_ERR_ARG;
   if ((e = write_replace(f->acl, acl, (size_t)an, 0644, d))) return e;
   return write_replace(f->conf, conf, (size_t)cn, 0644, d);

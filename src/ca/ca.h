@@ -110,6 +110,8 @@ typedef struct ca_broker_opts {
   const char *out;             /* NULL: DIR/mosquitto.conf */
   const char *acl;             /* NULL: out with .conf -> .acl (or + .acl) */
   const char *user;            /* NULL: no `user` line */
+  const char *persist;         /* an existing folder: persistence there (sessions and
+                                  retained messages survive a restart); NULL: none */
 } ca_broker_opts;
 
 typedef struct ca_broker_files {
@@ -118,8 +120,11 @@ typedef struct ca_broker_files {
 
 /* Write a mosquitto configuration and its ACL file for the CA in dir:
 ** one TLS listener on 127.0.0.1, client certificates required and their
-** CN as user name, TLS 1.2 at least, no anonymous clients; devices reach
-** fleet/devices/<own id>/#, the backend fleet/#. */
+** CN as user name, TLS 1.2 at least, no anonymous clients. The ACL splits
+** by direction: a device publishes only its own status, heartbeat,
+** telemetry, logs, events, blackbox, jobs/+/update and cmd/response and
+** reads only its own jobs/notify and cmd; the backend reads and writes
+** fleet/#. */
 ca_err ca_broker_config(const char *dir, const ca_broker_opts *o, ca_broker_files *f,
                         ca_diag *d);
 

@@ -15,7 +15,8 @@ static const char usage[] =
   "       cockpit ca issue DIR (--device ID | --server NAME [--alt NAME]...)\n"
   "                            [--days N | --not-after DATE]\n"
   "       cockpit ca broker-config DIR --port N [--server NAME] [--backend NAME]\n"
-  "                            [--out FILE] [--acl FILE] [--user NAME]\n\n"
+  "                            [--out FILE] [--acl FILE] [--user NAME]\n"
+  "                            [--persistence DIR]\n\n"
   "The fleet's certificate authority, for mutual TLS between devices, the\n"
   "broker (mosquitto) and the backend. See docs/provisioning.md.\n\n"
   "init: make a CA in DIR (created if missing): DIR/ca.key (mode 0600),\n"
@@ -43,9 +44,11 @@ static const char usage[] =
   "namespace. No certificate outlives the CA's own.\n\n"
   "broker-config: a mosquitto configuration for the CA: one TLS listener on\n"
   "127.0.0.1 port N, require_certificate, use_identity_as_username, TLS 1.2\n"
-  "at least, no anonymous clients, and an ACL file by which a device reaches\n"
-  "fleet/devices/ID/# only and the backend's identity fleet/#. Needs the\n"
-  "server certificates of the broker and of the backend.\n"
+  "at least, no anonymous clients, and an ACL file split by direction: a\n"
+  "device ID publishes only on fleet/devices/ID/ status, heartbeat, telemetry,\n"
+  "logs, events, blackbox, jobs/+/update and cmd/response, and reads only its\n"
+  "jobs/notify and cmd; the backend's identity reads and writes fleet/#.\n"
+  "Needs the server certificates of the broker and of the backend.\n"
   "  --port N         the listener's port (required)\n"
   "  --server NAME    the broker's certificate (default localhost)\n"
   "  --backend NAME   the backend's identity (default fleetd)\n"
@@ -53,6 +56,8 @@ static const char usage[] =
   "  --acl FILE       the ACL (default FILE with .conf replaced by .acl)\n"
   "  --user NAME      a `user` line: the account mosquitto runs as when\n"
   "                   started as root (it must read the CA's files)\n"
+  "  --persistence DIR  keep sessions, queued and retained messages in DIR (an\n"
+  "                   existing folder) across a restart (default: none)\n"
   "Then: mosquitto -c FILE\n";
 
 static int fail(const char *what, ca_err e, const ca_diag *d) {
@@ -178,7 +183,8 @@ static int ca_broker_cmd(int argc, char **argv) {
         (r = cli_opt(argc, argv, &i, "--backend", &o.backend)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--out", &o.out)) != 0 ||
         (r = cli_opt(argc, argv, &i, "--acl", &o.acl)) != 0 ||
-        (r = cli_opt(argc, argv, &i, "--user", &o.user)) != 0) {
+        (r = cli_opt(argc, argv, &i, "--user", &o.user)) != 0 ||
+        (r = cli_opt(argc, argv, &i, "--persistence", &o.persist)) != 0) {
       if (r < 0) return CLI_EXIT_USAGE;
     } else if (argv[i][0] == '-') {
       return cli_usage_error("ca", "unknown option '%s'", argv[i]);
@@ -198,6 +204,7 @@ static int ca_broker_cmd(int argc, char **argv) {
       return cli_usage_error("ca", "invalid name '%s': 1 to 64 characters of A-Z a-z 0-9 . _ -", names[k]);
   if (o.out && !*o.out) return cli_usage_error("ca", "--out: empty FILE");
   if (o.acl && !*o.acl) return cli_usage_error("ca", "--acl: empty FILE");
+  if (o.persist && !*o.persist) return cli_usage_error("ca", "--persistence: empty DIR");
   ca_diag d;
   ca_broker_files f;
   ca_err e = ca_broker_config(dir, &o, &f, &d);

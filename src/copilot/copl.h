@@ -5,7 +5,9 @@
  *               TLS against the fleet CA (TLS 1.2 minimum, hostname
  *               checked), MQTT 5 with a fallback to 3.1.1, a retained last
  *               will with a will delay, message expiry, reconnects with
- *               exponential backoff and jitter; driven by copl_mqtt_poll.
+ *               exponential backoff and jitter; refused publishes and
+ *               subscriptions (MQTT 5 PUBACK / SUBACK reason codes)
+ *               reported, not waited on; driven by copl_mqtt_poll.
  *   copl_dl_    an HTTPS download over libcurl's multi interface into a
  *               file that is its own resume state (Range requests), checked
  *               against the fleet CA; driven by copl_dl_poll.
@@ -43,6 +45,8 @@ typedef enum {
   COPL_ETOOBIG,     /* the body is larger than the expected size */
   COPL_ESHORT,      /* the transfer was cut; the partial file is kept */
   COPL_ETIMEOUT,    /* too slow (low-speed limit) or no answer in time */
+  COPL_ECERT,       /* our own certificate: refused by the broker (a TLS alert), or
+                       one it will refuse (expired, not of the CA, not the key's) */
   COPL_ECURL,       /* another libcurl error */
 } copl_err;
 
@@ -117,7 +121,16 @@ typedef struct {
   /* Callbacks (any may be NULL), called from copl_mqtt_poll only. */
   void (*on_state)(void *user, copl_mqtt_state s, copl_err why, const char *detail);
   void (*on_message)(void *user, const copl_msg *m);
-  void (*on_published)(void *user, int mid);  /* QoS 0 sent, QoS 1/2 acknowledged */
+  /* QoS 0 sent, QoS 1/2 acknowledged. reason: the MQTT 5 PUBACK reason
+   * code (0 under 3.1.1 and for QoS 0; 0x10 "no matching subscribers" is
+   * a success); >= 0x80 the broker refused the message (not authorized:
+   * the ACL), after on_refused. Either way the broker is done with it. */
+  void (*on_published)(void *user, int mid, int reason);
+  /* The broker refused a publish (PUBACK reason >= 0x80, MQTT 5 only:
+   * 3.1.1 drops it silently) or a subscription (SUBACK 0x80 and up, both
+   * versions). topic: the publish's topic ("?" if no longer known) or the
+   * filter; text: the reason in words. */
+  void (*on_refused)(void *user, bool subscribe, const char *topic, int reason, const char *text);
   void *user;
 } copl_mqtt_cfg;
 
@@ -130,6 +143,8 @@ typedef struct {
   uint64_t fallbacks;     /* times MQTT 5 was refused and 3.1.1 taken */
   uint64_t backoffs;      /* backoff waits scheduled */
   uint64_t msgs_in, msgs_out;
+  uint64_t pub_refused;   /* publishes the broker refused (PUBACK >= 0x80) */
+  uint64_t sub_refused;   /* subscriptions the broker refused (SUBACK >= 0x80) */
   uint32_t last_backoff_ms;
   unsigned backoff_step;  /* attempts since the last stable connection */
   int protocol;           /* 5 or 4 (3.1.1): the one in use or last tried */
@@ -228,6 +243,13 @@ typedef struct {
 /* The certificate's subject CN into out (cap bytes). COPL_EFILE when the
  * file cannot be read as PEM, COPL_EARG when it has no usable CN. */
 copl_err copl_cert_cn(const char *cert_file, char *out, size_t cap, char *why, size_t whycap);
+
+/* Would a broker of the CA in ca_file take this client certificate at
+ * time now_s (seconds since 1970)? COPL_OK, or COPL_ECERT with the reason
+ * in why: expired (since when), not yet valid, not issued by that CA, not
+ * the key's, not for TLS clients; COPL_EFILE for an unreadable file. */
+copl_err copl_cert_check(const char *cert_file, const char *key_file, const char *ca_file,
+                         int64_t now_s, char *why, size_t whycap);
 
 /* Run the bridge until SIGINT/SIGTERM: 0 on a clean stop, 1 on a fatal
  * error (said on stderr as "cockpit copilot: ..."). */

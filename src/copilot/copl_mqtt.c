@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #define COPL_MAX_SUBS 16
+#define COPL_PUB_RING 32   /* topics of the last QoS 1/2 publishes, for refusals */
 
 struct copl_mqtt {
   copl_mqtt_cfg cfg;  /* strings below are our own copies */
@@ -34,8 +35,10 @@ struct copl_mqtt {
   bool fallback_now;     /* MQTT 5 refused: retry at once with 3.1.1 */
   bool refused;          /* the last CONNACK refused us */
   int64_t t_next, t_attempt, t_connected;
-  struct { char *filter; int qos; } subs[COPL_MAX_SUBS];
+  struct { char *filter; int qos; int mid; } subs[COPL_MAX_SUBS];
   int nsubs;
+  struct { int mid; char topic[256]; } pubs[COPL_PUB_RING];
+  unsigned npub;
   copl_mqtt_stats st;
   char err[512];
   char log[256];         /* libmosquitto's last warning or error line */
@@ -70,6 +73,26 @@ static void emit(copl_mqtt *m, copl_err why)
     m->cfg.on_state(m->cfg.user, m->state, why, why == COPL_OK ? "" : m->err);
 }
 
+/* The TLS alert in an OpenSSL error line by which a server refuses the
+ * client's certificate ("...:tlsv1 alert unknown ca" -> "unknown ca"), or
+ * NULL. A server sends these when it checks our certificate; under TLS 1.3
+ * that is after our side of the handshake is done, so the alert may come
+ * while we wait for CONNACK, or be lost to the closed socket (then the
+ * message says so without the alert). */
+static const char *cert_alert(const char *log)
+{
+  static const char *const alerts[] = {"unknown ca", "certificate expired", "bad certificate",
+                                       "certificate revoked", "certificate unknown",
+                                       "unsupported certificate", "certificate required",
+                                       "access denied"};
+  if (!strstr(log, "alert "))
+    return NULL;
+  for (size_t i = 0; i < sizeof alerts / sizeof alerts[0]; i++)
+    if (strstr(log, alerts[i]))
+      return alerts[i];
+  return NULL;
+}
+
 /* A libmosquitto return code as ours, with the reason in m->err. */
 static copl_err from_mosq(copl_mqtt *m, int rc, const char *what)
 {
@@ -77,6 +100,11 @@ static copl_err from_mosq(copl_mqtt *m, int rc, const char *what)
   case MOSQ_ERR_SUCCESS: return COPL_OK;
   case MOSQ_ERR_NOMEM: seterr(m, "%s: out of memory", what); return COPL_ENOMEM;
   case MOSQ_ERR_ERRNO:
+    if (errno == EPROTO && cert_alert(m->log)) {
+      seterr(m, "%s: %s:%d refused our certificate (TLS alert: %s)", what, m->host, m->port,
+             cert_alert(m->log));
+      return COPL_ECERT;
+    }
     if (errno == EPROTO) {  /* libmosquitto's word for an OpenSSL failure */
       seterr(m, "%s %s:%d: TLS failed%s%s", what, m->host, m->port, m->log[0] ? ": " : "", m->log);
       return strstr(m->log, "certificate verify failed") ? COPL_EPEER : COPL_ETLS;
@@ -84,6 +112,11 @@ static copl_err from_mosq(copl_mqtt *m, int rc, const char *what)
     seterr(m, "%s %s:%d: %s", what, m->host, m->port, strerror(errno));
     return COPL_ECONNECT;
   case MOSQ_ERR_CONN_LOST:
+    if (m->state == COPL_MQTT_CONNECTING && cert_alert(m->log)) {
+      seterr(m, "%s: %s:%d refused our certificate (TLS alert: %s)", what, m->host, m->port,
+             cert_alert(m->log));
+      return COPL_ECERT;
+    }
     if (m->state == COPL_MQTT_CONNECTING)
       seterr(m, "%s: %s:%d closed the connection before CONNACK (did it refuse our certificate?)",
              what, m->host, m->port);
@@ -96,6 +129,11 @@ static copl_err from_mosq(copl_mqtt *m, int rc, const char *what)
     return COPL_ECONNECT;
   case MOSQ_ERR_TLS:
   case MOSQ_ERR_TLS_HANDSHAKE:
+    if (cert_alert(m->log)) {
+      seterr(m, "%s: %s:%d refused our certificate (TLS alert: %s)", what, m->host, m->port,
+             cert_alert(m->log));
+      return COPL_ECERT;
+    }
     seterr(m, "%s: TLS failed%s%s", what, m->log[0] ? ": " : "", m->log);
     return strstr(m->log, "certificate verify failed") ? COPL_EPEER : COPL_ETLS;
   case MOSQ_ERR_PROTOCOL:
@@ -160,6 +198,15 @@ static int apply_will(copl_mqtt *m)
   return rc;
 }
 
+static int send_sub(copl_mqtt *m, int i)
+{
+  m->subs[i].mid = -1;
+  return m->protocol == MQTT_PROTOCOL_V5
+             ? mosquitto_subscribe_v5(m->mosq, &m->subs[i].mid, m->subs[i].filter, m->subs[i].qos, 0,
+                                      NULL)
+             : mosquitto_subscribe(m->mosq, &m->subs[i].mid, m->subs[i].filter, m->subs[i].qos);
+}
+
 static void on_connect(struct mosquitto *mosq, void *obj, int rc, int flags,
                        const mosquitto_property *props)
 {
@@ -174,9 +221,7 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc, int flags,
       m->st.reconnects++;
     m->st.protocol = m->protocol == MQTT_PROTOCOL_V5 ? 5 : 4;
     for (int i = 0; i < m->nsubs; i++) {
-      int r = m->protocol == MQTT_PROTOCOL_V5
-                  ? mosquitto_subscribe_v5(m->mosq, NULL, m->subs[i].filter, m->subs[i].qos, 0, NULL)
-                  : mosquitto_subscribe(m->mosq, NULL, m->subs[i].filter, m->subs[i].qos);
+      int r = send_sub(m, i);
       if (r != MOSQ_ERR_SUCCESS)
         from_mosq(m, r, "subscribe");
     }
@@ -243,10 +288,44 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
 static void on_publish(struct mosquitto *mosq, void *obj, int mid, int reason,
                        const mosquitto_property *props)
 {
-  (void)mosq, (void)reason, (void)props;
+  (void)mosq, (void)props;
   copl_mqtt *m = obj;
+  if (reason >= 0x80) {
+    const char *topic = "?";
+    for (unsigned k = 0; k < COPL_PUB_RING && k < m->npub; k++) {  /* newest first */
+      unsigned i = (m->npub - 1 - k) % COPL_PUB_RING;
+      if (m->pubs[i].mid == mid) {
+        topic = m->pubs[i].topic;
+        break;
+      }
+    }
+    m->st.pub_refused++;
+    if (m->cfg.on_refused)
+      m->cfg.on_refused(m->cfg.user, false, topic, reason, mosquitto_reason_string(reason));
+  }
   if (m->cfg.on_published)
-    m->cfg.on_published(m->cfg.user, mid);
+    m->cfg.on_published(m->cfg.user, mid, reason);
+}
+
+/* SUBACK: a reason code (or granted QoS) per filter; ours go one by one. */
+static void on_subscribe(struct mosquitto *mosq, void *obj, int mid, int count, const int *granted,
+                         const mosquitto_property *props)
+{
+  (void)mosq, (void)props;
+  copl_mqtt *m = obj;
+  for (int i = 0; i < m->nsubs; i++) {
+    if (m->subs[i].mid != mid)
+      continue;
+    m->subs[i].mid = -1;
+    int rc = count > 0 ? granted[0] : 0x80;
+    if (rc >= 0x80) {
+      m->st.sub_refused++;
+      if (m->cfg.on_refused)
+        m->cfg.on_refused(m->cfg.user, true, m->subs[i].filter, rc,
+                          m->protocol == MQTT_PROTOCOL_V5 ? mosquitto_reason_string(rc)
+                                                          : "Failure (3.1.1 SUBACK 0x80)");
+    }
+  }
 }
 
 static void on_log(struct mosquitto *mosq, void *obj, int level, const char *str)
@@ -383,6 +462,7 @@ copl_mqtt *copl_mqtt_new(const copl_mqtt_cfg *cfg, copl_err *err, char *why, siz
   mosquitto_disconnect_v5_callback_set(m->mosq, on_disconnect);
   mosquitto_message_v5_callback_set(m->mosq, on_message);
   mosquitto_publish_v5_callback_set(m->mosq, on_publish);
+  mosquitto_subscribe_v5_callback_set(m->mosq, on_subscribe);
   mosquitto_log_callback_set(m->mosq, on_log);
   m->state = COPL_MQTT_IDLE;
   if (err)
@@ -503,11 +583,19 @@ copl_err copl_mqtt_publish(copl_mqtt *m, const char *topic, const void *payload,
   int rc = MOSQ_ERR_SUCCESS;
   if (expiry_s && m->protocol == MQTT_PROTOCOL_V5)
     rc = mosquitto_property_add_int32(&props, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL, expiry_s);
+  int id = 0;
   if (rc == MOSQ_ERR_SUCCESS)
-    rc = mosquitto_publish_v5(m->mosq, mid, topic, (int)len, payload, qos, retain, props);
+    rc = mosquitto_publish_v5(m->mosq, &id, topic, (int)len, payload, qos, retain, props);
   mosquitto_property_free_all(&props);
   if (rc != MOSQ_ERR_SUCCESS)
     return from_mosq(m, rc, "publish");
+  if (mid)
+    *mid = id;
+  if (qos > 0) {
+    unsigned k = m->npub++ % COPL_PUB_RING;
+    m->pubs[k].mid = id;
+    snprintf(m->pubs[k].topic, sizeof m->pubs[k].topic, "%s", topic);
+  }
   m->st.msgs_out++;
   return COPL_OK;
 }
@@ -530,9 +618,9 @@ copl_err copl_mqtt_subscribe(copl_mqtt *m, const char *filter, int qos)
   m->subs[m->nsubs].filter = f;
   m->subs[m->nsubs].qos = qos;
   m->nsubs++;
+  m->subs[m->nsubs - 1].mid = -1;
   if (m->state == COPL_MQTT_CONNECTED) {
-    int rc = m->protocol == MQTT_PROTOCOL_V5 ? mosquitto_subscribe_v5(m->mosq, NULL, f, qos, 0, NULL)
-                                             : mosquitto_subscribe(m->mosq, NULL, f, qos);
+    int rc = send_sub(m, m->nsubs - 1);
     if (rc != MOSQ_ERR_SUCCESS)
       return from_mosq(m, rc, "subscribe");
   }

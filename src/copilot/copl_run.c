@@ -82,7 +82,7 @@ typedef struct run {
   copl_blob blob;
   cop_queue q;
   bool q_ok;
-  struct sent { int mid; uint64_t seq; bool acked; } win[QUEUE_WINDOW];
+  struct sent { int mid; uint64_t seq; bool acked, refused; } win[QUEUE_WINDOW];
   uint32_t nwin;               /* records sent and not yet settled, oldest first */
   uint64_t next_seq;           /* the queue's number of the next record to send */
   uint64_t win_due;            /* send from the oldest again if no PUBACK by then */
@@ -106,6 +106,10 @@ typedef struct run {
   /* shutdown */
   int offline_mid;
   bool offline_acked;
+  /* what the broker refused (the ACL): counted, logged at most every
+   * REFUSED_LOG_MS with the count since the last line */
+  uint64_t refused, refused_unsaid, refused_said_at;
+  char cert_problem[400];      /* copl_cert_check's finding at start, or "" */
 } run;
 
 static volatile sig_atomic_t stop_now;
@@ -225,7 +229,7 @@ static void drain(run *r)
       return;
     if (r->nwin == 0)
       r->win_due = mono() + INFLIGHT_MS;
-    r->win[r->nwin++] = (struct sent){ mid, r->next_seq++, !ok };
+    r->win[r->nwin++] = (struct sent){ mid, r->next_seq++, !ok, false };
   }
 }
 
@@ -238,7 +242,7 @@ static void settle(run *r)
     cop_err e = COP_E_OK;
     if (r->q.count && seq == head)
       e = q_pop(&r->q);
-    else if (seq < head && r->win[0].mid >= 0)
+    else if (seq < head && r->win[0].mid >= 0 && !r->win[0].refused)
       /* dropped for room while in flight, and delivered after all */
       e = cop_queue_undrop(&r->q);
     if (e != COP_E_OK && e != COP_E_EMPTY) {
@@ -987,8 +991,43 @@ static void on_state(void *user, copl_mqtt_state s, copl_err why, const char *de
   } else if (!r->connected && was) {
     say("broker: connection lost: %s", detail && detail[0] ? detail : copl_strerror(why));
   } else if (s == COPL_MQTT_BACKOFF && why != COPL_OK) {
-    say("broker: %s", detail && detail[0] ? detail : copl_strerror(why));
+    copl_mqtt_stats st;
+    copl_mqtt_get_stats(r->m, &st);
+    /* a try that failed (a lost connection was said above): with what is
+     * wrong with our certificate, if anything, whatever the broker let us see */
+    say("broker: %s%s%s; next try in %u ms (attempt %llu)", detail && detail[0] ? detail : copl_strerror(why),
+        r->cert_problem[0] ? "; our certificate: " : "", r->cert_problem,
+        (unsigned)st.last_backoff_ms, (unsigned long long)st.attempts + 1);
   }
+}
+
+/* The broker refused a publish or a subscription: with mosquitto and the
+ * fleet's ACL, a topic that is not this device's to write or read (a
+ * certificate of another device than --id). Said at once the first time,
+ * then at most every REFUSED_LOG_MS with the count. */
+#define REFUSED_LOG_MS 10000
+static void on_refused(void *user, bool sub, const char *topic, int reason, const char *text)
+{
+  run *r = user;
+  if (sub) {
+    say("broker: subscription to %s refused: %s (reason 0x%02x); nothing will arrive on it", topic,
+        text, (unsigned)reason);
+    return;
+  }
+  r->refused++;
+  uint64_t now = mono();
+  if (r->refused > 1 && now - r->refused_said_at < REFUSED_LOG_MS) {
+    r->refused_unsaid++;
+    return;
+  }
+  char more[64] = "";
+  if (r->refused_unsaid)
+    snprintf(more, sizeof more, " (and %llu more since the last line)",
+             (unsigned long long)r->refused_unsaid);
+  say("broker: publish on %s refused: %s (reason 0x%02x)%s; %llu refused in all, not sent again",
+      topic, text, (unsigned)reason, more, (unsigned long long)r->refused);
+  r->refused_unsaid = 0;
+  r->refused_said_at = now;
 }
 
 static void on_message(void *user, const copl_msg *m)
@@ -1027,14 +1066,17 @@ static void run_later(run *r)
   r->nlater = 0;
 }
 
-static void on_published(void *user, int mid)
+static void on_published(void *user, int mid, int reason)
 {
   run *r = user;
   if (mid == r->offline_mid)
     r->offline_acked = true;
+  /* refused (reason >= 0x80, said by on_refused) or taken: the broker is
+   * done with it either way; sent again it would be refused again */
   for (uint32_t i = 0; i < r->nwin; i++)
     if (r->win[i].mid == mid && !r->win[i].acked) {
       r->win[i].acked = true;
+      r->win[i].refused = reason >= 0x80;
       settle(r);
       drain(r);
       break;
@@ -1175,6 +1217,21 @@ int copl_run(const copl_run_cfg *cfg)
                    cn, COP_ID_MAX);
     snprintf(r->id, sizeof r->id, "%s", cn);
   }
+  /* Our certificate, as the broker will see it: said at once (and with
+   * every refused connection), but tried anyway: the clock may be wrong,
+   * or the broker may trust more than --ca. */
+  if (copl_cert_check(cfg->cert_file, cfg->key_file, cfg->ca_file, (int64_t)(wall_ms() / 1000),
+                      r->cert_problem, sizeof r->cert_problem) == COPL_OK)
+    r->cert_problem[0] = 0;
+  else
+    say("certificate %s: %s: the broker will refuse it (trying anyway)", cfg->cert_file,
+        r->cert_problem);
+  if (cfg->id) {
+    char cn[256];
+    if (copl_cert_cn(cfg->cert_file, cn, sizeof cn, why, sizeof why) == COPL_OK && strcmp(cn, r->id))
+      say("--id %s, but the certificate is %s's: a broker that takes the certificate's CN as the user "
+          "name (the fleet's) will refuse %s's topics", r->id, cn, r->id);
+  }
   /* the link */
   if (board_serial_open(&r->ser, cfg->uart, cfg->baud ? cfg->baud : 115200, why, sizeof why) < 0)
     return fatal("%s", why);
@@ -1207,6 +1264,7 @@ int copl_run(const copl_run_cfg *cfg)
   mc.on_state = on_state;
   mc.on_message = on_message;
   mc.on_published = on_published;
+  mc.on_refused = on_refused;
   mc.user = r;
   copl_err err;
   r->m = copl_mqtt_new(&mc, &err, why, sizeof why);

@@ -7,11 +7,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/asn1.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int copl_save(const char *dir, const char *name, const void *p, size_t n, char *why, size_t cap)
@@ -167,4 +170,91 @@ copl_err copl_cert_cn(const char *cert_file, char *out, size_t cap, char *why, s
     return COPL_EARG;
   }
   return COPL_OK;
+}
+
+static X509 *read_pem_cert(const char *path, char *why, size_t whycap, copl_err *e)
+{
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    snprintf(why, whycap, "'%s': %s", path, strerror(errno));
+    *e = COPL_EFILE;
+    return NULL;
+  }
+  X509 *x = PEM_read_X509(f, NULL, NULL, NULL);
+  fclose(f);
+  if (!x) {
+    snprintf(why, whycap, "'%s': not a PEM X.509 certificate", path);
+    *e = COPL_EFILE;
+  }
+  return x;
+}
+
+static void asn1_text(const ASN1_TIME *t, char *out, size_t cap)
+{
+  struct tm tm;
+  if (!t || ASN1_TIME_to_tm(t, &tm) != 1 || !strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm))
+    snprintf(out, cap, "?");
+}
+
+copl_err copl_cert_check(const char *cert_file, const char *key_file, const char *ca_file,
+                         int64_t now_s, char *why, size_t whycap)
+{
+  copl_err e = COPL_OK;
+  X509 *x = read_pem_cert(cert_file, why, whycap, &e);
+  if (!x)
+    return e;
+  EVP_PKEY *k = NULL;
+  FILE *f = fopen(key_file, "r");
+  if (f) {
+    k = PEM_read_PrivateKey(f, NULL, NULL, (void *)"");   /* never prompts */
+    fclose(f);
+  }
+  time_t now = (time_t)now_s;
+  char t[32];
+  why[0] = 0;
+  if (!k) {
+    snprintf(why, whycap, "the key '%s' is unreadable (or not an unencrypted PEM key)", key_file);
+    e = f ? COPL_ECERT : COPL_EFILE;
+  } else if (X509_check_private_key(x, k) != 1) {
+    snprintf(why, whycap, "the key '%s' is not the certificate's", key_file);
+    e = COPL_ECERT;
+  } else if (X509_cmp_time(X509_get0_notAfter(x), &now) <= 0) {
+    asn1_text(X509_get0_notAfter(x), t, sizeof t);
+    snprintf(why, whycap, "the certificate expired at %s", t);
+    e = COPL_ECERT;
+  } else if (X509_cmp_time(X509_get0_notBefore(x), &now) > 0) {
+    asn1_text(X509_get0_notBefore(x), t, sizeof t);
+    snprintf(why, whycap, "the certificate is not valid before %s (is the clock right?)", t);
+    e = COPL_ECERT;
+  } else {
+    /* its chain to the CA(s) of --ca, for a TLS client, at now */
+    X509_STORE *st = X509_STORE_new();
+    X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+    if (!st || !ctx) {
+      snprintf(why, whycap, "out of memory");
+      e = COPL_ENOMEM;
+    } else if (X509_STORE_load_locations(st, ca_file, NULL) != 1) {
+      snprintf(why, whycap, "the CA file '%s' holds no readable PEM certificate", ca_file);
+      e = COPL_EFILE;
+    } else if (X509_STORE_CTX_init(ctx, st, x, NULL) != 1) {
+      snprintf(why, whycap, "out of memory");
+      e = COPL_ENOMEM;
+    } else {
+      X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_CLIENT);
+      X509_STORE_CTX_set_time(ctx, 0, now);
+      if (X509_verify_cert(ctx) != 1) {
+        int v = X509_STORE_CTX_get_error(ctx);
+        char issuer[128] = "?";
+        X509_NAME_oneline(X509_get_issuer_name(x), issuer, sizeof issuer);
+        snprintf(why, whycap, "the certificate does not verify against the CA in '%s' (%s; issuer %s)",
+                 ca_file, X509_verify_cert_error_string(v), issuer);
+        e = COPL_ECERT;
+      }
+    }
+    X509_STORE_CTX_free(ctx);
+    X509_STORE_free(st);
+  }
+  EVP_PKEY_free(k);
+  X509_free(x);
+  return e;
 }

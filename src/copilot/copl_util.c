@@ -35,6 +35,7 @@ const char *copl_strerror(copl_err e)
   case COPL_ETOOBIG: return "body larger than expected";
   case COPL_ESHORT: return "transfer cut; partial file kept";
   case COPL_ETIMEOUT: return "timed out";
+  case COPL_ECERT: return "our certificate refused";
   case COPL_ECURL: return "HTTP library error";
   }
   return "unknown error";

@@ -3,7 +3,8 @@
  *   state STATE proto=N [why=ERR backoff_ms=N: DETAIL]
  *   msg TOPIC qos=N retain=0|1 expiry=N|- PAYLOAD
  *   pub TOPIC PAYLOAD            (publish accepted by the library)
- *   acked MID
+ *   acked MID reason=N           (N: the MQTT 5 PUBACK reason code)
+ *   refused publish|subscribe TOPIC reason=0xNN: TEXT   (the broker said no)
  *   stats attempts=.. connects=.. ...   (at exit)
  *
  * copl_probe --url U --ca F --cert F --key F --id ID [options]
@@ -82,10 +83,17 @@ static void on_message(void *u, const copl_msg *m)
   received++;
 }
 
-static void on_published(void *u, int mid)
+static void on_published(void *u, int mid, int reason)
 {
   (void)u;
-  printf("acked %d\n", mid);
+  printf("acked %d reason=%d\n", mid, reason);
+  fflush(stdout);
+}
+
+static void on_refused(void *u, bool sub, const char *topic, int reason, const char *text)
+{
+  (void)u;
+  printf("refused %s %s reason=0x%02x: %s\n", sub ? "subscribe" : "publish", topic, reason, text);
   fflush(stdout);
 }
 
@@ -140,6 +148,7 @@ int main(int argc, char **argv)
   c.on_state = on_state;
   c.on_message = on_message;
   c.on_published = on_published;
+  c.on_refused = on_refused;
   copl_err e;
   char why[512];
   M = copl_mqtt_new(&c, &e, why, sizeof why);
@@ -179,12 +188,14 @@ int main(int argc, char **argv)
   copl_mqtt_get_stats(M, &st);
   copl_mqtt_stop(M);
   printf("stats attempts=%llu connects=%llu reconnects=%llu losses=%llu refusals=%llu "
-         "fallbacks=%llu backoffs=%llu in=%llu out=%llu protocol=%d\n",
+         "fallbacks=%llu backoffs=%llu in=%llu out=%llu pub_refused=%llu sub_refused=%llu "
+         "protocol=%d\n",
          (unsigned long long)st.attempts, (unsigned long long)st.connects,
          (unsigned long long)st.reconnects, (unsigned long long)st.losses,
          (unsigned long long)st.refusals, (unsigned long long)st.fallbacks,
          (unsigned long long)st.backoffs, (unsigned long long)st.msgs_in,
-         (unsigned long long)st.msgs_out, st.protocol);
+         (unsigned long long)st.msgs_out, (unsigned long long)st.pub_refused,
+         (unsigned long long)st.sub_refused, st.protocol);
   copl_mqtt_free(M);
   return st.connects ? 0 : 3;
 }

@@ -7,6 +7,13 @@
 #   telemetry  heartbeats and telemetry (the guest's values too) arrive on their topics with
 #              time, boot id and uptime; status online (retained), offline
 #              "shutdown" when the copilot is stopped
+#   mtls       a copilot with a certificate of another CA, with an expired one:
+#              refused by the broker, said at start and with every try
+#              (the reason), backing off (each try one TLS connection the
+#              broker refused), alive until stopped; none: exit 2
+#   acl_id     --id devB with dev1's certificate: its publishes refused
+#              (PUBACK "not authorized", said in its log), nothing of it
+#              reaches the backend, no work for devB reaches it
 #   install    a job: QUEUED/IN_PROGRESS downloading, verifying,
 #              programming, activating, trial, then SUCCEEDED confirmed only
 #              after the device confirmed it; the device runs the new
@@ -45,14 +52,11 @@
 set -u
 case_=$1 ck=$2 root=$3
 d=$(mktemp -d /tmp/copl-e2e.XXXXXX)
-mpid= dpid= cpid= spid= hpid=
-cleanup() {
-  for p in $cpid $spid $hpid $dpid $mpid; do kill "$p" 2>/dev/null; done
-  for p in $cpid $spid $hpid $dpid $mpid; do wait "$p" 2>/dev/null; done
-  [ -n "${COPL_KEEP:-}" ] && echo "kept $d" || rm -rf "$d"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+dpid= cpid= spid= hpid=
+BROKER_VERBOSE=1   # connects and subscriptions in the broker's log: the waits below read them
+BROKER_ON_EXIT='for p in $cpid $spid $hpid $dpid; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  [ -n "${COPL_KEEP:-}" ] && echo "kept $d" || rm -rf "$d"'
+. "$root/tests/common/broker.sh"
 cd "$d" || exit 1
 t_start=$(date +%s.%N)
 fail() {
@@ -65,36 +69,23 @@ fail() {
 }
 note() { printf '%6.2f s  %s\n' "$(echo "$(date +%s.%N) - $t_start" | bc)" "$*"; }
 
-sh "$root/tests/copilot/mkcerts.sh" "$d/pki" >/dev/null || fail "mkcerts.sh"
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port=$(freeport)
-cat > m.conf <<EOF
-per_listener_settings false
-allow_anonymous false
-persistence $([ $case_ = broker ] || [ $case_ = overflow ] || [ $case_ = broker_job ] && echo "true
-persistence_location $d/" || echo false)
-user $(id -un)
-log_dest file $d/mosq.log
-log_type all
-listener $port 127.0.0.1
-cafile $d/pki/ca.crt
-certfile $d/pki/server.crt
-keyfile $d/pki/server.key
-require_certificate true
-use_identity_as_username true
-tls_version tlsv1.2
-EOF
-up() {
-  python3 - "$1" <<'EOF'
-import socket, sys, time
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)
-EOF
-}
+# the fleet, by `cockpit ca`: its CA in pki/, the broker's certificate
+# (localhost, 127.0.0.1; also the HTTPS server's), the backend's (fleetd),
+# the device dev1's; the broker from `cockpit ca broker-config` (the fleet's
+# ACL), started by tests/common/broker.sh, its log in mosq.log
+for c in "init pki" "issue pki --server localhost" "issue pki --server fleetd" "issue pki --device dev1"; do
+  # shellcheck disable=SC2086
+  "$ck" ca $c >/dev/null 2>err || fail "cockpit ca $c: $(cat err)"
+done
+SRV_CRT=pki/servers/localhost.crt SRV_KEY=pki/servers/localhost.key
+BACK="--cafile pki/ca.crt --cert pki/servers/fleetd.crt --key pki/servers/fleetd.key"
+DEV="--ca pki/ca.crt --cert pki/devices/dev1.crt --key pki/devices/dev1.key"
+popts=
+[ $case_ = broker ] || [ $case_ = overflow ] || [ $case_ = broker_job ] && popts="--persistence $d"
+# shellcheck disable=SC2086
+broker_start_ca "$ck" pki "$d" $popts || fail "mosquitto did not start"
+port=$BROKER_PORT
+ln -s broker.log mosq.log
 # waitfor FILE PATTERN [SECONDS] [COUNT]: COUNT lines of FILE match PATTERN
 waitfor() {
   i=0
@@ -103,19 +94,14 @@ waitfor() {
     sleep 0.05
   done
 }
-start_broker() {
-  /usr/sbin/mosquitto -c m.conf >>mosq.out 2>&1 &
-  mpid=$!
-  up $port || fail "mosquitto does not listen on $port"
-}
-stop_broker() { kill "$mpid"; wait "$mpid" 2>/dev/null; mpid=; }
-start_broker
+start_broker() { broker_start "$d" "$BROKER_CONF" "$port" || fail "mosquitto does not listen on $port"; }
+stop_broker() { broker_stop; }
 
 T=fleet/devices/dev1
-MSB() { exec mosquitto_sub -i "$1" -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt \
-          --key pki/backend.key -V mqttv5 -q 1 -F '%t %p' -t "$2"; }
-MP() { mosquitto_pub -i backend-pub -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt \
-         --key pki/backend.key -V mqttv5 -q 1 "$@"; }
+# shellcheck disable=SC2086
+MSB() { exec mosquitto_sub -i "$1" -h 127.0.0.1 -p $port $BACK -V mqttv5 -q 1 -F '%t %p' -t "$2"; }
+# shellcheck disable=SC2086
+MP() { mosquitto_pub -i backend-pub -h 127.0.0.1 -p $port $BACK -V mqttv5 -q 1 "$@"; }
 sub_bg() { MSB backend-sub "$1" > sub.out 2>sub.err & spid=$!; waitfor mosq.log "backend-sub [0-9] " 10 || fail "no subscription"; }
 
 # the device, with a program that sends telemetry and events, installed by
@@ -176,7 +162,7 @@ mkdir www
 cp next.cvm1 big.cvm1 base.cvm1 faulty.cvm1 old.cvm1 www/
 hopts=
 [ $case_ = resume ] || [ $case_ = cancel ] && hopts="--stall-after $(($(stat -c %s next.cvm1) / 2)) --stall-secs 30"
-python3 "$root/tests/copilot/https_server.py" $hopts --root www --cert pki/server.crt --key pki/server.key \
+python3 "$root/tests/copilot/https_server.py" $hopts --root www --cert $SRV_CRT --key $SRV_KEY \
   --port-file hport --log http.log 2>http.err &
 hpid=$!
 i=0
@@ -185,8 +171,9 @@ hport=$(cat hport)
 
 nstart=0
 copilot() {
-  "$ck" copilot --uart uart --broker "mqtts://127.0.0.1:$port" --ca pki/ca.crt --cert pki/dev1.crt \
-    --key pki/dev1.key --state state --timeout-ms 2000 "$@" 2>>cop.err &
+  # shellcheck disable=SC2086
+  "$ck" copilot --uart uart --broker "mqtts://127.0.0.1:$port" $DEV --state state --timeout-ms 2000 \
+    "$@" 2>>cop.err &
   cpid=$!
   nstart=$((nstart + 1))
   waitfor cop.err "broker: connected" 15 $nstart || fail "copilot never connected"
@@ -224,13 +211,116 @@ telemetry)
   grep -q "^$T/status .*\"online\"" sub.out || fail "no status online"
   note "heartbeat, telemetry, status online on their topics"
   # retained: a new subscriber sees online
-  mosquitto_sub -i late -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt --key pki/backend.key \
-    -V mqttv5 -t $T/status -C 1 -W 5 > late.out || fail "no retained status"
+  # shellcheck disable=SC2086
+  mosquitto_sub -i late -h 127.0.0.1 -p $port $BACK -V mqttv5 -t $T/status -C 1 -W 5 > late.out ||
+    fail "no retained status"
   grep -q '"online"' late.out || fail "retained status: $(cat late.out)"
   stop_copilot
   [ "$cst" -eq 0 ] || fail "copilot exited $cst"
   waitfor sub.out "^$T/status .*\"offline\".*\"shutdown\"" 5 || fail "no status offline shutdown"
   note "retained online; offline shutdown on SIGTERM, exit 0"
+  ;;
+mtls)
+  # copilot_try NAME ARGS: a copilot that the broker refuses; once it has
+  # said so three times (backing off between) it is stopped and checked:
+  # never connected, alive until stopped (exit 0), every try one TLS
+  # connection the broker refused in TLS (its log), the delays the backoff's
+  "$ck" ca init other >/dev/null && "$ck" ca issue other --device dev1 >/dev/null || fail "the other CA"
+  "$ck" ca issue pki --device dev1old --not-after 2021-06-01 >/dev/null || fail "an expired certificate"
+  copilot_try() {
+    name=$1; shift
+    c0=$(grep -c "New connection from" mosq.log)
+    v0=$(grep -c "certificate verify failed" mosq.log)
+    u0=$(grep -c "Client <unknown> disconnected" mosq.log)
+    n0=$(wc -l < cop.err)
+    # shellcheck disable=SC2086
+    "$ck" copilot --uart uart --broker "mqtts://127.0.0.1:$port" --state "state-$name" --timeout-ms 2000 \
+      "$@" 2>>cop.err &
+    cpid=$!
+    i=0
+    while [ "$(tail -n +$((n0 + 1)) cop.err | grep -c 'next try in')" -lt 3 ]; do
+      i=$((i + 1)); [ $i -gt 400 ] && fail "$name: not refused three times in 20 s"
+      kill -0 $cpid 2>/dev/null || fail "$name: the copilot exited"
+      sleep 0.05
+    done
+    stop_copilot
+    [ "$cst" -eq 0 ] || fail "$name: exit $cst after SIGTERM"
+    tail -n +$((n0 + 1)) cop.err > $name.err
+    grep -q "broker: connected" $name.err && fail "$name: connected"
+    grep 'next try in' $name.err > $name.tries
+    # the tries: numbered on, each delay within the backoff's bound
+    python3 - $name.tries <<'PY' || fail "$name: tries $(cat $name.tries)"
+import re, sys
+t = [re.search(r"next try in (\d+) ms \(attempt (\d+)\)", l).groups() for l in open(sys.argv[1])]
+ok = all(int(a) == i + 2 and 500 <= int(ms) <= min(60000, 1000 << i) for i, (ms, a) in enumerate(t))
+sys.exit(0 if ok else 1)
+PY
+    tries=$(( $(wc -l < $name.tries) ))
+    conns=$(( $(grep -c "New connection from" mosq.log) - c0 ))
+    fails=$(( $(grep -c "certificate verify failed" mosq.log) - v0 ))
+    gone=$(( $(grep -c "Client <unknown> disconnected" mosq.log) - u0 ))
+    [ $conns -ge $tries ] && [ $conns -le $((tries + 1)) ] || fail "$name: $conns connections for $tries tries"
+    # none got as far as a client id; the broker said why (which side
+    # closes first is TLS 1.3's race: the client may have read the alert)
+    [ $gone -eq $conns ] && [ $fails -ge 1 ] || fail "$name: of $conns connections $gone ended in TLS, $fails verify failures"
+  }
+  copilot_try other --ca pki/ca.crt --cert other/devices/dev1.crt --key other/devices/dev1.key
+  grep -q "certificate other/devices/dev1.crt: the certificate does not verify against the CA in 'pki/ca.crt'.*the broker will refuse it" other.err ||
+    fail "no word of another CA's certificate at start"
+  grep -v "our certificate: the certificate does not verify against the CA" other.tries && fail "a refusal without its reason"
+  note "another CA's certificate: refused, $(sed -n 's/.*\(next try in [0-9]* ms\).*/\1/p' other.tries | tr '\n' ',')"
+  note "  $(head -n 1 other.tries | sed 's/^copilot [0-9:.]* //')"
+  copilot_try expired --ca pki/ca.crt --cert pki/devices/dev1old.crt --key pki/devices/dev1old.key
+  grep -q "certificate pki/devices/dev1old.crt: the certificate expired at 2021-06-01T00:00:00Z: the broker will refuse it" expired.err ||
+    fail "no word of the expired certificate at start"
+  grep -v "our certificate: the certificate expired at 2021-06-01" expired.tries && fail "a refusal without its reason"
+  note "an expired certificate: refused, backing off"
+  note "  $(head -n 1 expired.tries | sed 's/^copilot [0-9:.]* //')"
+  # without a certificate it does not start: mutual TLS or nothing
+  "$ck" copilot --uart uart --broker "mqtts://127.0.0.1:$port" --ca pki/ca.crt --state state-none 2>err
+  st=$?
+  [ $st -eq 2 ] && grep -q -- "--cert FILE is required" err || fail "no certificate: exit $st: $(cat err)"
+  "$ck" copilot --uart uart --broker "mqtts://127.0.0.1:$port" --ca pki/ca.crt --cert pki/devices/dev1.crt \
+    --state state-none 2>err
+  st=$?
+  [ $st -eq 2 ] && grep -q -- "--key FILE is required" err || fail "no key: exit $st: $(cat err)"
+  note "no certificate, no key: refused at start (exit 2)"
+  ;;
+acl_id)
+  # dev1's certificate, --id devB: the broker takes it for dev1, so none of
+  # devB's topics is its to write or read
+  B=fleet/devices/devB
+  sub_bg "$B/#"
+  # shellcheck disable=SC2086
+  "$ck" copilot --uart uart --broker "mqtts://127.0.0.1:$port" $DEV --state state --timeout-ms 2000 \
+    --id devB 2>>cop.err &
+  cpid=$!
+  waitfor cop.err "broker: connected" 15 || fail "copilot never connected"
+  waitfor mosq.log "devB [0-9] $B/cmd" 10 || fail "copilot never subscribed"
+  grep -q "\-\-id devB, but the certificate is dev1's" cop.err || fail "no word of the id and CN apart"
+  waitfor cop.err "broker: publish on $B/status refused: Not authorized (reason 0x87)" 10 ||
+    fail "the refused status not said"
+  # the copilot goes on: the device's heartbeats and telemetry, all denied
+  waitfor mosq.log "Denied PUBLISH from devB .*'$B/heartbeat'" 10 3 || fail "no heartbeats tried"
+  waitfor mosq.log "Denied PUBLISH from devB .*'$B/telemetry'" 10 3 || fail "no telemetry tried"
+  # work for devB does not reach it either
+  exp=$(date -u -d '+60 sec' +%Y-%m-%dT%H:%M:%S.000Z)
+  MP -t $B/cmd -m '{"v":1,"id":"c1","op":"telemetry_interval","interval_ms":500,"expires":"'$exp'"}' ||
+    fail "mosquitto_pub"
+  MP -t $B/jobs/notify -m "$(job j1)" || fail "mosquitto_pub"
+  MP -t $B/events -m end || fail "mosquitto_pub"
+  waitfor sub.out "^$B/events end$" 10 || fail "the end marker never came"
+  # the marker came after the copilot's refused publishes and the backend's
+  # own two: anything let through would be in sub.out before it
+  grep -v "^$B/cmd \|^$B/jobs/notify \|^$B/events end$" sub.out && fail "something of the copilot's got through"
+  grep -q "Sending PUBLISH to devB " mosq.log && fail "the broker delivered to devB"
+  grep -q "cmd c1\|job j1" cop.err && fail "the copilot got devB's work"
+  grep -q "subscription to .* refused" cop.err && fail "mosquitto refused a subscription (it filters at delivery)"
+  [ "$(grep -c 'broker: connected' cop.err)" -eq 1 ] || fail "the copilot reconnected"
+  stop_copilot
+  [ "$cst" -eq 0 ] || fail "copilot exited $cst"
+  note "--id devB with dev1's certificate: $(grep -c 'Denied PUBLISH from devB' mosq.log) publishes denied, nothing through either way"
+  note "  $(grep 'refused: Not authorized' cop.err | head -n 1 | sed 's/^copilot [0-9:.]* //')"
   ;;
 install|duplicate)
   sub_bg "$T/jobs/+/update"
@@ -384,8 +474,9 @@ outcomes)
   ;;
 broker|overflow)
   # the backend's session survives the broker's restart (persistence)
-  mosquitto_sub -i backend-sub -c -x 600 -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt \
-    --key pki/backend.key -V mqttv5 -q 1 -F '%t %p' -t $T/heartbeat -t $T/telemetry -t $T/events > sub.out 2>sub.err &
+  # shellcheck disable=SC2086
+  mosquitto_sub -i backend-sub -c -x 600 -h 127.0.0.1 -p $port $BACK \
+    -V mqttv5 -q 1 -F '%t %p' -t $T/heartbeat -t $T/telemetry -t $T/events > sub.out 2>sub.err &
   spid=$!
   waitfor mosq.log "backend-sub [0-9] " 10 || fail "no subscription"
   if [ $case_ = overflow ]; then copilot --queue-size 2048; else copilot; fi
@@ -433,8 +524,9 @@ PY
   stop_copilot
   ;;
 broker_job)
-  mosquitto_sub -i backend-sub -c -x 600 -h 127.0.0.1 -p $port --cafile pki/ca.crt --cert pki/backend.crt \
-    --key pki/backend.key -V mqttv5 -q 1 -F '%t %p' -t "$T/jobs/+/update" > sub.out 2>sub.err &
+  # shellcheck disable=SC2086
+  mosquitto_sub -i backend-sub -c -x 600 -h 127.0.0.1 -p $port $BACK \
+    -V mqttv5 -q 1 -F '%t %p' -t "$T/jobs/+/update" > sub.out 2>sub.err &
   spid=$!
   waitfor mosq.log "backend-sub [0-9] " 10 || fail "no subscription"
   copilot

@@ -5,6 +5,11 @@ protocol version) and the connection is closed; level 4 is accepted, and
 SUBSCRIBE, PUBLISH (QoS 0/1) and PINGREQ are answered (nothing is routed).
 Writes its port to --port-file (bound to port 0 on 127.0.0.1) and one line
 per packet to --log. Stop it by its pid.
+
+--refuse-acl: a broker whose ACL allows nothing: MQTT 5 is accepted too,
+and every SUBSCRIBE is answered SUBACK 0x87 "not authorized" (0x80 under
+3.1.1), every QoS 1 PUBLISH PUBACK 0x87 (under 3.1.1, which has no reason
+codes, a plain PUBACK).
 """
 import argparse
 import os
@@ -49,6 +54,18 @@ def utf8(b, i):
     return b[i + 2:i + 2 + n].decode(), i + 2 + n
 
 
+def varint(b, i):
+    """An MQTT variable byte integer at b[i]: (value, index after it)."""
+    n, mul = 0, 1
+    while True:
+        d = b[i]
+        i += 1
+        n += (d & 0x7F) * mul
+        mul *= 128
+        if not d & 0x80:
+            return n, i
+
+
 def serve(conn):
     try:
         conn.do_handshake()
@@ -58,22 +75,31 @@ def serve(conn):
         _, i = utf8(body, 0)
         level, flags = body[i], body[i + 1]
         log("CONNECT level=%d will=%d" % (level, (flags >> 2) & 1))
-        if level == 5:
+        v5 = level == 5
+        if v5 and not A.refuse_acl:
             conn.sendall(bytes([0x20, 3, 0, 0x84, 0]))
             return
-        conn.sendall(bytes([0x20, 2, 0, 0]))
+        conn.sendall(bytes([0x20, 3, 0, 0, 0]) if v5 else bytes([0x20, 2, 0, 0]))
         while True:
             h, body = read_packet(conn)
             t = h >> 4
             if t == 8:  # SUBSCRIBE
-                topic, _ = utf8(body, 2)
+                i = 2
+                if v5:
+                    n, i = varint(body, i)
+                    i += n
+                topic, _ = utf8(body, i)
                 log("SUBSCRIBE " + topic)
-                conn.sendall(bytes([0x90, 3]) + body[0:2] + bytes([1]))
+                rc = (0x87 if v5 else 0x80) if A.refuse_acl else 1
+                props = bytes([0]) if v5 else b""
+                conn.sendall(bytes([0x90, 3 + len(props)]) + body[0:2] + props + bytes([rc]))
             elif t == 3:  # PUBLISH
                 topic, i = utf8(body, 0)
                 qos = (h >> 1) & 3
                 log("PUBLISH %s qos=%d" % (topic, qos))
-                if qos == 1:
+                if qos == 1 and v5 and A.refuse_acl:
+                    conn.sendall(bytes([0x40, 3]) + body[i:i + 2] + bytes([0x87]))
+                elif qos == 1:
                     conn.sendall(bytes([0x40, 2]) + body[i:i + 2])
             elif t == 12:  # PINGREQ
                 conn.sendall(bytes([0xD0, 0]))
@@ -93,6 +119,7 @@ def main():
     p.add_argument("--key", required=True)
     p.add_argument("--port-file", required=True)
     p.add_argument("--log", required=True)
+    p.add_argument("--refuse-acl", action="store_true")
     A = p.parse_args()
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(A.cert, A.key)

@@ -1,8 +1,10 @@
 #!/bin/sh
-# mqtt.sh CASE PROBE ROOT -- the copilot's MQTT client (copl_mqtt_*, driven
-# by copl_probe) against the real mosquitto, which the test starts itself on
-# a free loopback port in a temporary folder (TLS only, require_certificate,
-# identity as user name) and stops by its pid, pass or fail.
+# mqtt.sh CASE PROBE COCKPIT ROOT -- the copilot's MQTT client (copl_mqtt_*,
+# driven by copl_probe) against the real mosquitto of a fleet made by
+# `cockpit ca` (init, issue, broker-config: TLS only, require_certificate,
+# identity as user name, the fleet's ACL), which tests/common/broker.sh
+# starts on a free loopback port in a temporary folder and stops by its
+# pid, pass or fail.
 #   roundtrip  mutual TLS; QoS 1 both ways, with mosquitto_pub/_sub
 #              (another client implementation) on the other side
 #   will       kill -9: the retained will arrives after its delay, not
@@ -15,78 +17,58 @@
 #   refuse     a broker from another CA, a certificate for another name, a
 #              client certificate from another CA, mqtt://, missing files
 #   fallback   a broker that refuses MQTT 5 (fake_broker.py): 3.1.1 at once
+#   acl        refusals said, not waited on: mosquitto's PUBACK "not
+#              authorized" for another device's topic and the device's own
+#              cmd (its subscriptions granted: mosquitto filters at
+#              delivery); a broker refusing every SUBSCRIBE and PUBLISH
+#              (fake_broker.py --refuse-acl): SUBACK 0x87 (0x80 in 3.1.1)
 set -u
-case_=$1 probe=$2 root=$3
+case_=$1 probe=$2 ck=$3 root=$4
 d=$(mktemp -d /tmp/copl-mqtt.XXXXXX)
-mpid= ppid= spid= fpid=
-cleanup() {
-  for p in $ppid $spid $fpid $mpid; do kill "$p" 2>/dev/null; done
-  for p in $ppid $spid $fpid $mpid; do wait "$p" 2>/dev/null; done
-  rm -rf "$d"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
+ppid= spid= fpid=
+BROKER_VERBOSE=1   # connects and subscriptions in the log: `subscribed` waits on them
+BROKER_ON_EXIT='for p in $ppid $spid $fpid; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$d"'
+. "$root/tests/common/broker.sh"
 cd "$d" || exit 1
 t_start=$(date +%s.%N)
 fail() {
   echo "FAIL ($case_): $*"
   for f in p.out p2.out sub.out st.out e.out t.out; do [ -s $f ] && { echo "--- $f"; tail -n 30 $f; }; done
-  echo "--- broker log"; tail -n 30 mosq.log 2>/dev/null
+  echo "--- broker log"; tail -n 30 "$mlog" 2>/dev/null
   exit 1
 }
 note() { printf '%6.2f s  %s\n' "$(echo "$(date +%s.%N) - $t_start" | bc)" "$*"; }
 
-sh "$root/tests/copilot/mkcerts.sh" "$d" || fail "mkcerts.sh"
-freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port=$(freeport)
-port2=$(freeport)
-cat > m.conf <<EOF
-per_listener_settings false
-allow_anonymous false
-persistence false
-user $(id -un)
-log_dest file $d/mosq.log
-log_type all
-listener $port 127.0.0.1
-cafile $d/ca.crt
-certfile $d/server.crt
-keyfile $d/server.key
-require_certificate true
-use_identity_as_username true
-tls_version tlsv1.2
-listener $port2 127.0.0.1
-cafile $d/ca.crt
-certfile $d/wrongname.crt
-keyfile $d/wrongname.key
-require_certificate true
-use_identity_as_username true
-EOF
-# up PORT: something accepts TCP connections there (5 s)
-up() {
-  python3 - "$1" <<'EOF'
-import socket, sys, time
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close(); sys.exit(0)
-    except OSError:
-        time.sleep(0.05)
-sys.exit(1)
-EOF
-}
-start_broker() {
-  /usr/sbin/mosquitto -c m.conf >>mosq.out 2>&1 &
-  mpid=$!
-  up $port || fail "mosquitto does not listen on $port"
-}
-stop_broker() { kill "$mpid"; wait "$mpid" 2>/dev/null; mpid=; }
+# the fleet (`cockpit ca`): the broker's certificate (localhost, 127.0.0.1),
+# the backend's (fleetd), one for another host name, the device dev1; and
+# another CA with a broker and a dev1 of its own
+ca() { "$ck" ca "$@" >/dev/null || fail "cockpit ca $*"; }
+ca init pki
+for s in localhost fleetd elsewhere.example; do ca issue pki --server $s; done
+ca issue pki --device dev1
+ca init other
+ca issue other --server localhost
+ca issue other --device dev1
+DEV="--ca pki/ca.crt --cert pki/devices/dev1.crt --key pki/devices/dev1.key"
+BACK="--cafile pki/ca.crt --cert pki/servers/fleetd.crt --key pki/servers/fleetd.key"
+mkdir b1
+broker_start_ca "$ck" pki "$d/b1" || fail "the broker did not start"
+port=$BROKER_PORT mlog=$BROKER_LOG
+start_broker() { broker_start "$d/b1" "$BROKER_CONF" "$port" || fail "mosquitto does not listen on $port"; }
+stop_broker() { broker_stop; }
 
 # A function run with & is a subshell: PB and MSB exec the program so that
 # $! is its pid (kill -9 must reach the client itself, not the subshell).
-P() { "$probe" --url "mqtts://127.0.0.1:$port" --ca ca.crt --cert dev1.crt --key dev1.key "$@"; }
-PB() { exec "$probe" --url "mqtts://127.0.0.1:$port" --ca ca.crt --cert dev1.crt --key dev1.key "$@"; }
-MSB() { id=$1; shift; exec mosquitto_sub -i "$id" -h 127.0.0.1 -p $port --cafile ca.crt --cert backend.crt --key backend.key -V mqttv5 "$@"; }
-MS() { id=$1; shift; mosquitto_sub -i "$id" -h 127.0.0.1 -p $port --cafile ca.crt --cert backend.crt --key backend.key -V mqttv5 "$@"; }
-MP() { mosquitto_pub -i backend -h 127.0.0.1 -p $port --cafile ca.crt --cert backend.crt --key backend.key -V mqttv5 "$@"; }
+# shellcheck disable=SC2086
+P() { "$probe" --url "mqtts://127.0.0.1:$port" $DEV "$@"; }
+# shellcheck disable=SC2086
+PB() { exec "$probe" --url "mqtts://127.0.0.1:$port" $DEV "$@"; }
+# shellcheck disable=SC2086
+MSB() { id=$1; shift; exec mosquitto_sub -i "$id" -h 127.0.0.1 -p $port $BACK -V mqttv5 "$@"; }
+# shellcheck disable=SC2086
+MS() { id=$1; shift; mosquitto_sub -i "$id" -h 127.0.0.1 -p $port $BACK -V mqttv5 "$@"; }
+# shellcheck disable=SC2086
+MP() { mosquitto_pub -i backend -h 127.0.0.1 -p $port $BACK -V mqttv5 "$@"; }
 # waitfor FILE PATTERN [SECONDS] [COUNT]: COUNT lines of FILE match PATTERN
 waitfor() {
   i=0
@@ -96,9 +78,8 @@ waitfor() {
   done
 }
 # subscribed CLIENT TOPIC: the broker has the subscription (its log)
-subscribed() { waitfor mosq.log "$1 [0-9] $2" 10 || fail "$1 never subscribed to $2"; }
+subscribed() { waitfor "$mlog" "$1 [0-9] $2" 10 || fail "$1 never subscribed to $2"; }
 
-start_broker
 T=fleet/devices/dev1
 case $case_ in
 roundtrip)
@@ -119,7 +100,7 @@ roundtrip)
   wait $spid; spid=
   [ "$(cat sub.out | tr '\n' ' ')" = "1 $T/telemetry t1 1 $T/telemetry t2 " ] || fail "mosquitto_sub got: $(cat sub.out)"
   [ "$(grep -c '^acked' p2.out)" -eq 2 ] || fail "2 PUBACKs"
-  grep -q "dev1.*u'dev1'\|dev1 (p5, c1, k30, u'dev1')" mosq.log || fail "the broker did not see the identity dev1"
+  grep -q "dev1.*u'dev1'\|dev1 (p5, c1, k30, u'dev1')" "$mlog" || fail "the broker did not see the identity dev1"
   note "copl -> mosquitto_sub: 2 messages at QoS 1, both acknowledged; mutual TLS, user dev1"
   ;;
 will)
@@ -154,20 +135,22 @@ will)
   note "a clean stop: no will"
   ;;
 expiry)
-  MSB backend -t $T/cmd -C 1 -W 10 -F '%E %p' > e.out &
+  # the device publishes its own events, the backend its commands (the ACL)
+  MSB backend -t $T/events -C 1 -W 10 -F '%E %p' > e.out &
   spid=$!
-  subscribed backend $T/cmd
+  subscribed backend $T/events
   PB --id sub1 --sub $T/cmd --count 2 --seconds 15 > p2.out &
   ppid=$!
   subscribed sub1 $T/cmd
-  P --id dev1 --pub $T/cmd hello --expiry 60 --seconds 1 > p.out || fail "probe publish"
+  P --id dev1 --pub $T/events hello --expiry 60 --seconds 1 > p.out || fail "probe publish"
   wait $spid; spid=
   grep -Eq '^(60|59) hello$' e.out || fail "mosquitto_sub saw no expiry 60: $(cat e.out)"
+  MP -q 1 -t $T/cmd -m early -D publish message-expiry-interval 60 || fail "mosquitto_pub"
   MP -q 1 -t $T/cmd -m late -D publish message-expiry-interval 30 || fail "mosquitto_pub"
   wait $ppid; ppid=
-  grep -Eq "^msg $T/cmd qos=1 retain=0 expiry=(60|59) hello$" p2.out || fail "copl saw no expiry 60"
+  grep -Eq "^msg $T/cmd qos=1 retain=0 expiry=(60|59) early$" p2.out || fail "copl saw no expiry 60"
   grep -Eq "^msg $T/cmd qos=1 retain=0 expiry=(30|29) late$" p2.out || fail "copl saw no expiry 30"
-  note "message expiry: copl -> mosquitto_sub 60, mosquitto_pub -> copl 30"
+  note "message expiry: copl -> mosquitto_sub 60, mosquitto_pub -> copl 60 and 30"
   ;;
 reconnect)
   PB --id dev1 --sub $T/cmd --every-ms 200 $T/telemetry --stable 500 --seconds 60 > p.out &
@@ -209,16 +192,19 @@ EOF
   note "backoff delays $(tr '\n' ' ' < delays)ms"
   ;;
 refuse)
-  P --id dev1 --seconds 1.5 --ca other-ca.crt > p.out; st=$?
+  # a second broker of the fleet whose certificate names another host
+  mkdir b2
+  broker_start_ca "$ck" pki "$d/b2" --server elsewhere.example || fail "the second broker did not start"
+  port2=$BROKER_PORT
+  P --id dev1 --seconds 1.5 --ca other/ca.crt > p.out; st=$?
   [ $st -eq 3 ] && grep -q "why=server certificate not trusted" p.out || fail "another CA's broker accepted ($st)"
-  "$probe" --url "mqtts://127.0.0.1:$port2" --ca ca.crt --cert dev1.crt --key dev1.key --id dev1 \
-    --seconds 1.5 > p.out; st=$?
+  "$probe" --url "mqtts://127.0.0.1:$port2" $DEV --id dev1 --seconds 1.5 > p.out; st=$?
   [ $st -eq 3 ] && grep -q "why=server certificate not trusted" p.out || fail "a certificate for another host accepted ($st)"
-  P --id dev1 --seconds 1.5 --cert other-dev.crt --key other-dev.key > p.out; st=$?
+  P --id dev1 --seconds 1.5 --cert other/devices/dev1.crt --key other/devices/dev1.key > p.out; st=$?
   [ $st -eq 3 ] || fail "a client certificate of another CA got in"
   grep -q "why=" p.out || fail "no reason given"
   note "refused: $(grep why= p.out | head -n 1 | sed 's/.*why=//')"
-  "$probe" --url "mqtt://127.0.0.1:$port" --ca ca.crt --cert dev1.crt --key dev1.key --id dev1 2> err; st=$?
+  "$probe" --url "mqtt://127.0.0.1:$port" $DEV --id dev1 2> err; st=$?
   [ $st -eq 1 ] && grep -q "TLS only" err || fail "mqtt:// not refused: $(cat err)"
   P --id dev1 --key nonexistent.key 2> err; st=$?
   [ $st -eq 1 ] && grep -q "key 'nonexistent.key'" err || fail "a missing key: $(cat err)"
@@ -227,11 +213,12 @@ refuse)
   note "mqtt://, a missing key, an empty id: refused with a reason"
   ;;
 fallback)
-  python3 "$root/tests/copilot/fake_broker.py" --cert server.crt --key server.key --port-file fport \
+  python3 "$root/tests/copilot/fake_broker.py" --cert pki/servers/localhost.crt \
+    --key pki/servers/localhost.key --port-file fport \
     --log fake.log &
   fpid=$!
   waitfor fport . 5 || fail "fake broker did not start"
-  "$probe" --url "mqtts://127.0.0.1:$(cat fport)" --ca ca.crt --cert dev1.crt --key dev1.key --id dev1 \
+  "$probe" --url "mqtts://127.0.0.1:$(cat fport)" $DEV --id dev1 \
     --will $T/status offline --will-delay 5 --sub $T/cmd --pub $T/events e1 --expiry 30 --seconds 1.5 > p.out
   st=$?
   [ $st -eq 0 ] || fail "probe exit $st"
@@ -241,6 +228,39 @@ fallback)
   grep -q "CONNECT level=5" fake.log && grep -q "CONNECT level=4 will=1" fake.log || fail "fake: $(cat fake.log)"
   grep -q "SUBSCRIBE $T/cmd" fake.log || fail "no subscription under 3.1.1"
   note "MQTT 5 refused, 3.1.1 taken at once: $(grep '^stats' p.out)"
+  ;;
+acl)
+  P --id dev1 --pub $T/telemetry own --pub fleet/devices/dev2/telemetry other --pub $T/cmd forged \
+    --sub fleet/devices/dev2/cmd --seconds 1.5 > p.out || fail "probe exit $?"
+  grep -q "^refused publish fleet/devices/dev2/telemetry reason=0x87: Not authorized$" p.out ||
+    fail "another's topic: no refusal said"
+  grep -q "^refused publish $T/cmd reason=0x87: Not authorized$" p.out || fail "its own cmd: no refusal said"
+  [ "$(grep -c '^refused' p.out)" -eq 2 ] || fail "not two refusals"
+  grep -q " pub_refused=2 sub_refused=0 " p.out || fail "counts: $(grep '^stats' p.out)"
+  [ "$(grep -c '^acked' p.out)" -eq 3 ] || fail "not three PUBACKs"
+  note "mosquitto: 2 publishes refused (not authorized), said at the PUBACK; the subscription granted"
+  for v in 5 4; do
+    rm -f fport fake.log
+    python3 "$root/tests/copilot/fake_broker.py" --cert pki/servers/localhost.crt \
+      --key pki/servers/localhost.key --port-file fport --log fake.log --refuse-acl &
+    fpid=$!
+    waitfor fport . 5 || fail "fake broker did not start"
+    vo=; [ $v = 4 ] && vo=--v311
+    # shellcheck disable=SC2086
+    "$probe" --url "mqtts://127.0.0.1:$(cat fport)" $DEV --id dev1 --sub $T/cmd --pub $T/events e1 \
+      --seconds 1.5 $vo > p.out || fail "probe exit $?"
+    kill $fpid; wait $fpid 2>/dev/null; fpid=
+    grep -q "state connected proto=$v" p.out || fail "no connection at $v"
+    want=0x87; [ $v = 4 ] && want=0x80
+    grep -q "^refused subscribe $T/cmd reason=$want: " p.out || fail "MQTT $v: the SUBACK's refusal not said"
+    if [ $v = 5 ]; then
+      grep -q "^refused publish $T/events reason=0x87: Not authorized$" p.out || fail "the PUBACK's refusal not said"
+      grep -q " pub_refused=1 sub_refused=1 " p.out || fail "counts: $(grep '^stats' p.out)"
+    else
+      grep -q " pub_refused=0 sub_refused=1 " p.out || fail "counts: $(grep '^stats' p.out)"
+    fi
+    note "MQTT $v, every subscription refused: $(grep '^refused subscribe' p.out)"
+  done
   ;;
 *) fail "unknown case" ;;
 esac

@@ -1,4 +1,4 @@
-/* test_copl_dl.c CASE ROOT - the copilot's downloader (copl_dl_*) against
+/* test_copl_dl.c CASE ROOT COCKPIT - the copilot's downloader (copl_dl_*) against
  * tests/copilot/https_server.py over real TLS, and the URL parser and
  * backoff rule of copl.h.
  *   unit       copl_parse_mqtts, cop_backoff_ms (as copl_mqtt uses it), copl_strerror
@@ -30,9 +30,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static char dir[64], ca[128], otherca[128], art[128], url[256], root[512];
+static char dir[64], ca[128], otherca[128], art[128], url[256], root[512], cockpit[512];
 static pid_t srv_pid;
-static const char *srv_cert = "server";
+static const char *srv_cert = "localhost";
 static int port;
 static size_t art_size = 300000;
 static uint8_t *art_data;
@@ -63,20 +63,24 @@ static void die(const char *what)
   exit(1);
 }
 
-/* Certificates, the artifact (random bytes) in DIR/www. */
+/* Certificates (`cockpit ca`: the fleet CA in DIR/certs with the servers
+ * localhost and elsewhere.example, another CA in DIR/other), the artifact
+ * (random bytes) in DIR/www. */
 static void setup(void)
 {
   snprintf(dir, sizeof dir, "/tmp/copl-dl.XXXXXX");
   if (!mkdtemp(dir))
     die("mkdtemp");
   atexit(cleanup);
-  char cmd[1024];
-  snprintf(cmd, sizeof cmd, "sh '%s/tests/copilot/mkcerts.sh' '%s/certs' && mkdir '%s/www'", root,
-           dir, dir);
+  char cmd[3072];
+  snprintf(cmd, sizeof cmd,
+           "cd '%s' && { '%s' ca init certs && '%s' ca issue certs --server localhost && "
+           "'%s' ca issue certs --server elsewhere.example && '%s' ca init other; } >/dev/null && "
+           "mkdir www", dir, cockpit, cockpit, cockpit, cockpit);
   if (system(cmd) != 0)
-    die("mkcerts.sh failed");
+    die("cockpit ca failed");
   snprintf(ca, sizeof ca, "%s/certs/ca.crt", dir);
-  snprintf(otherca, sizeof otherca, "%s/certs/other-ca.crt", dir);
+  snprintf(otherca, sizeof otherca, "%s/other/ca.crt", dir);
   snprintf(art, sizeof art, "%s/art.bin", dir);
   art_data = malloc(art_size);
   rndbytes(art_data, art_size);
@@ -96,8 +100,8 @@ static void start_server(const char *opt, ...)
   char script[600], wwwd[128], cert[128], key[128], pf[128], lg[128];
   snprintf(script, sizeof script, "%s/tests/copilot/https_server.py", root);
   snprintf(wwwd, sizeof wwwd, "%s/www", dir);
-  snprintf(cert, sizeof cert, "%s/certs/%s.crt", dir, srv_cert);
-  snprintf(key, sizeof key, "%s/certs/%s.key", dir, srv_cert);
+  snprintf(cert, sizeof cert, "%s/certs/servers/%s.crt", dir, srv_cert);
+  snprintf(key, sizeof key, "%s/certs/servers/%s.key", dir, srv_cert);
   snprintf(pf, sizeof pf, "%s/port", dir);
   snprintf(lg, sizeof lg, "%s/log", dir);
   unlink(pf);
@@ -285,12 +289,13 @@ static void t_unit(void)
 
 int main(int argc, char **argv)
 {
-  if (argc < 3) {
-    fprintf(stderr, "usage: test_copl_dl CASE ROOT\n");
+  if (argc < 4) {
+    fprintf(stderr, "usage: test_copl_dl CASE ROOT COCKPIT\n");
     return 2;
   }
   const char *c = argv[1];
   snprintf(root, sizeof root, "%s", argv[2]);
+  snprintf(cockpit, sizeof cockpit, "%s", argv[3]);
   signal(SIGPIPE, SIG_IGN);
   copl_dl_info in;
   copl_err e;
@@ -371,7 +376,7 @@ int main(int argc, char **argv)
     e = run(url, otherca, art_size, NULL, 0, 0, &in);
     CHECK(e == COPL_EPEER, "another CA's server: %s", copl_strerror(e));
     CHECK(fsize(art) == 0, "nothing written");
-    srv_cert = "wrongname";  /* the fleet CA's, for a name that is not 127.0.0.1 */
+    srv_cert = "elsewhere.example";  /* the fleet CA's, for a name that is not 127.0.0.1 */
     start_server(NULL);
     e = run(url, ca, art_size, NULL, 0, 0, &in);
     CHECK(e == COPL_EPEER, "a certificate for another host name: %s", copl_strerror(e));
