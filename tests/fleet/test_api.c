@@ -123,6 +123,55 @@ int main(int argc, char **argv) {
   CHECK(call("GET", "/api/v1/devices/dev-1/telemetry?from=9&to=1", NULL, &v) == 400);
   json_decref(v);
 
+  /* signed artifact URLs: what a job notify gives a copilot instead of a token */
+  {
+    fst_artifact a = { .size = 3, .counter = 90 };
+    strcpy(a.sha256, "efefefefefefefefefefefefefefefefefefefefefefefefefefefefefefefef");
+    strcpy(a.version, "9.0.0");
+    CHECK(fst_artifact_put(s, &a, (const uint8_t *)"xyz", 3) == FST_ERR_OK);
+    long long later = (long long)(now / 1000) + 600, gone = (long long)(now / 1000) - 1;
+    char url[300], bad[300];
+    CHECK(fapi_content_url(api, "https://f:1", a.sha256, "dev-1", later, url, sizeof url) == 0);
+    CHECK(strlen(url) <= 256 && !strncmp(url, "https://f:1/api/v1/artifacts/efef", 33), "%s", url);
+    const char *path = url + strlen("https://f:1");
+    fapi_request rq = { "GET", path, NULL, 0, NULL, 0 };
+    fapi_response rs;
+    fapi_handle(api, &rq, &rs);
+    CHECK(rs.status == 200 && rs.len == 3 && !memcmp(rs.body, "xyz", 3), "signed URL: %d", rs.status);
+    fapi_response_free(&rs);
+    fapi_header rg[1] = { { "Range", "bytes=1-" } };
+    fapi_request rr = { "GET", path, rg, 1, NULL, 0 };
+    fapi_handle(api, &rr, &rs);
+    CHECK(rs.status == 206 && rs.len == 2, "signed URL with a Range: %d", rs.status);
+    fapi_response_free(&rs);
+    /* expired, another device's, tampered, another artifact's, no signature */
+    const char *cases[5];
+    char c0[300], c1[300], c2[300], c3[300];
+    CHECK(fapi_content_url(api, "", a.sha256, "dev-1", gone, c0, sizeof c0) == 0);
+    snprintf(c1, sizeof c1, "%s", path);
+    char *dv = strstr(c1, "device=dev-1");
+    if (dv) dv[11] = '2';
+    snprintf(c2, sizeof c2, "%s", path);
+    c2[strlen(c2) - 1] ^= 1;
+    snprintf(c3, sizeof c3, "%s", path);
+    memcpy(strstr(c3, "efef"), "cdcd", 4);
+    snprintf(bad, sizeof bad, "/api/v1/artifacts/%s/content", a.sha256);
+    cases[0] = c0, cases[1] = c1, cases[2] = c2, cases[3] = c3, cases[4] = bad;
+    for (int i = 0; i < 5; i++) {
+      fapi_request q = { "GET", cases[i], NULL, 0, NULL, 0 };
+      fapi_handle(api, &q, &rs);
+      CHECK(rs.status == 401, "bad signed URL %d (%s): %d", i, cases[i], rs.status);
+      fapi_response_free(&rs);
+    }
+    /* the URL opens that one route only */
+    char other[300];
+    snprintf(other, sizeof other, "/api/v1/artifacts/%s%s", a.sha256, strchr(path, '?'));
+    fapi_request q = { "GET", other, NULL, 0, NULL, 0 };
+    fapi_handle(api, &q, &rs);
+    CHECK(rs.status == 401 || rs.status == 400, "the signature on another route: %d", rs.status);
+    fapi_response_free(&rs);
+  }
+
   /* events, crashes */
   fst_event e = { "dev-1", "b1", "reverted", "{\"why\":\"trial failed\"}", 1, now };
   CHECK(fst_events_insert(s, &e, 1, &ins) == FST_ERR_OK);
@@ -268,7 +317,7 @@ int main(int argc, char **argv) {
   strcpy(art.sha256, d.running_sha);
   strcpy(art.version, "1.0.0");
   CHECK(fst_artifact_put(s, &art, (const uint8_t *)"old", 3) == FST_ERR_OK);
-  frl_sender snd = { NULL, sent_ok, sent_ok, "https://fleet.example" };
+  frl_sender snd = { NULL, sent_ok, sent_ok, "https://fleet.example", NULL };
   CHECK(ticks(s, now, &snd) == FRL_ERR_OK && nsent == 1);
   char j1[FRL_JOB_ID_MAX + 1], j2[FRL_JOB_ID_MAX + 1];
   snprintf(path, sizeof path, "/api/v1/deployments/%lld", (long long)dep2);

@@ -17,6 +17,8 @@ struct fapi {
   fst_store *store;
   char key_path[4096];
   size_t max_body;
+  bool url_ok;                 /* url_secret loaded (fapi_urls.c) */
+  uint8_t url_secret[32];
 };
 
 typedef struct fapi_ctx {
@@ -61,5 +63,10 @@ bool fapi_body(fapi_ctx *c, const fapi_field *fields, size_t nfields, json_t **o
 /* Path parameter checks (fail with 400): */
 bool fapi_check_sha(fapi_ctx *c, const char *v);
 bool fapi_check_device_id(fapi_ctx *c, const char *v);
+
+/* Signed artifact URLs (fapi_urls.c). */
+bool fapi_url_secret_load(fapi *a);
+/* query: what follows '?' in the request path. */
+bool fapi_content_sig_ok(const fapi *a, const char *sha, const char *query);
 
 #endif /* FAPI_INT_H */

@@ -77,6 +77,11 @@ typedef struct fapi_config {
 } fapi_config;
 
 fapi *fapi_new(const fapi_config *cfg);   /* NULL: out of memory */
+/* A signed download URL for one device and artifact, good until exp_s
+** (Unix seconds): what a job notify carries (fapi_urls.c). base is the
+** fleetd's public https://HOST[:PORT]. -1 without a fleet key or room. */
+int fapi_content_url(const fapi *a, const char *base, const char *sha, const char *device, long long exp_s,
+                     char *out, size_t cap);
 void fapi_free(fapi *a);
 /* Always fills rs (free it with fapi_response_free). */
 void fapi_handle(fapi *a, const fapi_request *rq, fapi_response *rs);

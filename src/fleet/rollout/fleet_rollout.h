@@ -90,6 +90,10 @@ typedef struct frl_sender {
   int (*send_job)(void *user, const char *device, const char *job_id, const char *json);
   int (*send_cancel)(void *user, const char *device, const char *job_id, const char *json);
   const char *public_url;
+  /* Optional: a signed download URL for (artifact, device), good until
+  ** exp_s (fleetd: fapi_content_url); 0 when written into out. NULL, or
+  ** a failure: the plain URL, which needs a token. */
+  int (*content_url)(void *user, const char *sha256, const char *device, long long exp_s, char *out, size_t cap);
 } frl_sender;
 
 /* The protocol's job id of a job row: "rollout-DEPLOYMENT.JOB". */

@@ -414,7 +414,11 @@ static char *notify_json(tick *t, const fst_job *j, const char *jid) {
     }
   }
   char url[FRL_URL_MAX + 1];
-  snprintf(url, sizeof url, "%s" ARTIFACT_PATH "%s" CONTENT_PATH, t->snd->public_url, j->artifact);
+  /* good for as long as the job can run: queued, then its trial and grace */
+  long long exp_s = (long long)(t->now / 1000) + (long long)t->d.job_timeout_s * 2 + FRL_TRIAL_S + FRL_GRACE_S;
+  if (!t->snd->content_url ||
+      t->snd->content_url(t->snd->user, j->artifact, j->device, exp_s, url, sizeof url) != 0)
+    snprintf(url, sizeof url, "%s" ARTIFACT_PATH "%s" CONTENT_PATH, t->snd->public_url, j->artifact);
   json_t *o = json_pack("{s:i, s:s, s:s, s:I, s:s, s:s, s:I, s:i}", "v", 1, "id", jid, "sha256", j->artifact, "size",
                         (json_int_t)t->art.size, "url", url, "version", t->art.version, "timeout_s",
                         (json_int_t)t->d.job_timeout_s, "trial_s", FRL_TRIAL_S);
