@@ -183,6 +183,7 @@ const fst_driver fst_pg_backend = {
   .rollback = pg_rollback,
   .close = pg_close,
   .schema_v1 = fst_schema_pg_v1,
+  .schema_v2 = fst_schema_pg_v2,
   .claim_sql = "SELECT id FROM deployments WHERE state = 'running' AND lease_until < $1"
                " ORDER BY updated, id LIMIT 1 FOR UPDATE SKIP LOCKED",
   .migrate_lock = "SELECT pg_advisory_xact_lock(1414)",
