@@ -55,8 +55,8 @@ static void on_message(void *user, const copl_msg *msg) {
   fin_err e = fin_writer_ingest(c->w, msg->topic, msg->payload, msg->len, &why);
   if (e && c->cfg.on_state) {
     char d[256];
-    snprintf(d, sizeof d, "%s: refused %s%s%s%s%s at byte %u", msg->topic, fin_err_name(e), why.field ? " (" : "",
-             why.field ? why.field : "", why.field ? ")" : "", e == FIN_ERR_JSON ? why.json_reason : "", why.pos);
+    snprintf(d, sizeof d, "%s: refused %s (%s) at byte %u", msg->topic, fin_err_name(e),
+             e == FIN_ERR_JSON ? why.json_reason : why.field ? why.field : "-", why.pos);
     c->cfg.on_state(c->cfg.user, "refused", d);
   }
 }

@@ -11,6 +11,8 @@
 #include "fleet_ingest.h"
 #include "sha256.h"
 
+_Static_assert(FIN_PAYLOAD_MAX == COP_MSG_MAX, "the largest payload a copilot writes");
+
 /* ---- tables ------------------------------------------------------------- */
 
 static const char *const err_name[] = {
@@ -135,12 +137,14 @@ static bool is_hex(const char *s, size_t n) {
   return true;
 }
 
+static bool ok_word(const char *s);
 /* A string that must pass a check: BAD_VALUE (or `bad`) otherwise. */
 static fin_err g_checked(P *p, uint32_t obj, const char *key, int fl, char *out, size_t cap,
                          bool (*ok)(const char *), fin_err bad) {
   fin_err e = g_str(p, obj, key, fl, out, cap);
-  if (e) return e;
   int32_t t = tok_of(p, obj, key);
+  if (e == FIN_ERR_RANGE && ok != ok_word) return fail(p, bad, key, t);   /* too long for its format */
+  if (e) return e;
   if (t >= 0 && p->tok[t].type == COP_J_STRING && !ok(out)) return fail(p, bad, key, t);
   return FIN_ERR_OK;
 }
@@ -160,7 +164,8 @@ static bool ok_version(const char *s) {
   }
   return !*s;
 }
-/* Words (states, reasons, kinds): printable ASCII, no space. */
+/* Words (states, reasons, kinds): printable ASCII, no space; too long is
+** RANGE, not a bad value. */
 static bool ok_word(const char *s) {
   for (; *s; s++)
     if (*s <= ' ' || *s > '~') return false;
@@ -453,7 +458,7 @@ fin_err fin_parse(const char *topic, const void *payload, size_t len, fin_msg *o
   TRY(parse_topic(&p, topic, out, job));
   if (!payload || !len) return fail(&p, FIN_ERR_EMPTY, NULL, -1);
   if (len > FIN_PAYLOAD_MAX) return fail(&p, FIN_ERR_TOO_BIG, NULL, -1);
-  cop_err c = cop_json_parse(&p.j, payload, len, p.tok, NTOK);
+  cop_err c = cop_json_parse_max(&p.j, payload, len, p.tok, NTOK, FIN_PAYLOAD_MAX);
   if (c != COP_E_OK) {
     if (why) {
       why->err = FIN_ERR_JSON;

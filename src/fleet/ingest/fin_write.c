@@ -360,14 +360,14 @@ fst_err fin_writer_flush(fin_writer *w, bool force) {
   if (!w->queued || (!force && fin_writer_due_ms(w) != 0)) return FST_ERR_OK;
   fst_store *s = w->cfg.store;
   size_t a = 0, b = 0, c = 0, d = 0, total = 0;
-  fst_err e = fst_begin(s);
+  fst_err e = fst_begin(s), b0 = e;
   if (!e) e = fst_telemetry_insert(s, w->points.v, w->points.n, &a);
   if (!e) e = fst_logs_insert(s, w->logs.v, w->logs.n, &b);
   if (!e) e = fst_events_insert(s, w->events.v, w->events.n, &c);
   if (!e) e = fst_crashes_insert(s, w->crashes.v, w->crashes.n, &d);
   for (size_t i = 0; !e && i < w->reports.n; i++) e = fst_device_report(s, &((fst_report *)w->reports.v)[i]);
   if (!e) e = fst_commit(s);
-  else fst_rollback(s);
+  else if (!b0) fst_rollback(s);   /* ours only */
   size_t rows = w->points.n + w->logs.n + w->events.n + w->crashes.n;
   total = a + b + c + d;
   pthread_mutex_lock(&w->mu);
