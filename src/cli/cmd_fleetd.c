@@ -25,7 +25,8 @@
 static const char usage[] =
   "usage: cockpit fleetd --data DIR --listen HOST:PORT [--tls-cert F --tls-key F]\n"
   "                      [--db postgresql://...] [--max-body BYTES]\n"
-  "                      [--broker mqtts://HOST:PORT --ca CA.pem --cert F --key F] [--otlp URL]\n"
+  "                      [--broker mqtts://HOST:PORT --ca CA.pem --cert F --key F [--no-share]]\n"
+  "                      [--otlp URL]\n"
   "       cockpit fleetd token --data DIR --role admin|operator|viewer --name NAME [--db URL]\n"
   "       cockpit fleetd routes\n\n"
   "The fleet backend: the HTTP API of docs/fleet-api.md over HTTPS. Keeps its\n"
@@ -46,6 +47,10 @@ static const char usage[] =
   "                      store, over MQTT 5 shared subscriptions\n"
   "                      ($share/fleetd/fleet/devices/+/...), so several\n"
   "                      fleetd split the work; reconnects with backoff\n"
+  "  --no-share          plain subscriptions instead (one fleetd only): unlike\n"
+  "                      shared ones, mosquitto 2.0 keeps them over its own\n"
+  "                      restart, so nothing a copilot sends right after a\n"
+  "                      broker restart is lost before fleetd is back\n"
   "  --ca F, --cert F, --key F\n"
   "                      with --broker: the fleet CA, and fleetd's own\n"
   "                      certificate and key (`cockpit ca issue --server fleetd`)\n"
@@ -224,13 +229,14 @@ static void ingest_id(const char *dir, char *out, size_t cap) {
 }
 
 static int start_ingest(const char *dir, const char *db, const char *broker, const char *ca, const char *cert,
-                        const char *key, fst_store **is, fin_client **out) {
+                        const char *key, bool share, fst_store **is, fin_client **out) {
   int rc = open_store(dir, db, is);
   if (rc) return rc;
   char id[128], why[512];
   ingest_id(dir, id, sizeof id);
   fin_client_cfg cc = {
     .url = broker, .ca_file = ca, .cert_file = cert, .key_file = key, .client_id = id,
+    .share_group = share ? "fleetd" : "",
     .writer = { .store = *is, .on_job_update = ingest_job },
     .on_state = ingest_state,
   };
@@ -240,7 +246,7 @@ static int start_ingest(const char *dir, const char *db, const char *broker, con
     *is = NULL;
     return e == FIN_CLIENT_ARG ? cli_usage_error("fleetd", "--broker: %s", why) : cli_error("fleetd", "broker: %s", why);
   }
-  fprintf(stderr, "cockpit fleetd: ingest from %s as %s\n", broker, id);
+  fprintf(stderr, "cockpit fleetd: ingest from %s as %s (%s subscriptions)\n", broker, id, share ? "shared" : "plain");
   return CLI_EXIT_OK;
 }
 
@@ -277,8 +283,14 @@ int cmd_fleetd(int argc, char **argv) {
   if (cli_help(argc, argv, usage)) return CLI_EXIT_OK;
   const char *dir = NULL, *listen = NULL, *cert = NULL, *key = NULL, *db = NULL, *maxb = NULL;
   const char *broker = NULL, *ca = NULL, *mcert = NULL, *mkey = NULL, *otlp = NULL;
+  bool no_share = false;
   for (int i = 1; i < argc;) {
     int r;
+    if (!strcmp(argv[i], "--no-share")) {
+      no_share = true;
+      i++;
+      continue;
+    }
     if ((r = cli_opt(argc, argv, &i, "--data", &dir)) || (r = cli_opt(argc, argv, &i, "--listen", &listen)) ||
         (r = cli_opt(argc, argv, &i, "--tls-cert", &cert)) || (r = cli_opt(argc, argv, &i, "--tls-key", &key)) ||
         (r = cli_opt(argc, argv, &i, "--db", &db)) || (r = cli_opt(argc, argv, &i, "--max-body", &maxb)) ||
@@ -302,7 +314,8 @@ int cmd_fleetd(int argc, char **argv) {
   uint32_t max_body = FAPI_MAX_BODY_DEFAULT;
   if (maxb && (!cli_parse_u32(maxb, &max_body) || max_body == 0))
     return cli_usage_error("fleetd", "bad --max-body '%s'", maxb);
-  if ((ca || mcert || mkey) && !broker) return cli_usage_error("fleetd", "--ca, --cert and --key go with --broker");
+  if ((ca || mcert || mkey || no_share) && !broker)
+    return cli_usage_error("fleetd", "--ca, --cert, --key and --no-share go with --broker");
   if (broker && (!ca || !mcert || !mkey))
     return cli_usage_error("fleetd", "--broker needs --ca CA.pem --cert fleetd.crt --key fleetd.key");
   if (otlp) fprintf(stderr, "cockpit fleetd: note: OTLP export is not built yet; --otlp is accepted and not used\n");
@@ -356,7 +369,7 @@ int cmd_fleetd(int argc, char **argv) {
   }
   fst_store *is = NULL;        /* the ingest's own connection: a store handle is one thread's */
   fin_client *ingest = NULL;
-  if (broker && (rc = start_ingest(dir, db, broker, ca, mcert, mkey, &is, &ingest))) {
+  if (broker && (rc = start_ingest(dir, db, broker, ca, mcert, mkey, !no_share, &is, &ingest))) {
     MHD_stop_daemon(d);
     fapi_free(sv.api);
     goto out;

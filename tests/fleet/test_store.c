@@ -192,7 +192,7 @@ static void t_reports(fst_store *s) {
   free(er);
 
   /* device reports: a new device is made; a late (older) report moves
-  ** last_seen nowhere and changes nothing; online_always does change online */
+  ** last_seen nowhere and changes nothing; `always` (a status) does */
   fst_report rep = { "dev-r", 5000, 1, false, "aa", "1.0.0", "running", "{\"running\":\"A\"}", "b1",
                             "power_on", 100 };
   CHECK(fst_device_report(s, &rep) == FST_ERR_OK);
@@ -213,6 +213,12 @@ static void t_reports(fst_store *s) {
   CHECK(fst_device_report(s, &will) == FST_ERR_OK);
   CHECK(fst_device_get(s, "dev-r", &dr) == FST_ERR_OK && !dr.online && dr.last_seen == 6000 &&
         !strcmp(dr.vm_state, "sleeping"));
+  fst_device_free(&dr);
+  fst_report st2 = { "dev-r", 4500, 1, true, "bb", "2.0.0", "running", NULL, "b2", "watchdog", 7 };
+  CHECK(fst_device_report(s, &st2) == FST_ERR_OK);
+  CHECK(fst_device_get(s, "dev-r", &dr) == FST_ERR_OK && dr.online && dr.last_seen == 6000 &&
+        !strcmp(dr.running_version, "2.0.0") && !strcmp(dr.running_sha, "bb") && !strcmp(dr.boot_id, "b2") &&
+        dr.uptime_ms == 7 && !strcmp(dr.reset_reason, "watchdog") && dr.banks && strstr(dr.banks, "running"));
   fst_device_free(&dr);
   char longid[200];
   memset(longid, 'x', sizeof longid - 1);

@@ -188,7 +188,7 @@ static bool add_report(fin_writer *w, const fin_msg *m) {
   if (m->kind == FIN_K_STATUS) {
     const fin_status *s = &m->u.status;
     r->online = s->online;
-    r->online_always = true;
+    r->always = true;
     if (s->has_device) {
       r->running_sha = dup(s->digest, &ok);
       r->running_version = dup(s->version, &ok);
@@ -356,6 +356,35 @@ int fin_writer_due_ms(fin_writer *w) {
   return left < 0 ? 0 : left > 1000000 ? 1000000 : (int)left;
 }
 
+/* last_seen from every message, not only status and heartbeats: one
+** time-only report per device of the batch, its newest record. */
+typedef struct seen { const char *dev; int64_t t; } seen;
+static void seen_add(seen *v, size_t *n, size_t cap, const char *dev, int64_t t) {
+  for (size_t i = 0; i < *n; i++)
+    if (!strcmp(v[i].dev, dev)) {
+      if (t > v[i].t) v[i].t = t;
+      return;
+    }
+  if (*n < cap) v[(*n)++] = (seen){ dev, t };
+}
+static fst_err seen_reports(fin_writer *w) {
+  size_t cap = w->points.n + w->logs.n + w->events.n + w->crashes.n, n = 0;
+  if (!cap) return FST_ERR_OK;
+  seen *v = malloc(cap * sizeof *v);
+  if (!v) return FST_ERR_NOMEM;
+  for (size_t i = 0; i < w->points.n; i++) seen_add(v, &n, cap, ((fst_point *)w->points.v)[i].device, ((fst_point *)w->points.v)[i].time);
+  for (size_t i = 0; i < w->logs.n; i++) seen_add(v, &n, cap, ((fst_log *)w->logs.v)[i].device, ((fst_log *)w->logs.v)[i].time);
+  for (size_t i = 0; i < w->events.n; i++) seen_add(v, &n, cap, ((fst_event *)w->events.v)[i].device, ((fst_event *)w->events.v)[i].time);
+  for (size_t i = 0; i < w->crashes.n; i++) seen_add(v, &n, cap, ((fst_crash *)w->crashes.v)[i].device, ((fst_crash *)w->crashes.v)[i].time);
+  fst_err e = FST_ERR_OK;
+  for (size_t i = 0; i < n && !e; i++) {
+    fst_report r = { .id = v[i].dev, .time = v[i].t, .online = -1, .uptime_ms = -1 };
+    e = fst_device_report(w->cfg.store, &r);
+  }
+  free(v);
+  return e;
+}
+
 fst_err fin_writer_flush(fin_writer *w, bool force) {
   if (!w->queued || (!force && fin_writer_due_ms(w) != 0)) return FST_ERR_OK;
   fst_store *s = w->cfg.store;
@@ -365,6 +394,7 @@ fst_err fin_writer_flush(fin_writer *w, bool force) {
   if (!e) e = fst_logs_insert(s, w->logs.v, w->logs.n, &b);
   if (!e) e = fst_events_insert(s, w->events.v, w->events.n, &c);
   if (!e) e = fst_crashes_insert(s, w->crashes.v, w->crashes.n, &d);
+  if (!e) e = seen_reports(w);
   for (size_t i = 0; !e && i < w->reports.n; i++) e = fst_device_report(s, &((fst_report *)w->reports.v)[i]);
   if (!e) e = fst_commit(s);
   else if (!b0) fst_rollback(s);   /* ours only */

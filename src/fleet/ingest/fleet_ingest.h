@@ -14,7 +14,8 @@
 **                first record. Duplicates (MQTT QoS 1 redelivery, a
 **                blackbox read twice, a retained status seen again) are
 **                stored once by the store's unique keys (see below). The
-**                device registry is updated from status and heartbeats.
+**                device registry is updated from status and heartbeats,
+**                and every message moves the device's last_seen.
 **   fin_client   the MQTT client (libmosquitto through src/copilot's
 **                copl_mqtt: mqtts:// with mutual TLS, MQTT 5, reconnects
 **                with backoff and jitter) on a thread of its own, feeding

@@ -155,16 +155,18 @@ fst_err fst_device_get(fst_store *s, const char *id, fst_device *d);
 
 /* What one message from a device says about it (the ingest, #14): NULL
 ** strings and negative numbers leave a field as it is. The device is made
-** if it is new. last_seen becomes max(last_seen, time); the other fields
+** if it is new. last_seen becomes max(last_seen, time). The other fields
 ** change only when time >= the stored last_seen, so a late (queued,
-** redelivered) message never rolls back what a newer one said -- except
-** `online` with online_always (a retained status or last will: the
-** broker's word on the connection, whatever the message's time). */
+** redelivered) heartbeat never rolls back what a newer one said -- except
+** with `always`: a status (retained, or the last will) is the copilot's own
+** word on the device and the connection, and its time comes from another
+** clock (the copilot's) than the heartbeats' (the device's uptime mapped),
+** so it applies whatever its time. */
 typedef struct fst_report {
   const char *id;
   int64_t time;              /* the message's wall clock, ms */
   int online;                /* -1 keep, 0 offline, 1 online */
-  bool online_always;
+  bool always;
   const char *running_sha, *running_version, *vm_state, *banks, *boot_id, *reset_reason;
   int64_t uptime_ms;         /* -1 keep */
 } fst_report;

@@ -490,18 +490,18 @@ fst_err fst_device_report(fst_store *s, const fst_report *r) {
               " CASE WHEN $10 < 0 THEN 0 ELSE $10 END, COALESCE($11, ''), $12)"
               " ON CONFLICT (id) DO UPDATE SET"
               " online = CASE WHEN $3 >= 0 AND ($4 = 1 OR $2 >= devices.last_seen) THEN $3 ELSE devices.online END,"
-              " running_sha = CASE WHEN $5 IS NOT NULL AND $2 >= devices.last_seen THEN $5 ELSE devices.running_sha END,"
-              " running_version = CASE WHEN $6 IS NOT NULL AND $2 >= devices.last_seen THEN $6"
+              " running_sha = CASE WHEN $5 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $5 ELSE devices.running_sha END,"
+              " running_version = CASE WHEN $6 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $6"
               "   ELSE devices.running_version END,"
-              " vm_state = CASE WHEN $7 IS NOT NULL AND $2 >= devices.last_seen THEN $7 ELSE devices.vm_state END,"
-              " banks = CASE WHEN $8 IS NOT NULL AND $2 >= devices.last_seen THEN $8 ELSE devices.banks END,"
-              " boot_id = CASE WHEN $9 IS NOT NULL AND $2 >= devices.last_seen THEN $9 ELSE devices.boot_id END,"
-              " uptime_ms = CASE WHEN $10 >= 0 AND $2 >= devices.last_seen THEN $10 ELSE devices.uptime_ms END,"
-              " reset_reason = CASE WHEN $11 IS NOT NULL AND $2 >= devices.last_seen THEN $11"
+              " vm_state = CASE WHEN $7 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $7 ELSE devices.vm_state END,"
+              " banks = CASE WHEN $8 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $8 ELSE devices.banks END,"
+              " boot_id = CASE WHEN $9 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $9 ELSE devices.boot_id END,"
+              " uptime_ms = CASE WHEN $10 >= 0 AND ($4 = 1 OR $2 >= devices.last_seen) THEN $10 ELSE devices.uptime_ms END,"
+              " reset_reason = CASE WHEN $11 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $11"
               "   ELSE devices.reset_reason END,"
               " last_seen = CASE WHEN $2 > devices.last_seen THEN $2 ELSE devices.last_seen END",
            NULL, NULL, P_TEXT(r->id), P_INT(r->time), P_INT(r->online < 0 ? -1 : r->online ? 1 : 0),
-           P_INT(r->online_always ? 1 : 0), P_TEXT(r->running_sha), P_TEXT(r->running_version),
+           P_INT(r->always ? 1 : 0), P_TEXT(r->running_sha), P_TEXT(r->running_version),
            P_TEXT(r->vm_state), P_TEXT(r->banks), P_TEXT(r->boot_id), P_INT(r->uptime_ms),
            P_TEXT(r->reset_reason), P_INT(fst_now_ms()));
 }
