@@ -213,8 +213,21 @@ C
 }
 stop_copilot() {
   kill "$cpid"; wait "$cpid"; cpid=
-  waitfor rec.out "^$T/status .*\"offline\"" 10 || fail "no offline status"
-  until_api /devices/dev1 'j["online"] is False' 15 || fail "the device is not offline in the API: $(GET /devices/dev1)"
+  waitfor rec.out "^$T/status .*\"offline\",\"reason\":\"shutdown\"" 10 || fail "no offline status"
+  # the end: the API has the newest message the device sent (not just
+  # "offline": a broker going down publishes the copilot's will at once)
+  newest=$(python3 -c '
+import json, sys
+from datetime import datetime, timezone
+t = []
+for line in open("rec.out"):
+    try: m = json.loads(line.partition(" ")[2])
+    except ValueError: continue
+    if isinstance(m, dict) and "time" in m and "type" in m:
+        t.append(int(datetime.strptime(m["time"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc).timestamp() * 1000 + 0.5))
+print(max(t))')
+  until_api /devices/dev1 'j["online"] is False and j["last_seen"] == '"$newest" 20 ||
+    fail "the API never caught up ($newest): $(GET /devices/dev1)"
 }
 
 case $case_ in
