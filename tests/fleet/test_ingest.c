@@ -8,6 +8,8 @@
 */
 #include <string.h>
 
+#include <libpq-fe.h>
+
 #include "cop.h"
 #include "fleet_ingest.h"
 #include "tcheck.h"
@@ -578,9 +580,40 @@ static void t_writer(const char *dir, const char *url) {
   fst_close(s);
 }
 
+/* PostgreSQL: the server drops the writer's connection (a terminated
+** backend, as in a restart); the next batch reconnects and commits. */
+static void t_reconnect(const char *dir, const char *url) {
+  fst_store *s = NULL, *other = NULL;
+  char err[256];
+  REQUIRE(fst_open(dir, url, &s, err, sizeof err) == FST_ERR_OK, "%s", err);
+  fin_writer_cfg cfg = { .store = s };
+  fin_writer *w = fin_writer_new(&cfg);
+  REQUIRE(w);
+  cop_stamp st = stamp(7000);
+  size_t n = cop_enc_log(buf, sizeof buf, &st, &(link_log_note){ .seq = 9, .uptime_ms = 7000, .len = 4, .text = "kept" });
+  CHECK(fin_writer_ingest(w, "fleet/devices/dev-pg/logs", buf, n, NULL) == FIN_ERR_OK);
+  PGconn *c = PQconnectdb(url);
+  REQUIRE(PQstatus(c) == CONNECTION_OK);
+  PGresult *r = PQexec(c, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                          " WHERE pid <> pg_backend_pid() AND datname = current_database()");
+  CHECK(PQresultStatus(r) == PGRES_TUPLES_OK && atoi(PQgetvalue(r, 0, 0)) >= 1);
+  PQclear(r);
+  PQfinish(c);
+  CHECK(fin_writer_flush(w, true) == FST_ERR_OK, "%s", fst_errmsg(s));
+  REQUIRE(fst_open(dir, url, &other, err, sizeof err) == FST_ERR_OK, "%s", err);
+  fst_log_row *lr;
+  size_t k;
+  CHECK(fst_logs_list(other, "dev-pg", 0, 0, &lr, &k) == FST_ERR_OK && k == 1 && !strcmp(lr[0].text, "kept"));
+  free(lr);
+  fin_writer_free(w);
+  fst_close(other);
+  fst_close(s);
+}
+
 int main(int argc, char **argv) {
   t_refusals();
   t_kinds();
   if (argc > 1) t_writer(argv[1], argc > 2 ? argv[2] : NULL);
+  if (argc > 2) t_reconnect(argv[1], argv[2]);
   return t_done(argc > 2 ? "fleet.ingest.pg" : "fleet.ingest");
 }
