@@ -4,6 +4,7 @@
 ** `cockpit fleetd routes`. Parsing and wiring only; the API is fleet_api.h,
 ** the store fleet_store.h.
 */
+#define _DEFAULT_SOURCE   /* realpath */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
@@ -12,16 +13,20 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
 #include "cli.h"
 #include "fleet_api.h"
+#include "fleet_ingest.h"
+#include "sha256.h"
 
 static const char usage[] =
   "usage: cockpit fleetd --data DIR --listen HOST:PORT [--tls-cert F --tls-key F]\n"
   "                      [--db postgresql://...] [--max-body BYTES]\n"
-  "                      [--broker mqtts://HOST:PORT --ca CA.pem --cert F --key F] [--otlp URL]\n"
+  "                      [--broker mqtts://HOST:PORT --ca CA.pem --cert F --key F [--no-share]]\n"
+  "                      [--otlp URL]\n"
   "       cockpit fleetd token --data DIR --role admin|operator|viewer --name NAME [--db URL]\n"
   "       cockpit fleetd token --data DIR --list | --revoke ID [--db URL]\n"
   "       cockpit fleetd routes\n\n"
@@ -37,9 +42,20 @@ static const char usage[] =
   "                      allowed on a loopback address only\n"
   "  --db URL            postgresql://... (or sqlite:PATH)\n"
   "  --max-body BYTES    largest request body (default 1048576): 413 above\n"
-  "  --broker, --ca, --cert, --key, --otlp\n"
-  "                      MQTT ingest and OTLP export: accepted now, used once\n"
-  "                      ingest and export land (issue #14); not yet active\n\n"
+  "  --broker URL        mqtts://HOST:PORT: ingest what the devices' copilots\n"
+  "                      send (status, heartbeats, telemetry, logs, events,\n"
+  "                      blackbox, job updates, command responses) into the\n"
+  "                      store, over MQTT 5 shared subscriptions\n"
+  "                      ($share/fleetd/fleet/devices/+/...), so several\n"
+  "                      fleetd split the work; reconnects with backoff\n"
+  "  --no-share          plain subscriptions instead (one fleetd only): unlike\n"
+  "                      shared ones, mosquitto 2.0 keeps them over its own\n"
+  "                      restart, so nothing a copilot sends right after a\n"
+  "                      broker restart is lost before fleetd is back\n"
+  "  --ca F, --cert F, --key F\n"
+  "                      with --broker: the fleet CA, and fleetd's own\n"
+  "                      certificate and key (`cockpit ca issue --server fleetd`)\n"
+  "  --otlp URL          OTLP export: accepted, not built yet (issue #14)\n\n"
   "token: create a bearer token with a role and print it (only its SHA-256\n"
   "is stored); --list prints id, role, name, created and revoked of every\n"
   "token; --revoke ID refuses that token from then on. routes: print the route table (fleet_routes.def) as Markdown.\n";
@@ -228,6 +244,57 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   return ok;
 }
 
+/* ---- MQTT ingest --------------------------------------------------------- */
+
+static void ingest_state(void *user, const char *state, const char *detail) {
+  (void)user;
+  fprintf(stderr, "cockpit fleetd: broker: %s%s%s\n", state, detail && detail[0] ? ": " : "", detail ? detail : "");
+}
+
+/* Job updates go to the rollout (src/fleet/rollout) when it is wired in;
+** until then they are only logged. */
+static void ingest_job(void *user, const fin_job_update *u) {
+  (void)user;
+  fprintf(stderr, "cockpit fleetd: job %s on %s: %s%s%s seq %lld\n", u->job, u->device, fst_job_state_name(u->state),
+          u->reason[0] ? " " : "", u->reason, (long long)u->seq);
+}
+
+/* The MQTT client id: stable for one fleetd (host and data folder), so its
+** broker session (the shared subscription, QoS 1 messages while it is
+** away) survives a restart, and distinct between fleetd sharing a host. */
+static void ingest_id(const char *dir, char *out, size_t cap) {
+  char host[64] = "", real[4096];
+  gethostname(host, sizeof host - 1);
+  for (char *p = host; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-')) *p = '-';
+  if (!realpath(dir, real)) snprintf(real, sizeof real, "%s", dir);
+  uint8_t h[32];
+  sha256(real, strlen(real), h);
+  snprintf(out, cap, "fleetd-%.32s-%02x%02x%02x%02x", host, h[0], h[1], h[2], h[3]);
+}
+
+static int start_ingest(const char *dir, const char *db, const char *broker, const char *ca, const char *cert,
+                        const char *key, bool share, fst_store **is, fin_client **out) {
+  int rc = open_store(dir, db, is);
+  if (rc) return rc;
+  char id[128], why[512];
+  ingest_id(dir, id, sizeof id);
+  fin_client_cfg cc = {
+    .url = broker, .ca_file = ca, .cert_file = cert, .key_file = key, .client_id = id,
+    .share_group = share ? "fleetd" : "",
+    .writer = { .store = *is, .on_job_update = ingest_job },
+    .on_state = ingest_state,
+  };
+  fin_client_err e;
+  if (!(*out = fin_client_start(&cc, &e, why, sizeof why))) {
+    fst_close(*is);
+    *is = NULL;
+    return e == FIN_CLIENT_ARG ? cli_usage_error("fleetd", "--broker: %s", why) : cli_error("fleetd", "broker: %s", why);
+  }
+  fprintf(stderr, "cockpit fleetd: ingest from %s as %s (%s subscriptions)\n", broker, id, share ? "shared" : "plain");
+  return CLI_EXIT_OK;
+}
+
 static bool is_loopback(const char *host) {
   return !strcmp(host, "127.0.0.1") || !strcmp(host, "::1") || !strcmp(host, "localhost") ||
          !strncmp(host, "127.", 4);
@@ -261,8 +328,14 @@ int cmd_fleetd(int argc, char **argv) {
   if (cli_help(argc, argv, usage)) return CLI_EXIT_OK;
   const char *dir = NULL, *listen = NULL, *cert = NULL, *key = NULL, *db = NULL, *maxb = NULL;
   const char *broker = NULL, *ca = NULL, *mcert = NULL, *mkey = NULL, *otlp = NULL;
+  bool no_share = false;
   for (int i = 1; i < argc;) {
     int r;
+    if (!strcmp(argv[i], "--no-share")) {
+      no_share = true;
+      i++;
+      continue;
+    }
     if ((r = cli_opt(argc, argv, &i, "--data", &dir)) || (r = cli_opt(argc, argv, &i, "--listen", &listen)) ||
         (r = cli_opt(argc, argv, &i, "--tls-cert", &cert)) || (r = cli_opt(argc, argv, &i, "--tls-key", &key)) ||
         (r = cli_opt(argc, argv, &i, "--db", &db)) || (r = cli_opt(argc, argv, &i, "--max-body", &maxb)) ||
@@ -286,9 +359,11 @@ int cmd_fleetd(int argc, char **argv) {
   uint32_t max_body = FAPI_MAX_BODY_DEFAULT;
   if (maxb && (!cli_parse_u32(maxb, &max_body) || max_body == 0))
     return cli_usage_error("fleetd", "bad --max-body '%s'", maxb);
-  if (broker || ca || mcert || mkey || otlp)
-    fprintf(stderr, "cockpit fleetd: note: MQTT ingest and OTLP export are not built yet; "
-                    "--broker/--ca/--cert/--key/--otlp are accepted and not used\n");
+  if ((ca || mcert || mkey || no_share) && !broker)
+    return cli_usage_error("fleetd", "--ca, --cert, --key and --no-share go with --broker");
+  if (broker && (!ca || !mcert || !mkey))
+    return cli_usage_error("fleetd", "--broker needs --ca CA.pem --cert fleetd.crt --key fleetd.key");
+  if (otlp) fprintf(stderr, "cockpit fleetd: note: OTLP export is not built yet; --otlp is accepted and not used\n");
 
   struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE }, *ai;
   char portstr[8];
@@ -337,6 +412,13 @@ int cmd_fleetd(int argc, char **argv) {
     fapi_free(sv.api);
     goto out;
   }
+  fst_store *is = NULL;        /* the ingest's own connection: a store handle is one thread's */
+  fin_client *ingest = NULL;
+  if (broker && (rc = start_ingest(dir, db, broker, ca, mcert, mkey, !no_share, &is, &ingest))) {
+    MHD_stop_daemon(d);
+    fapi_free(sv.api);
+    goto out;
+  }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
   unsigned bound = info ? info->port : port;
   sigset_t set;
@@ -349,6 +431,8 @@ int cmd_fleetd(int argc, char **argv) {
   fflush(stdout);
   int sig;
   sigwait(&set, &sig);
+  fin_client_stop(ingest);     /* the last batch is written */
+  fst_close(is);
   MHD_stop_daemon(d);
   fapi_free(sv.api);
   fprintf(stderr, "cockpit fleetd: stopped (signal %d)\n", sig);

@@ -173,7 +173,7 @@ int main(int argc, char **argv) {
   }
 
   /* events, crashes */
-  fst_event e = { "dev-1", "b1", "reverted", "{\"why\":\"trial failed\"}", 1, now };
+  fst_event e = { "dev-1", "b1", "reverted", "{\"why\":\"trial failed\"}", 1, now, NULL };
   CHECK(fst_events_insert(s, &e, 1, &ins) == FST_ERR_OK);
   CHECK(call("GET", "/api/v1/devices/dev-1/events", NULL, &v) == 200);
   json_t *e0 = json_array_get(json_object_get(v, "events"), 0);

@@ -175,12 +175,58 @@ static void t_reports(fst_store *s) {
   CHECK(fst_logs_list(s, "dev-1", 0, 1, &lr, &n) == FST_ERR_OK && n == 1);
   free(lr);
 
-  fst_event ev[2] = { { "dev-1", "b1", "reverted", "{\"why\":\"" "x'--" "\"}", 1, now }, { "dev-1", "b1", EVIL, NULL, 2, now } };
+  fst_event ev[2] = { { "dev-1", "b1", "reverted", "{\"why\":\"" "x'--" "\"}", 1, now, NULL }, { "dev-1", "b1", EVIL, NULL, 2, now, NULL } };
   CHECK(fst_events_insert(s, ev, 2, &ins) == FST_ERR_OK && ins == 2);
   CHECK(fst_events_insert(s, ev, 1, &ins) == FST_ERR_OK && ins == 0);
   fst_event_row *er;
   CHECK(fst_events_list(s, "dev-1", 0, &er, &n) == FST_ERR_OK && n == 2 && !strcmp(er[0].kind, EVIL) && !er[0].detail);
   free(er);
+  /* v2: two different events in one millisecond (same seq) are both kept,
+  ** told apart by kind or dedup; the same one again (dedup equal) is not */
+  fst_event same_ms[3] = { { "dev-1", "b1", "started", NULL, 50, now, NULL },
+                           { "dev-1", "b1", "exited", NULL, 50, now, NULL },
+                           { "dev-1", "b1", "exited", NULL, 50, now, "d2" } };
+  CHECK(fst_events_insert(s, same_ms, 3, &ins) == FST_ERR_OK && ins == 3, "%zu", ins);
+  CHECK(fst_events_insert(s, same_ms + 2, 1, &ins) == FST_ERR_OK && ins == 0);
+  CHECK(fst_events_list(s, "dev-1", 0, &er, &n) == FST_ERR_OK && n == 5);
+  free(er);
+
+  /* device reports: a new device is made; a late (older) report moves
+  ** last_seen nowhere and changes nothing; `always` (a status) does */
+  fst_report rep = { "dev-r", 5000, 1, false, "aa", "1.0.0", "running", "{\"running\":\"A\"}", "b1",
+                            "power_on", 100 };
+  CHECK(fst_device_report(s, &rep) == FST_ERR_OK);
+  fst_device dr;
+  CHECK(fst_device_get(s, "dev-r", &dr) == FST_ERR_OK && dr.online && dr.last_seen == 5000 &&
+        !strcmp(dr.vm_state, "running") && dr.uptime_ms == 100 && !strcmp(dr.reset_reason, "power_on") &&
+        !strcmp(dr.running_version, "1.0.0"));
+  fst_device_free(&dr);
+  fst_report hb = { "dev-r", 6000, 1, false, NULL, NULL, "sleeping", NULL, "b1", NULL, 1100 };
+  CHECK(fst_device_report(s, &hb) == FST_ERR_OK);
+  fst_report late = { "dev-r", 5500, 0, false, NULL, NULL, "faulted", NULL, "b0", NULL, 1 };
+  CHECK(fst_device_report(s, &late) == FST_ERR_OK);
+  CHECK(fst_device_get(s, "dev-r", &dr) == FST_ERR_OK && dr.online && dr.last_seen == 6000 &&
+        !strcmp(dr.vm_state, "sleeping") && !strcmp(dr.boot_id, "b1") && dr.uptime_ms == 1100 &&
+        !strcmp(dr.reset_reason, "power_on") && !strcmp(dr.running_sha, "aa"));
+  fst_device_free(&dr);
+  fst_report will = { "dev-r", 4000, 0, true, NULL, NULL, NULL, NULL, NULL, NULL, -1 };
+  CHECK(fst_device_report(s, &will) == FST_ERR_OK);
+  CHECK(fst_device_get(s, "dev-r", &dr) == FST_ERR_OK && !dr.online && dr.last_seen == 6000 &&
+        !strcmp(dr.vm_state, "sleeping"));
+  fst_device_free(&dr);
+  fst_report st2 = { "dev-r", 4500, 1, true, "bb", "2.0.0", "running", NULL, "b2", "watchdog", 7 };
+  CHECK(fst_device_report(s, &st2) == FST_ERR_OK);
+  CHECK(fst_device_get(s, "dev-r", &dr) == FST_ERR_OK && dr.online && dr.last_seen == 6000 &&
+        !strcmp(dr.running_version, "2.0.0") && !strcmp(dr.running_sha, "bb") && !strcmp(dr.boot_id, "b2") &&
+        dr.uptime_ms == 7 && !strcmp(dr.reset_reason, "watchdog") && dr.banks && strstr(dr.banks, "running"));
+  fst_device_free(&dr);
+  char longid[200];
+  memset(longid, 'x', sizeof longid - 1);
+  longid[sizeof longid - 1] = 0;
+  fst_report bad = { longid, 1, 1, false, NULL, NULL, NULL, NULL, NULL, NULL, -1 };
+  CHECK(fst_device_report(s, &bad) == FST_ERR_INVALID);
+  bad.id = "";
+  CHECK(fst_device_report(s, &bad) == FST_ERR_INVALID);
 
   fst_crash c = { "dev-1", "b1", EVIL, "main", "1.2.3", SHA1, "fault", NULL, 7, now, 42, 0x100 };
   CHECK(fst_crashes_insert(s, &c, 1, &ins) == FST_ERR_OK && ins == 1);

@@ -129,6 +129,9 @@ typedef struct cop_json {
 ** (surrogates paired); numbers as RFC 8259's grammar; no duplicate keys;
 ** at most COP_JSON_DEPTH levels and cap tokens. */
 cop_err cop_json_parse(cop_json *j, const char *src, size_t len, cop_jtok *tok, uint32_t cap);
+/* The same with another size limit than COP_PAYLOAD_MAX (the backend reads
+** the copilot's own messages, up to COP_MSG_MAX). */
+cop_err cop_json_parse_max(cop_json *j, const char *src, size_t len, cop_jtok *tok, uint32_t cap, size_t max);
 /* The value of key in the object at token obj, or -1. */
 int32_t cop_json_get(const cop_json *j, uint32_t obj, const char *key);
 /* Unescape string token t into out (cap bytes, NUL-ended); *n its length.

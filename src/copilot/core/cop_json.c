@@ -233,6 +233,10 @@ static bool value(jp *p, uint32_t depth) {
 }
 
 cop_err cop_json_parse(cop_json *j, const char *src, size_t len, cop_jtok *tok, uint32_t cap) {
+  return cop_json_parse_max(j, src, len, tok, cap, COP_PAYLOAD_MAX);
+}
+
+cop_err cop_json_parse_max(cop_json *j, const char *src, size_t len, cop_jtok *tok, uint32_t cap, size_t max) {
   j->src = src;
   j->tok = tok;
   j->cap = cap;
@@ -240,7 +244,7 @@ cop_err cop_json_parse(cop_json *j, const char *src, size_t len, cop_jtok *tok, 
   j->err_pos = 0;
   j->len = 0;
   if (len == 0) return COP_E_EMPTY;
-  if (len > COP_PAYLOAD_MAX) return COP_E_TOO_BIG;
+  if (len > max || len > UINT32_MAX / 2) return COP_E_TOO_BIG;
   j->len = (uint32_t)len;
   jp p = { j, (const uint8_t *)src, (uint32_t)len, 0, COP_E_OK };
   if (!value(&p, 0)) return p.err;

@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FST_SCHEMA_VERSION 1
+#define FST_SCHEMA_VERSION 2
 
 #define FST_ERRORS(X) \
   X(OK,        "ok") \
@@ -152,6 +152,25 @@ typedef struct fst_device {
 ** desired_sha, which the operator owns). */
 fst_err fst_device_upsert(fst_store *s, const fst_device *d);
 fst_err fst_device_get(fst_store *s, const char *id, fst_device *d);
+
+/* What one message from a device says about it (the ingest, #14): NULL
+** strings and negative numbers leave a field as it is. The device is made
+** if it is new. last_seen becomes max(last_seen, time). The other fields
+** change only when time >= the stored last_seen, so a late (queued,
+** redelivered) heartbeat never rolls back what a newer one said -- except
+** with `always`: a status (retained, or the last will) is the copilot's own
+** word on the device and the connection, and its time comes from another
+** clock (the copilot's) than the heartbeats' (the device's uptime mapped),
+** so it applies whatever its time. */
+typedef struct fst_report {
+  const char *id;
+  int64_t time;              /* the message's wall clock, ms */
+  int online;                /* -1 keep, 0 offline, 1 online */
+  bool always;
+  const char *running_sha, *running_version, *vm_state, *banks, *boot_id, *reset_reason;
+  int64_t uptime_ms;         /* -1 keep */
+} fst_report;
+fst_err fst_device_report(fst_store *s, const fst_report *r);
 /* tag NULL: every device; else those with that tag. Sorted by id. */
 fst_err fst_device_list(fst_store *s, const char *tag, fst_device **out, size_t *n);
 /* Replace the device's tags. FST_ERR_NOTFOUND if no such device. */
@@ -178,9 +197,13 @@ typedef struct fst_log {
 } fst_log;
 fst_err fst_logs_insert(fst_store *s, const fst_log *l, size_t n, size_t *inserted);
 
+/* Events are told apart by (device, boot_id, seq, kind, dedup): dedup (NULL
+** = "") names the message when seq alone cannot (fleet_ingest.h: a digest
+** of the payload, seq being the device's uptime). */
 typedef struct fst_event {
   const char *device, *boot_id, *kind, *detail;   /* detail: JSON text or NULL */
   int64_t seq, time;
+  const char *dedup;
 } fst_event;
 fst_err fst_events_insert(fst_store *s, const fst_event *e, size_t n, size_t *inserted);
 

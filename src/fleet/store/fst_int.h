@@ -55,6 +55,7 @@ typedef struct fst_driver {
   void (*rollback)(fst_store *s);
   void (*close)(fst_store *s);
   const char *schema_v1;                 /* fst_schema.c */
+  const char *schema_v2;                 /* the v1 -> v2 migration */
   const char *claim_sql;                 /* pick a claimable deployment */
   const char *migrate_lock;              /* run first in the migration tx, or NULL */
 } fst_driver;
@@ -76,5 +77,7 @@ fst_err fst_pg_open(fst_store *s, const char *url);
 
 extern const char fst_schema_sqlite_v1[];
 extern const char fst_schema_pg_v1[];
+extern const char fst_schema_sqlite_v2[];
+extern const char fst_schema_pg_v2[];
 
 #endif /* FST_INT_H */

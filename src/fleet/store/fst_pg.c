@@ -3,7 +3,8 @@
 ** PQexecParams with typed parameters (int8, float8, text, bytea in binary);
 ** results come back as text, bytea columns decoded from their hex form.
 ** Unique violations are FST_ERR_CONFLICT, serialization failures, deadlocks
-** and lock timeouts FST_ERR_BUSY.
+** and lock timeouts FST_ERR_BUSY. A connection the server dropped is reset
+** when the next transaction begins.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -147,7 +148,23 @@ static fst_err pg_script(fst_store *s, const char *sql) {
   return e;
 }
 
-static fst_err pg_begin(fst_store *s) { return pg_script(s, "BEGIN"); }
+static fst_err pg_session(fst_store *s) {
+  return pg_script(s, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+}
+
+/* A transaction starts on a live connection: one the server dropped (a
+** restart, a terminated backend) is reset first -- only here, at a
+** transaction's start, so no statement of a transaction ever runs on a
+** fresh session outside it. */
+static fst_err pg_begin(fst_store *s) {
+  fst_err e = PQstatus(s->conn) == CONNECTION_OK ? pg_script(s, "BEGIN") : FST_ERR_CONNECT;
+  if (e == FST_ERR_OK || PQstatus(s->conn) == CONNECTION_OK) return e;
+  /* the connection is gone (found out now, or before): once more on a new one */
+  PQreset(s->conn);
+  if (PQstatus(s->conn) != CONNECTION_OK) return pg_res_err(s, NULL, "reconnect");
+  if ((e = pg_session(s))) return e;
+  return pg_script(s, "BEGIN");
+}
 static fst_err pg_commit(fst_store *s) { return pg_script(s, "COMMIT"); }
 static void pg_rollback(fst_store *s) {
   if (PQtransactionStatus(s->conn) != PQTRANS_IDLE) PQclear(PQexec(s->conn, "ROLLBACK"));
@@ -171,7 +188,7 @@ fst_err fst_pg_open(fst_store *s, const char *url) {
     return fst_fail(s, FST_ERR_CONNECT, "postgresql connect: %.*s", (int)n, m);
   }
   PQsetNoticeProcessor(c, pg_notice, NULL);
-  return pg_script(s, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+  return pg_session(s);
 }
 
 const fst_driver fst_pg_backend = {
@@ -183,6 +200,7 @@ const fst_driver fst_pg_backend = {
   .rollback = pg_rollback,
   .close = pg_close,
   .schema_v1 = fst_schema_pg_v1,
+  .schema_v2 = fst_schema_pg_v2,
   .claim_sql = "SELECT id FROM deployments WHERE settled = 0 AND lease_until < $1"
                " ORDER BY lease_until, id LIMIT 1 FOR UPDATE SKIP LOCKED",
   .migrate_lock = "SELECT pg_advisory_xact_lock(1414)",

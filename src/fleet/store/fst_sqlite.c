@@ -187,6 +187,7 @@ const fst_driver fst_sqlite_backend = {
   .rollback = sl_rollback,
   .close = sl_close,
   .schema_v1 = fst_schema_sqlite_v1,
+  .schema_v2 = fst_schema_sqlite_v2,
   .claim_sql = "SELECT id FROM deployments WHERE settled = 0 AND lease_until < $1"
                " ORDER BY lease_until, id LIMIT 1",
   .migrate_lock = NULL,

@@ -208,7 +208,11 @@ static fst_err migrate(fst_store *s) {
     e = Q(s, "INSERT INTO fleet_meta (key, value) VALUES ($1, $2)", NULL, NULL,
           P_TEXT("schema_version"), P_TEXT("1"));
   }
-  /* later versions: if (v < 2) { script(schema_v2); UPDATE fleet_meta ... } */
+  if (!e && v < 2) {
+    if ((e = s->b->script(s, s->b->schema_v2))) goto out;
+    e = Q(s, "UPDATE fleet_meta SET value = $2 WHERE key = $1", NULL, NULL, P_TEXT("schema_version"), P_TEXT("2"));
+  }
+  /* later versions: if (v < 3) { script(schema_v3); UPDATE fleet_meta ... } */
 out:
   return tx_end(s, true, e);
 }
@@ -469,6 +473,40 @@ fst_err fst_device_upsert(fst_store *s, const fst_device *d) {
            P_INT(d->uptime_ms), P_TEXT(d->reset_reason), P_INT(fst_now_ms()));
 }
 
+fst_err fst_device_report(fst_store *s, const fst_report *r) {
+  fst_err e = FST_ERR_OK;
+  if (!r->id || !r->id[0]) return fst_fail(s, FST_ERR_INVALID, "device id is empty");
+  if (!fits(s, r->id, sizeof((fst_device *)0)->id, "device id", &e) ||
+      !fits(s, r->running_sha, sizeof((fst_device *)0)->running_sha, "running sha256", &e) ||
+      !fits(s, r->running_version, sizeof((fst_device *)0)->running_version, "running version", &e) ||
+      !fits(s, r->vm_state, sizeof((fst_device *)0)->vm_state, "vm state", &e) ||
+      !fits(s, r->boot_id, sizeof((fst_device *)0)->boot_id, "boot id", &e) ||
+      !fits(s, r->reset_reason, sizeof((fst_device *)0)->reset_reason, "reset reason", &e))
+    return e;
+  /* every SET expression sees the row as it was: "newer" is against the
+  ** old last_seen */
+  return Q(s, "INSERT INTO devices (id, online, last_seen, running_sha, running_version, vm_state, banks,"
+              " boot_id, uptime_ms, reset_reason, created) VALUES ($1, CASE WHEN $3 = 1 THEN 1 ELSE 0 END, $2,"
+              " COALESCE($5, ''), COALESCE($6, ''), COALESCE($7, ''), $8, COALESCE($9, ''),"
+              " CASE WHEN $10 < 0 THEN 0 ELSE $10 END, COALESCE($11, ''), $12)"
+              " ON CONFLICT (id) DO UPDATE SET"
+              " online = CASE WHEN $3 >= 0 AND ($4 = 1 OR $2 >= devices.last_seen) THEN $3 ELSE devices.online END,"
+              " running_sha = CASE WHEN $5 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $5 ELSE devices.running_sha END,"
+              " running_version = CASE WHEN $6 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $6"
+              "   ELSE devices.running_version END,"
+              " vm_state = CASE WHEN $7 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $7 ELSE devices.vm_state END,"
+              " banks = CASE WHEN $8 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $8 ELSE devices.banks END,"
+              " boot_id = CASE WHEN $9 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $9 ELSE devices.boot_id END,"
+              " uptime_ms = CASE WHEN $10 >= 0 AND ($4 = 1 OR $2 >= devices.last_seen) THEN $10 ELSE devices.uptime_ms END,"
+              " reset_reason = CASE WHEN $11 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $11"
+              "   ELSE devices.reset_reason END,"
+              " last_seen = CASE WHEN $2 > devices.last_seen THEN $2 ELSE devices.last_seen END",
+           NULL, NULL, P_TEXT(r->id), P_INT(r->time), P_INT(r->online < 0 ? -1 : r->online ? 1 : 0),
+           P_INT(r->always ? 1 : 0), P_TEXT(r->running_sha), P_TEXT(r->running_version),
+           P_TEXT(r->vm_state), P_TEXT(r->banks), P_TEXT(r->boot_id), P_INT(r->uptime_ms),
+           P_TEXT(r->reset_reason), P_INT(fst_now_ms()));
+}
+
 #define DEV_COLS "id, online, last_seen, running_sha, running_version, vm_state, banks, boot_id," \
                  " uptime_ms, reset_reason, desired_sha"
 static void dev_row(const fst_rows *r, int i, fst_device *d) {
@@ -655,10 +693,10 @@ fst_err fst_events_insert(fst_store *s, const fst_event *ev, size_t n, size_t *i
   for (size_t i = 0; i < n && !e; i++) {
     int64_t ch = 0;
     if (!ev[i].device || !ev[i].kind) { e = fst_fail(s, FST_ERR_INVALID, "event without device or kind"); break; }
-    e = Q(s, "INSERT INTO events (device, boot_id, seq, time, kind, detail) VALUES ($1, $2, $3, $4, $5, $6)"
+    e = Q(s, "INSERT INTO events (device, boot_id, seq, time, kind, detail, dedup) VALUES ($1, $2, $3, $4, $5, $6, $7)"
              " ON CONFLICT DO NOTHING", NULL, &ch,
           P_TEXT(ev[i].device), P_TEXT(nz(ev[i].boot_id)), P_INT(ev[i].seq), P_INT(ev[i].time),
-          P_TEXT(ev[i].kind), P_TEXT(ev[i].detail));
+          P_TEXT(ev[i].kind), P_TEXT(ev[i].detail), P_TEXT(nz(ev[i].dedup)));
     got += (size_t)ch;
   }
   return batch_end(s, own, e, inserted, got);

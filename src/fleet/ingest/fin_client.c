@@ -1,0 +1,183 @@
+/*
+** fin_client.c -- fleetd's MQTT client: one thread that drives the
+** connection (src/copilot's copl_mqtt over libmosquitto: mqtts:// with
+** mutual TLS, MQTT 5, reconnects with exponential backoff and jitter,
+** subscriptions renewed on every connection) and the batching writer.
+**
+** Subscriptions: one per device->backend topic of the protocol (fin_filter
+** of every FIN_KINDS row), as MQTT 5 shared subscriptions
+** `$share/GROUP/fleet/devices/+/...`, so several fleetd split the ingest
+** between them; the backend's own jobs/notify and cmd never come back.
+**
+** Locking: copl_mqtt is not thread-safe, so one recursive mutex covers it.
+** The thread holds it while it polls (10 ms slices, and it steps aside when
+** a publisher waits); fin_publish takes it from any thread, the callbacks
+** (on the thread, lock held) may publish too.
+**
+** What is acknowledged is not yet written: libmosquitto sends PUBACK as a
+** message arrives, before its batch commits, so a fleetd killed with
+** SIGKILL loses at most the records of its unwritten batch (flush_ms). A
+** stop (SIGTERM, fin_client_stop) writes the last batch first.
+*/
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "copl.h"
+#include "fleet_ingest.h"
+
+struct fin_client {
+  fin_client_cfg cfg;
+  copl_mqtt *m;
+  fin_writer *w;
+  pthread_mutex_t mu;          /* recursive: m */
+  pthread_t th;
+  atomic_bool stop;
+  atomic_int waiting;          /* publishers waiting for mu */
+  atomic_bool connected;
+  char err[512];
+};
+
+static void on_state(void *user, copl_mqtt_state s, copl_err why, const char *detail) {
+  fin_client *c = user;
+  atomic_store(&c->connected, s == COPL_MQTT_CONNECTED);
+  if (why != COPL_OK && detail) snprintf(c->err, sizeof c->err, "%s", detail);
+  if (c->cfg.on_state) c->cfg.on_state(c->cfg.user, copl_mqtt_state_name(s), why == COPL_OK ? "" : detail);
+}
+
+static void on_message(void *user, const copl_msg *msg) {
+  fin_client *c = user;
+  fin_why why;
+  fin_err e = fin_writer_ingest(c->w, msg->topic, msg->payload, msg->len, &why);
+  if (e && c->cfg.on_state) {
+    char d[256];
+    snprintf(d, sizeof d, "%s: refused %s (%s) at byte %u", msg->topic, fin_err_name(e),
+             e == FIN_ERR_JSON ? why.json_reason : why.field ? why.field : "-", why.pos);
+    c->cfg.on_state(c->cfg.user, "refused", d);
+  }
+}
+
+static void lock(fin_client *c) { pthread_mutex_lock(&c->mu); }
+static void unlock(fin_client *c) { pthread_mutex_unlock(&c->mu); }
+
+static void *run(void *arg) {
+  fin_client *c = arg;
+  while (!atomic_load(&c->stop)) {
+    int t = fin_writer_due_ms(c->w);
+    if (t < 0 || t > 10) t = 10;
+    lock(c);
+    copl_err e = copl_mqtt_poll(c->m, t);
+    if (e != COPL_OK) snprintf(c->err, sizeof c->err, "%s", copl_mqtt_errmsg(c->m));
+    unlock(c);
+    if (fin_writer_due_ms(c->w) == 0) fin_writer_flush(c->w, false);   /* only this thread writes */
+    while (atomic_load(&c->waiting) > 0) sched_yield();
+  }
+  lock(c);
+  copl_mqtt_stop(c->m);
+  unlock(c);
+  fin_writer_flush(c->w, true);
+  return NULL;
+}
+
+fin_client *fin_client_start(const fin_client_cfg *cfg, fin_client_err *err, char *why, size_t whycap) {
+  fin_client_err dummy;
+  if (!err) err = &dummy;
+  *err = FIN_CLIENT_ARG;
+  if (why && whycap) why[0] = 0;
+  if (!cfg->client_id || !cfg->client_id[0]) {
+    if (why) snprintf(why, whycap, "no MQTT client id");
+    return NULL;
+  }
+  if (!cfg->writer.store) {
+    if (why) snprintf(why, whycap, "no store for the ingest");
+    return NULL;
+  }
+  fin_client *c = calloc(1, sizeof *c);
+  if (!c) {
+    *err = FIN_CLIENT_MQTT;
+    if (why) snprintf(why, whycap, "out of memory");
+    return NULL;
+  }
+  c->cfg = *cfg;
+  pthread_mutexattr_t a;
+  pthread_mutexattr_init(&a);
+  pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+  pthread_mutex_init(&c->mu, &a);
+  pthread_mutexattr_destroy(&a);
+  const char *group = cfg->share_group ? cfg->share_group : "fleetd";
+  char prefix[128] = "";
+  if (group[0]) snprintf(prefix, sizeof prefix, "$share/%s/", group);
+  c->w = fin_writer_new(&cfg->writer);
+  copl_mqtt_cfg mc = {
+    .url = cfg->url, .client_id = cfg->client_id, .ca_file = cfg->ca_file, .cert_file = cfg->cert_file,
+    .key_file = cfg->key_file, .keepalive_s = 30,
+    /* the broker keeps the session (the shared subscription and the QoS 1
+    ** messages for it) for an hour while this fleetd is away */
+    .keep_session = true, .session_expiry_s = 3600,
+    .on_state = on_state, .on_message = on_message, .user = c,
+  };
+  copl_err ce;
+  char w[512];
+  if (c->w) c->m = copl_mqtt_new(&mc, &ce, w, sizeof w);
+  if (!c->w || !c->m) {
+    if (why) snprintf(why, whycap, "%s", c->w ? w : "out of memory");
+    fin_writer_free(c->w);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+    return NULL;
+  }
+  for (int k = 0; k < FIN_K__COUNT; k++) {
+    char f[256];
+    if (!fin_filter((fin_kind)k, prefix, f, sizeof f) || copl_mqtt_subscribe(c->m, f, 1) != COPL_OK) {
+      if (why) snprintf(why, whycap, "cannot subscribe to %s: %s", f, copl_mqtt_errmsg(c->m));
+      goto fail;
+    }
+  }
+  if (copl_mqtt_start(c->m) != COPL_OK) {
+    if (why) snprintf(why, whycap, "%s", copl_mqtt_errmsg(c->m));
+    goto fail;
+  }
+  if (pthread_create(&c->th, NULL, run, c)) {
+    *err = FIN_CLIENT_THREAD;
+    if (why) snprintf(why, whycap, "cannot start the MQTT thread");
+    goto fail;
+  }
+  *err = FIN_CLIENT_OK;
+  return c;
+fail:
+  copl_mqtt_free(c->m);
+  fin_writer_free(c->w);
+  pthread_mutex_destroy(&c->mu);
+  free(c);
+  return NULL;
+}
+
+void fin_client_stop(fin_client *c) {
+  if (!c) return;
+  atomic_store(&c->stop, true);
+  pthread_join(c->th, NULL);
+  copl_mqtt_free(c->m);
+  fin_writer_free(c->w);
+  pthread_mutex_destroy(&c->mu);
+  free(c);
+}
+
+fin_client_err fin_publish(fin_client *c, const char *topic, const void *payload, size_t len, bool retain,
+                           uint32_t expiry_s) {
+  atomic_fetch_add(&c->waiting, 1);
+  lock(c);
+  atomic_fetch_sub(&c->waiting, 1);
+  copl_err e = copl_mqtt_publish(c->m, topic, payload, len, 1, retain, expiry_s, NULL);
+  if (e != COPL_OK && e != COPL_ENOCONN) snprintf(c->err, sizeof c->err, "%s", copl_mqtt_errmsg(c->m));
+  unlock(c);
+  return e == COPL_OK ? FIN_CLIENT_OK : e == COPL_ENOCONN ? FIN_CLIENT_NOCONN : e == COPL_EARG ? FIN_CLIENT_ARG
+                                                                                               : FIN_CLIENT_MQTT;
+}
+
+bool fin_client_connected(fin_client *c) { return atomic_load(&c->connected); }
+void fin_client_stats(fin_client *c, fin_stats *st) { fin_writer_stats(c->w, st); }
+const char *fin_client_errmsg(fin_client *c) { return c->err; }
