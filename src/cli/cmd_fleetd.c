@@ -19,14 +19,15 @@
 
 #include "cli.h"
 #include "fleet_api.h"
-#include "fleet_ingest.h"
+#include "fleet_daemon.h"
 #include "sha256.h"
 
 static const char usage[] =
   "usage: cockpit fleetd --data DIR --listen HOST:PORT [--tls-cert F --tls-key F]\n"
   "                      [--db postgresql://...] [--max-body BYTES]\n"
   "                      [--broker mqtts://HOST:PORT --ca CA.pem --cert F --key F [--no-share]]\n"
-  "                      [--otlp URL]\n"
+  "                      [--otlp URL] [--public-url URL] [--retain-days N]\n"
+  "                      [--retain-artifacts-days N]\n"
   "       cockpit fleetd token --data DIR --role admin|operator|viewer --name NAME [--db URL]\n"
   "       cockpit fleetd token --data DIR --list | --revoke ID [--db URL]\n"
   "       cockpit fleetd routes\n\n"
@@ -55,7 +56,14 @@ static const char usage[] =
   "  --ca F, --cert F, --key F\n"
   "                      with --broker: the fleet CA, and fleetd's own\n"
   "                      certificate and key (`cockpit ca issue --server fleetd`)\n"
-  "  --otlp URL          OTLP export: accepted, not built yet (issue #14)\n\n"
+  "  --otlp URL          export device logs and fleetd's metrics as OTLP/HTTP\n"
+  "                      JSON to the collector at URL (http://HOST:4318)\n"
+  "  --public-url URL    where copilots reach this fleetd for artifacts\n"
+  "                      (default: the --listen address)\n"
+  "  --retain-days N     prune telemetry and logs older than N days\n"
+  "  --retain-artifacts-days N\n"
+  "                      prune artifacts older than N days that no deployment,\n"
+  "                      job or device refers to\n\n"
   "token: create a bearer token with a role and print it (only its SHA-256\n"
   "is stored); --list prints id, role, name, created and revoked of every\n"
   "token; --revoke ID refuses that token from then on. routes: print the route table (fleet_routes.def) as Markdown.\n";
@@ -244,20 +252,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   return ok;
 }
 
-/* ---- MQTT ingest --------------------------------------------------------- */
-
-static void ingest_state(void *user, const char *state, const char *detail) {
-  (void)user;
-  fprintf(stderr, "cockpit fleetd: broker: %s%s%s\n", state, detail && detail[0] ? ": " : "", detail ? detail : "");
-}
-
-/* Job updates go to the rollout (src/fleet/rollout) when it is wired in;
-** until then they are only logged. */
-static void ingest_job(void *user, const fin_job_update *u) {
-  (void)user;
-  fprintf(stderr, "cockpit fleetd: job %s on %s: %s%s%s seq %lld\n", u->job, u->device, fst_job_state_name(u->state),
-          u->reason[0] ? " " : "", u->reason, (long long)u->seq);
-}
+/* ---- MQTT ingest and the rest (src/fleet/daemon) ------------------------ */
 
 /* The MQTT client id: stable for one fleetd (host and data folder), so its
 ** broker session (the shared subscription, QoS 1 messages while it is
@@ -271,28 +266,6 @@ static void ingest_id(const char *dir, char *out, size_t cap) {
   uint8_t h[32];
   sha256(real, strlen(real), h);
   snprintf(out, cap, "fleetd-%.32s-%02x%02x%02x%02x", host, h[0], h[1], h[2], h[3]);
-}
-
-static int start_ingest(const char *dir, const char *db, const char *broker, const char *ca, const char *cert,
-                        const char *key, bool share, fst_store **is, fin_client **out) {
-  int rc = open_store(dir, db, is);
-  if (rc) return rc;
-  char id[128], why[512];
-  ingest_id(dir, id, sizeof id);
-  fin_client_cfg cc = {
-    .url = broker, .ca_file = ca, .cert_file = cert, .key_file = key, .client_id = id,
-    .share_group = share ? "fleetd" : "",
-    .writer = { .store = *is, .on_job_update = ingest_job },
-    .on_state = ingest_state,
-  };
-  fin_client_err e;
-  if (!(*out = fin_client_start(&cc, &e, why, sizeof why))) {
-    fst_close(*is);
-    *is = NULL;
-    return e == FIN_CLIENT_ARG ? cli_usage_error("fleetd", "--broker: %s", why) : cli_error("fleetd", "broker: %s", why);
-  }
-  fprintf(stderr, "cockpit fleetd: ingest from %s as %s (%s subscriptions)\n", broker, id, share ? "shared" : "plain");
-  return CLI_EXIT_OK;
 }
 
 static bool is_loopback(const char *host) {
@@ -328,6 +301,7 @@ int cmd_fleetd(int argc, char **argv) {
   if (cli_help(argc, argv, usage)) return CLI_EXIT_OK;
   const char *dir = NULL, *listen = NULL, *cert = NULL, *key = NULL, *db = NULL, *maxb = NULL;
   const char *broker = NULL, *ca = NULL, *mcert = NULL, *mkey = NULL, *otlp = NULL;
+  const char *public_url = NULL, *retain = NULL, *retain_art = NULL;
   bool no_share = false;
   for (int i = 1; i < argc;) {
     int r;
@@ -341,7 +315,9 @@ int cmd_fleetd(int argc, char **argv) {
         (r = cli_opt(argc, argv, &i, "--db", &db)) || (r = cli_opt(argc, argv, &i, "--max-body", &maxb)) ||
         (r = cli_opt(argc, argv, &i, "--broker", &broker)) || (r = cli_opt(argc, argv, &i, "--ca", &ca)) ||
         (r = cli_opt(argc, argv, &i, "--cert", &mcert)) || (r = cli_opt(argc, argv, &i, "--key", &mkey)) ||
-        (r = cli_opt(argc, argv, &i, "--otlp", &otlp))) {
+        (r = cli_opt(argc, argv, &i, "--otlp", &otlp)) || (r = cli_opt(argc, argv, &i, "--public-url", &public_url)) ||
+        (r = cli_opt(argc, argv, &i, "--retain-days", &retain)) ||
+        (r = cli_opt(argc, argv, &i, "--retain-artifacts-days", &retain_art))) {
       if (r < 0) return CLI_EXIT_USAGE;
       continue;
     }
@@ -363,7 +339,13 @@ int cmd_fleetd(int argc, char **argv) {
     return cli_usage_error("fleetd", "--ca, --cert, --key and --no-share go with --broker");
   if (broker && (!ca || !mcert || !mkey))
     return cli_usage_error("fleetd", "--broker needs --ca CA.pem --cert fleetd.crt --key fleetd.key");
-  if (otlp) fprintf(stderr, "cockpit fleetd: note: OTLP export is not built yet; --otlp is accepted and not used\n");
+  uint32_t retain_days = 0, retain_art_days = 0;
+  if (retain && (!cli_parse_u32(retain, &retain_days) || retain_days == 0 || retain_days > 36500))
+    return cli_usage_error("fleetd", "bad --retain-days '%s' (1..36500)", retain);
+  if (retain_art && (!cli_parse_u32(retain_art, &retain_art_days) || retain_art_days == 0 || retain_art_days > 36500))
+    return cli_usage_error("fleetd", "bad --retain-artifacts-days '%s' (1..36500)", retain_art);
+  if (public_url && strncmp(public_url, "https://", 8) && strncmp(public_url, "http://", 7))
+    return cli_usage_error("fleetd", "bad --public-url '%s' (expected https://HOST[:PORT])", public_url);
 
   struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE }, *ai;
   char portstr[8];
@@ -412,27 +394,45 @@ int cmd_fleetd(int argc, char **argv) {
     fapi_free(sv.api);
     goto out;
   }
-  fst_store *is = NULL;        /* the ingest's own connection: a store handle is one thread's */
-  fin_client *ingest = NULL;
-  if (broker && (rc = start_ingest(dir, db, broker, ca, mcert, mkey, !no_share, &is, &ingest))) {
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+  unsigned bound = info ? info->port : port;
+  char url[600], pub[600], mqid[128], owner[128], why[512];
+  snprintf(url, sizeof url, "%s://%s%s%s:%u", cert_pem ? "https" : "http", strchr(host, ':') ? "[" : "", host,
+           strchr(host, ':') ? "]" : "", bound);
+  /* where copilots download artifacts: --public-url, else the address served */
+  snprintf(pub, sizeof pub, "%s", public_url ? public_url : url);
+  size_t pl = strlen(pub);
+  while (pl && pub[pl - 1] == '/') pub[--pl] = 0;
+  ingest_id(dir, mqid, sizeof mqid);
+  char hn[64] = "fleetd";
+  gethostname(hn, sizeof hn - 1);
+  snprintf(owner, sizeof owner, "%.60s:%d", hn, (int)getpid());
+  fdm_cfg dc = { .dir = dir, .db = db, .api = sv.api, .public_url = pub, .owner = owner, .broker = broker, .ca = ca,
+                 .cert = mcert, .key = mkey, .client_id = mqid, .share = !no_share, .otlp = otlp,
+                 .retain_ms = (int64_t)retain_days * 86400000, .retain_artifacts_ms = (int64_t)retain_art_days * 86400000 };
+  bool usage_err;
+  fdm *dm = fdm_start(&dc, &usage_err, why, sizeof why);
+  if (!dm) {
+    rc = usage_err ? cli_usage_error("fleetd", "%s", why) : cli_error("fleetd", "%s", why);
     MHD_stop_daemon(d);
     fapi_free(sv.api);
     goto out;
   }
-  const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-  unsigned bound = info ? info->port : port;
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, NULL);
-  printf("listening on %s://%s%s%s:%u (store %s)\n", cert_pem ? "https" : "http", strchr(host, ':') ? "[" : "",
-         host, strchr(host, ':') ? "]" : "", bound, fst_backend(s));
+  printf("listening on %s (store %s)\n", url, fst_backend(s));
   fflush(stdout);
   int sig;
-  sigwait(&set, &sig);
-  fin_client_stop(ingest);     /* the last batch is written */
-  fst_close(is);
+  for (;;) {
+    int wait_ms = fdm_pass(dm);
+    struct timespec ts = { wait_ms / 1000, (long)(wait_ms % 1000) * 1000000L };
+    sig = sigtimedwait(&set, NULL, &ts);
+    if (sig == SIGINT || sig == SIGTERM) break;
+  }
+  fdm_stop(dm);                /* the ingest's last batch is written */
   MHD_stop_daemon(d);
   fapi_free(sv.api);
   fprintf(stderr, "cockpit fleetd: stopped (signal %d)\n", sig);

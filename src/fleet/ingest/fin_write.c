@@ -266,6 +266,7 @@ static void fr_report(void *x) {
 
 fin_err fin_writer_add(fin_writer *w, const fin_msg *m, const void *payload, size_t len) {
   stat_add(w, &w->st.by_kind[m->kind < FIN_K__COUNT ? m->kind : 0], 1);
+  if (w->cfg.on_msg) w->cfg.on_msg(w->cfg.user, m);
   if (m->kind == FIN_K_JOB_UPDATE) {
     stat_add(w, &w->st.job_updates, 1);
     if (w->cfg.on_job_update) w->cfg.on_job_update(w->cfg.user, &m->u.job);

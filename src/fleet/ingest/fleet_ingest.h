@@ -273,6 +273,9 @@ typedef struct fin_writer_cfg {
   void (*on_job_update)(void *user, const fin_job_update *u);
   /* Called for every command response (it is also stored as an event). */
   void (*on_cmd_response)(void *user, const char *device, const fin_cmd_response *r, const fin_stamp *st);
+  /* Called for every message parsed and accepted, before it is queued, on
+  ** the caller's thread (fleetd: a device back online, log lines to OTLP). */
+  void (*on_msg)(void *user, const fin_msg *m);
   void *user;
   int64_t (*now_ms)(void);    /* monotonic ms for flush_ms (tests); NULL: CLOCK_MONOTONIC */
 } fin_writer_cfg;
