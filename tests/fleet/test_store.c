@@ -220,6 +220,25 @@ static void t_reports(fst_store *s) {
         !strcmp(dr.running_version, "2.0.0") && !strcmp(dr.running_sha, "bb") && !strcmp(dr.boot_id, "b2") &&
         dr.uptime_ms == 7 && !strcmp(dr.reset_reason, "watchdog") && dr.banks && strstr(dr.banks, "running"));
   fst_device_free(&dr);
+  /* a device reports its image's digest: the store keeps the artifact that holds it */
+  {
+    fst_artifact ia = { .size = 4, .counter = 77, .created = 1 };
+    memset(ia.sha256, 'c', 64);
+    memset(ia.image_sha256, 'd', 64);
+    strcpy(ia.version, "3.0.0");
+    CHECK(fst_artifact_put(s, &ia, (const uint8_t *)"abcd", 4) == FST_ERR_OK);
+    fst_artifact got;
+    CHECK(fst_artifact_get(s, ia.sha256, &got) == FST_ERR_OK && !strcmp(got.image_sha256, ia.image_sha256));
+    fst_report im = { "dev-r", 7000, 1, true, ia.image_sha256, "3.0.0", "running", NULL, "b3", NULL, 8 };
+    CHECK(fst_device_report(s, &im) == FST_ERR_OK);
+    CHECK(fst_device_get(s, "dev-r", &dr) == FST_ERR_OK && !strcmp(dr.running_sha, ia.sha256),
+          "running %s", dr.running_sha);
+    fst_device_free(&dr);
+    fst_artifact bad = ia;
+    memset(bad.sha256, 'e', 64);
+    strcpy(bad.image_sha256, "not hex");
+    CHECK(fst_artifact_put(s, &bad, (const uint8_t *)"x", 1) == FST_ERR_INVALID);
+  }
   char longid[200];
   memset(longid, 'x', sizeof longid - 1);
   longid[sizeof longid - 1] = 0;
@@ -379,7 +398,8 @@ static void t_prune_unreferenced(fst_store *s) {
   CHECK(fst_artifact_prune(s, 11, &del) == FST_ERR_OK && del == 1);
   fst_artifact *v;
   size_t n;
-  CHECK(fst_artifact_list(s, 0, &v, &n) == FST_ERR_OK && n == 2);
+  /* the two of the deployments, and the one dev-r runs (t_devices) */
+  CHECK(fst_artifact_list(s, 0, &v, &n) == FST_ERR_OK && n == 3, "%zu artifacts", n);
   free(v);
 }
 

@@ -92,9 +92,9 @@ static void sha_hex(const uint8_t *p, size_t n, char out[65]) {
 }
 
 static json_t *artifact_json(const fst_artifact *a) {
-  return json_pack("{s:s, s:I, s:s, s:I, s:s, s:I}", "sha256", a->sha256, "size", (json_int_t)a->size, "version",
+  return json_pack("{s:s, s:I, s:s, s:I, s:s, s:I, s:s?}", "sha256", a->sha256, "size", (json_int_t)a->size, "version",
                    a->version, "counter", (json_int_t)a->counter, "filename", a->filename, "created",
-                   (json_int_t)a->created);
+                   (json_int_t)a->created, "image_sha256", a->image_sha256[0] ? a->image_sha256 : NULL);
 }
 
 static void build(fapi_ctx *c);
@@ -174,6 +174,10 @@ static void build(fapi_ctx *c) {
   sha_hex(art, alen, a.sha256);
   snprintf(a.version, sizeof a.version, "%u.%u.%u", meta.version[0], meta.version[1], meta.version[2]);
   snprintf(a.filename, sizeof a.filename, "%s", file);
+  /* the CVM1 digest: what a device reports running once it installed this */
+  cvm1_info ci;
+  if (cvm1_open(art, alen, NULL, &ci) == CVM1_ERR_OK && ci.digest)
+    for (int i = 0; i < 32; i++) snprintf(a.image_sha256 + 2 * i, 3, "%02x", ci.digest[i]);
   se = fst_artifact_put(c->s, &a, art, alen);
   free(art);
   if (se) {

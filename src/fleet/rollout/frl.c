@@ -422,6 +422,8 @@ static char *notify_json(tick *t, const fst_job *j, const char *jid) {
   json_t *o = json_pack("{s:i, s:s, s:s, s:I, s:s, s:s, s:I, s:i}", "v", 1, "id", jid, "sha256", j->artifact, "size",
                         (json_int_t)t->art.size, "url", url, "version", t->art.version, "timeout_s",
                         (json_int_t)t->d.job_timeout_s, "trial_s", FRL_TRIAL_S);
+  /* the image digest lets the copilot see "already installed" before it downloads */
+  if (o && t->art.image_sha256[0]) json_object_set_new(o, "image_sha256", json_string(t->art.image_sha256));
   char *txt = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
   json_decref(o);
   if (!txt) fail(t, FRL_ERR_STORE);

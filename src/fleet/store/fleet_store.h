@@ -77,6 +77,7 @@ typedef struct fst_artifact {
   int64_t counter;          /* security counter */
   char filename[256];
   int64_t created;
+  char image_sha256[65];    /* its CVM1 digest: what a device reports running; "" unknown */
 } fst_artifact;
 
 /* The next security counter: one more than any handed out before, across

@@ -8,6 +8,10 @@
 ** adds FST_SCHEMA_V2 as a migration from v1 (fst_store.c runs them in order
 ** and records the version in fleet_meta).
 **
+** An artifact's image_sha256 is the digest in its CVM1 trailer, what a
+** device reports running (its bank's digest); the store maps one to the
+** other when a device reports (fst_device_report).
+**
 ** v2 (ingest, #14): events are told apart by (device, boot id, seq, kind,
 ** dedup) instead of (device, boot id, seq). An event's seq is the device's
 ** uptime in ms (events carry no sequence number of their own), so two
@@ -24,7 +28,8 @@
   "INSERT INTO counters (name, value) VALUES ('security', 0), ('deployments', 0);" \
   "CREATE TABLE artifacts (sha256 TEXT PRIMARY KEY, size " INT " NOT NULL," \
   "  version TEXT NOT NULL, counter " INT " NOT NULL, filename TEXT NOT NULL," \
-  "  created " INT " NOT NULL, content " BLOB " NOT NULL);" \
+  "  created " INT " NOT NULL, content " BLOB " NOT NULL, image_sha256 TEXT NOT NULL DEFAULT '');" \
+  "CREATE INDEX artifacts_image ON artifacts (image_sha256);" \
   "CREATE TABLE tokens (id " ID ", hash TEXT NOT NULL UNIQUE, role TEXT NOT NULL," \
   "  name TEXT NOT NULL, created " INT " NOT NULL, revoked " INT " NOT NULL DEFAULT 0);" \
   "CREATE TABLE audit (id " ID ", time " INT " NOT NULL, token TEXT NOT NULL," \

@@ -287,16 +287,19 @@ static bool is_sha(const char *h) {
 
 fst_err fst_artifact_put(fst_store *s, const fst_artifact *a, const uint8_t *content, size_t len) {
   if (!is_sha(a->sha256)) return fst_fail(s, FST_ERR_INVALID, "sha256 must be 64 lowercase hex digits");
-  fst_err e = Q(s, "INSERT INTO artifacts (sha256, size, version, counter, filename, created, content)"
-                   " VALUES ($1, $2, $3, $4, $5, $6, $7)", NULL, NULL,
+  if (a->image_sha256[0] && !is_sha(a->image_sha256))
+    return fst_fail(s, FST_ERR_INVALID, "image sha256 must be 64 lowercase hex digits");
+  fst_err e = Q(s, "INSERT INTO artifacts (sha256, size, version, counter, filename, created, content, image_sha256)"
+                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", NULL, NULL,
                 P_TEXT(a->sha256), P_INT(a->size), P_TEXT(a->version), P_INT(a->counter),
-                P_TEXT(a->filename), P_INT(a->created), P_BLOB(content, len));
+                P_TEXT(a->filename), P_INT(a->created), P_BLOB(content, len), P_TEXT(a->image_sha256));
   if (e == FST_ERR_CONFLICT) fst_fail(s, e, "artifact %s already stored", a->sha256);
   return e;
 }
 
-#define ART_COLS "sha256, size, version, counter, filename, created"
+#define ART_COLS "sha256, size, version, counter, filename, created, image_sha256"
 static void art_row(const fst_rows *r, int i, fst_artifact *a) {
+  c_str(r, i, 6, a->image_sha256, sizeof a->image_sha256);
   c_str(r, i, 0, a->sha256, sizeof a->sha256);
   a->size = c_i64(r, i, 1);
   c_str(r, i, 2, a->version, sizeof a->version);
@@ -483,6 +486,21 @@ fst_err fst_device_report(fst_store *s, const fst_report *r) {
       !fits(s, r->boot_id, sizeof((fst_device *)0)->boot_id, "boot id", &e) ||
       !fits(s, r->reset_reason, sizeof((fst_device *)0)->reset_reason, "reset reason", &e))
     return e;
+  /* a device reports the digest of its image; the artifact holding that
+  ** image is what it runs (fst_artifact.image_sha256) */
+  const char *run = r->running_sha;
+  char art[65];
+  if (run && run[0]) {
+    fst_rows ar = {0};
+    if ((e = Q(s, "SELECT sha256 FROM artifacts WHERE image_sha256 = $1 ORDER BY created LIMIT 1", &ar, NULL,
+               P_TEXT(run))))
+      return e;
+    if (ar.nrows == 1) {
+      c_str(&ar, 0, 0, art, sizeof art);
+      run = art;
+    }
+    fst_rows_free(&ar);
+  }
   /* every SET expression sees the row as it was: "newer" is against the
   ** old last_seen */
   return Q(s, "INSERT INTO devices (id, online, last_seen, running_sha, running_version, vm_state, banks,"
@@ -502,7 +520,7 @@ fst_err fst_device_report(fst_store *s, const fst_report *r) {
               "   ELSE devices.reset_reason END,"
               " last_seen = CASE WHEN $2 > devices.last_seen THEN $2 ELSE devices.last_seen END",
            NULL, NULL, P_TEXT(r->id), P_INT(r->time), P_INT(r->online < 0 ? -1 : r->online ? 1 : 0),
-           P_INT(r->always ? 1 : 0), P_TEXT(r->running_sha), P_TEXT(r->running_version),
+           P_INT(r->always ? 1 : 0), P_TEXT(run), P_TEXT(r->running_version),
            P_TEXT(r->vm_state), P_TEXT(r->banks), P_TEXT(r->boot_id), P_INT(r->uptime_ms),
            P_TEXT(r->reset_reason), P_INT(fst_now_ms()));
 }
