@@ -55,7 +55,7 @@ static void setup(void) {
   strcpy(a.version, "1.0.0");
   strcpy(a.filename, "f.c");
   if (fst_artifact_put(store, &a, (const uint8_t *)"x", 1)) abort();
-  fapi_config cfg = { store, key, 4096 };
+  fapi_config cfg = { .store = store, .key_path = key, .max_body = 4096 };
   api = fapi_new(&cfg);
 }
 

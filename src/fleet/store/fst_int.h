@@ -76,5 +76,6 @@ fst_err fst_pg_open(fst_store *s, const char *url);
 
 extern const char fst_schema_sqlite_v1[];
 extern const char fst_schema_pg_v1[];
+extern const char fst_schema_v2[];   /* both backends */
 
 #endif /* FST_INT_H */

@@ -208,7 +208,11 @@ static fst_err migrate(fst_store *s) {
     e = Q(s, "INSERT INTO fleet_meta (key, value) VALUES ($1, $2)", NULL, NULL,
           P_TEXT("schema_version"), P_TEXT("1"));
   }
-  /* later versions: if (v < 2) { script(schema_v2); UPDATE fleet_meta ... } */
+  if (!e && v < 2) {
+    if ((e = s->b->script(s, fst_schema_v2))) goto out;
+    e = Q(s, "UPDATE fleet_meta SET value = $2 WHERE key = $1", NULL, NULL, P_TEXT("schema_version"), P_TEXT("2"));
+  }
+  /* later versions: if (!e && v < 3) { script(fst_schema_v3); UPDATE fleet_meta ... } */
 out:
   return tx_end(s, true, e);
 }
