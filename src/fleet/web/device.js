@@ -108,7 +108,7 @@ function renderCharts(el, plots, points) {
       plots.set(name, { setData() {}, destroy() {} });
       continue;
     }
-    const width = Math.max(260, Math.min(el.clientWidth || 600, 900) - 16);
+    const width = Math.max(240, (box.clientWidth || 600) - 16);
     plots.set(name, new window.uPlot({ width, height: 200, series: [{}, { label: name, stroke: '#2b6cb0', width: 2 }],
       axes: [{}, {}], scales: { x: { time: true } } }, data, box));
   }
