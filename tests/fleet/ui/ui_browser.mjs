@@ -3,6 +3,7 @@
 // Debian's chromium, headless. Environment: FLEETD_URL, OPERATOR_TOKEN,
 // VIEWER_TOKEN, CHROMIUM, SHOTS (the screenshot folder).
 import { chromium } from 'playwright-core';
+import http from 'node:http';
 import path from 'node:path';
 
 const URL0 = process.env.FLEETD_URL;
@@ -172,6 +173,41 @@ const cases = {
     const deps = await pageFetch(page, 'GET', '/api/v1/deployments');
     check(deps.status === 200 && deps.body.deployments.length === 0, 'no deployment was made');
     await op.close();
+    await ctx.close();
+  },
+
+  // another site, with an operator signed in to fleetd in the same browser:
+  // its auto-submitted form and its fetch reach fleetd without the session
+  // (SameSite=Strict), so they are refused and change nothing
+  async crosssite(browser) {
+    const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await ctx.newPage();
+    await signIn(page, OP);
+    const target = URL0 + '/api/v1/builds';
+    const evil = `<!doctype html><html><body>
+<form method="POST" action="${target}" enctype="text/plain">
+<input name='{"source":"void loop(void){}","filename":"evil.c","x":"' value='"}'></form>
+<script>
+fetch(${JSON.stringify(target)}, { method: 'POST', mode: 'no-cors', credentials: 'include',
+  headers: { 'Content-Type': 'text/plain' }, body: '{"source":"void loop(void){}","filename":"evil2.c"}' })
+  .finally(() => document.forms[0].submit());
+</script></body></html>`;
+    const srv = http.createServer((q, r) => { r.writeHead(200, { 'Content-Type': 'text/html' }); r.end(evil); });
+    await new Promise((ok) => srv.listen(0, '127.0.0.1', ok));
+    try {
+      const other = await ctx.newPage();
+      // localhost is another site than 127.0.0.1 (and http another scheme)
+      const landed = other.waitForURL(target, WAIT);
+      await other.goto(`http://localhost:${srv.address().port}/`);
+      await landed;
+      const body = JSON.parse(await other.locator('body').innerText());
+      check(body.error === 'unauthorized', `the cross-site form came without the session: ${JSON.stringify(body)}`);
+      const arts = await pageFetch(page, 'GET', '/api/v1/artifacts');
+      check(arts.status === 200 && arts.body.artifacts.length === 0, `nothing was built: ${JSON.stringify(arts.body)}`);
+      check((await pageFetch(page, 'GET', '/api/v1/session')).status === 200, 'the operator stays signed in');
+    } finally {
+      srv.close();
+    }
     await ctx.close();
   },
 
