@@ -14,13 +14,22 @@ const view = document.getElementById('view');
 const api = new Api();
 const ctx = {
   api,
-  live: new Live(new PollTransport(2000), (name, err) => showStatus(err ? `${name}: ${err.message}` : '')),
+  live: new Live(new PollTransport(2000), feedStatus),
   session: null,
   // may this session change things that need `role`?
   can(role) { return !!this.session && (ROLES[this.session.role] || 0) >= ROLES[role]; },
   go(hash) { if (location.hash === hash) route(); else location.hash = hash; },
   status: (m, kind) => showStatus(m, kind),
 };
+
+// Each feed's last failure, shown until that feed loads again.
+const feedErrors = new Map();
+function feedStatus(name, err) {
+  const had = feedErrors.size;
+  if (err) feedErrors.set(name, err.message); else feedErrors.delete(name);
+  if (feedErrors.size) showStatus([...feedErrors].map(([n, m]) => `${n}: ${m}`).join('; '));
+  else if (had) showStatus('');
+}
 
 function showStatus(msg, kind) {
   const s = document.getElementById('status');
@@ -73,6 +82,7 @@ const pages = [
 
 async function route() {
   ctx.live.stopAll();
+  feedErrors.clear();
   showStatus('');
   if (!ctx.session) {
     try { ctx.session = await api.whoami(); } catch (e) { ctx.session = null; }

@@ -38,11 +38,17 @@ export function devicePage(ctx, view, id) {
   ctx.live.feed('crashes', () => ctx.api.crashes(id), (r) => renderCrashes(crashes, r.crashes));
 
   const plots = new Map();
-  range.addEventListener('change', () => { for (const p of plots.values()) p.destroy(); plots.clear(); clear(charts); });
-  ctx.live.feed('telemetry', () => {
+  const loadTelemetry = () => {
     const to = Date.now();
     return ctx.api.telemetry(id, Math.max(0, to - Number(range.value)), to);
-  }, (r) => renderCharts(charts, plots, r.points));
+  };
+  range.addEventListener('change', async () => {
+    for (const p of plots.values()) p.destroy();
+    plots.clear();
+    clear(charts);
+    try { renderCharts(charts, plots, (await loadTelemetry()).points); } catch (e) { ctx.status(e.message); }
+  });
+  ctx.live.feed('telemetry', loadTelemetry, (r) => renderCharts(charts, plots, r.points));
 }
 
 function renderStatus(el, d) {
