@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Install the Debian packages CockpitVM needs. Idempotent; quiet when all
-# are present; runs `apt-get update` first only when something is missing.
+# Install the Debian packages CockpitVM needs, then the npm packages the
+# dashboard needs (package-lock.json: uPlot, bundled into fleetd at build
+# time; playwright-core, which drives Debian's chromium in the fleet.ui.*
+# tests). Idempotent; quiet when all are present; runs `apt-get update`
+# first only when something is missing.
 set -euo pipefail
 
 PKGS=(
@@ -9,6 +12,7 @@ PKGS=(
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev postgresql
   mosquitto mosquitto-clients libmosquitto-dev libcurl4-openssl-dev openssl iproute2
   prometheus
+  nodejs chromium
   gcc-arm-none-eabi libnewlib-arm-none-eabi
   qemu-system-arm qemu-system-misc gcc-riscv64-unknown-elf
 )
@@ -17,11 +21,22 @@ missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# Debian's nodejs comes without npm (a separate package); other builds of
+# nodejs bring their own npm, which Debian's npm would conflict with
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ ${#missing[@]} -ne 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# npm packages, exactly as package-lock.json pins them: again only when
+# node_modules is missing or older than the lockfile
+cd "$(dirname "$0")/.."
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "install-deps: npm ci (package-lock.json)"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi

@@ -194,6 +194,15 @@ static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls, enum
   *con_cls = NULL;
 }
 
+/* Every request header, for the API (it picks what it needs). */
+static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+  (void)kind;
+  fapi_request *rq = cls;
+  fapi_header *h = (fapi_header *)rq->headers;
+  if (rq->nheaders < FAPI_MAX_REQUEST_HEADERS && key) h[rq->nheaders++] = (fapi_header){ key, value ? value : "" };
+  return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls) {
   (void)version;
@@ -225,14 +234,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     *upload_size = 0;
     return MHD_YES;
   }
-  fapi_header h[3];
-  size_t nh = 0;
-  static const char *const names[] = { "Authorization", "Range", "Content-Type" };
-  for (int i = 0; i < 3; i++) {
-    const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, names[i]);
-    if (v) h[nh++] = (fapi_header){ names[i], v };
-  }
-  fapi_request rq = { method, st->uri && st->uri[0] ? st->uri : url, h, nh, st->body, st->len };
+  fapi_request rq = { method, st->uri && st->uri[0] ? st->uri : url, NULL, 0, st->body, st->len };
+  fapi_header h[FAPI_MAX_REQUEST_HEADERS];
+  rq.headers = h;
+  MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header, &rq);
   fapi_response rs;
   fapi_handle(sv->api, &rq, &rs);
   struct MHD_Response *r = MHD_create_response_from_buffer(rs.len, rs.body, MHD_RESPMEM_MUST_FREE);
@@ -241,12 +246,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return MHD_NO;
   }
   rs.body = NULL;    /* MHD owns it now */
-  MHD_add_response_header(r, "Content-Type", rs.content_type ? rs.content_type : "application/json");
-  MHD_add_response_header(r, "Cache-Control", "no-store");
-  if (rs.content_range[0]) MHD_add_response_header(r, "Content-Range", rs.content_range);
-  if (rs.accept_ranges) MHD_add_response_header(r, "Accept-Ranges", "bytes");
-  if (rs.allow[0]) MHD_add_response_header(r, "Allow", rs.allow);
-  if (rs.www_authenticate) MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"fleetd\"");
+  fapi_header out[FAPI_MAX_RESPONSE_HEADERS];
+  for (size_t i = 0, n = fapi_response_headers(&rs, out, FAPI_MAX_RESPONSE_HEADERS); i < n; i++)
+    MHD_add_response_header(r, out[i].name, out[i].value);
   enum MHD_Result ok = MHD_queue_response(conn, (unsigned)rs.status, r);
   MHD_destroy_response(r);
   return ok;
@@ -368,7 +370,7 @@ int cmd_fleetd(int argc, char **argv) {
     rc = cli_error("fleetd", "fleet key: %s", kerr);
     goto out;
   }
-  fapi_config cfg = { s, keypath, max_body };
+  fapi_config cfg = { .store = s, .key_path = keypath, .max_body = max_body, .secure_cookie = cert_pem != NULL };
   server sv = { fapi_new(&cfg), max_body };
   if (!sv.api) {
     rc = cli_error("fleetd", "out of memory");

@@ -50,7 +50,7 @@ int main(int argc, char **argv) {
   REQUIRE(fst_open(argv[1], argc > 2 ? argv[2] : NULL, &s, err, sizeof err) == FST_ERR_OK, "%s", err);
   REQUIRE(fapi_fleet_key(argv[1], key, sizeof key, err, sizeof err) == FAPI_KEY_OK, "%s", err);
   REQUIRE(fapi_token_create(s, FST_ROLE_OPERATOR, "op", tok, NULL) == FST_ERR_OK);
-  fapi_config cfg = { s, key, 0 };
+  fapi_config cfg = { .store = s, .key_path = key };
   api = fapi_new(&cfg);
 
   int64_t now = fst_now_ms();

@@ -3,8 +3,9 @@
 ** in-memory SQLite store. Input: byte 0 picks the caller's token (none,
 ** viewer, operator, admin, garbage), byte 1 the method; then the path up
 ** to '\n', header lines "Name: value" up to an empty line, then the body.
-** Every answer must be a well-formed response: a status 200..599, and for
-** JSON a body jansson can parse.
+** Every answer must be a well-formed response: a status 200..599, the
+** security headers, and for JSON a body jansson can parse. A fixed live
+** session (cookie cockpit_session=0...01) lets inputs use the cookie.
 */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
@@ -55,7 +56,13 @@ static void setup(void) {
   strcpy(a.version, "1.0.0");
   strcpy(a.filename, "f.c");
   if (fst_artifact_put(store, &a, (const uint8_t *)"x", 1)) abort();
-  fapi_config cfg = { store, key, 4096 };
+  /* a live operator session with a fixed id (seeds/fleet_api/session_*):
+  ** cockpit_session=00..01, its CSRF token as fapi_session.c derives it */
+  char sid[65], sh[65];
+  snprintf(sid, sizeof sid, "%064d", 1);
+  fapi_token_hash(sid, sh);
+  if (fst_session_add(store, sh, 2, INT64_MAX / 2)) abort();
+  fapi_config cfg = { .store = store, .key_path = key, .max_body = 4096 };
   api = fapi_new(&cfg);
 }
 
@@ -110,6 +117,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       abort();
     json_decref(v);
   }
+  /* every answer carries the security headers */
+  fapi_header oh[FAPI_MAX_RESPONSE_HEADERS];
+  size_t n = fapi_response_headers(&rs, oh, FAPI_MAX_RESPONSE_HEADERS), csp = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(oh[i].name, "Content-Security-Policy") && strstr(oh[i].value, "frame-ancestors 'none'")) csp++;
+  if (csp != 1) abort();
   fapi_response_free(&rs);
   free(buf);
   return 0;

@@ -56,6 +56,8 @@ fapi *fapi_new(const fapi_config *cfg) {
   snprintf(a->key_path, sizeof a->key_path, "%s", cfg->key_path ? cfg->key_path : "");
   a->max_body = cfg->max_body ? cfg->max_body : FAPI_MAX_BODY_DEFAULT;
   fapi_url_secret_load(a);
+  a->secure_cookie = cfg->secure_cookie;
+  a->session_ttl_s = cfg->session_ttl_s > 0 ? cfg->session_ttl_s : FAPI_SESSION_TTL_DEFAULT;
   return a;
 }
 void fapi_free(fapi *a) { free(a); }
@@ -349,12 +351,28 @@ void fapi_token_hash(const char *token, char hex[65]) {
   for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
 }
 
-/* The caller's token, or a 401 response. */
-static bool authenticate(fapi_ctx *c) {
+fst_err fapi_token_lookup(fapi_ctx *c, const char *t, size_t n) {
+  char tok[FAPI_TOKEN_LEN + 1];
+  memset(&c->tok, 0, sizeof c->tok);
+  if (n != FAPI_TOKEN_LEN || strncmp(t, FAPI_TOKEN_PREFIX, 4)) return FST_ERR_NOTFOUND;
+  memcpy(tok, t, n);
+  tok[n] = 0;
+  char hash[65];
+  fapi_token_hash(tok, hash);
+  fst_err e = fst_token_find(c->s, hash, &c->tok);
+  if (e) memset(&c->tok, 0, sizeof c->tok);
+  return e;
+}
+
+/* The caller's token (a bearer token, else the session cookie), or a 401
+** (403: a session's write without its CSRF token) response. */
+static bool authenticate(fapi_ctx *c, bool write) {
   const char *h = fapi_header_get(c->rq, "Authorization");
   if (!h) {
+    /* no bearer token: the dashboard's session, if a cookie names one */
+    if (fapi_session_cookie(c->rq, NULL, 0)) return fapi_session_auth(c, write);
     c->rs->www_authenticate = true;
-    return fapi_fail(c, FAPI_ERR_UNAUTHORIZED, "an Authorization: Bearer token is required");
+    return fapi_fail(c, FAPI_ERR_UNAUTHORIZED, "an Authorization: Bearer token (or a session cookie) is required");
   }
   if (strncasecmp(h, "Bearer ", 7)) {
     c->rs->www_authenticate = true;
@@ -364,16 +382,8 @@ static bool authenticate(fapi_ctx *c) {
   while (*t == ' ') t++;
   size_t n = strlen(t);
   while (n && t[n - 1] == ' ') n--;
-  char tok[FAPI_TOKEN_LEN + 1];
-  bool shape = n == FAPI_TOKEN_LEN && !strncmp(t, FAPI_TOKEN_PREFIX, 4);
-  if (shape) {
-    memcpy(tok, t, n);
-    tok[n] = 0;
-  }
-  char hash[65];
-  fst_err e = shape ? (fapi_token_hash(tok, hash), fst_token_find(c->s, hash, &c->tok)) : FST_ERR_NOTFOUND;
+  fst_err e = fapi_token_lookup(c, t, n);
   if (e == FST_ERR_NOTFOUND) {
-    memset(&c->tok, 0, sizeof c->tok);
     c->rs->www_authenticate = true;
     return fapi_fail(c, FAPI_ERR_UNAUTHORIZED, "unknown or revoked token");
   }
@@ -418,7 +428,7 @@ void fapi_handle(fapi *a, const fapi_request *rq, fapi_response *rs) {
   }
   if (rq->len > a->max_body) {
     fapi_fail(&c, FAPI_ERR_TOO_LARGE, "the body is %zu bytes, at most %zu are accepted", rq->len, a->max_body);
-  } else if (!open_route && !authenticate(&c)) {
+  } else if (!open_route && !authenticate(&c, write)) {
     /* 401 */
   } else if (bad_seg && !rt) {
     fapi_fail(&c, FAPI_ERR_MALFORMED, "bad percent-encoding in the path");

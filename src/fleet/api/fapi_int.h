@@ -19,6 +19,8 @@ struct fapi {
   size_t max_body;
   bool url_ok;                 /* url_secret loaded (fapi_urls.c) */
   uint8_t url_secret[32];
+  bool secure_cookie;
+  int64_t session_ttl_s;
 };
 
 typedef struct fapi_ctx {
@@ -33,6 +35,10 @@ typedef struct fapi_ctx {
   const char *allowed_query;                    /* the route's list */
   fst_token tok;                                /* the caller (name "" if none) */
   char detail[512];                             /* for the audit row */
+  bool via_session;                             /* authenticated by the cookie */
+  char sid_hash[65];                            /* its session's SHA-256 */
+  char csrf[65];                                /* its CSRF token */
+  int64_t session_expires;
 } fapi_ctx;
 
 typedef void fapi_handler(fapi_ctx *c);
@@ -59,6 +65,26 @@ bool fapi_q_int(fapi_ctx *c, const char *name, int64_t def, int64_t min, int64_t
 ** types and missing required ones fail the request (400). */
 typedef struct fapi_field { const char *name; json_type type; bool required; } fapi_field;
 bool fapi_body(fapi_ctx *c, const fapi_field *fields, size_t nfields, json_t **obj);
+
+/* A token string -> c->tok (FST_ERR_NOTFOUND when malformed, unknown or
+** revoked). fapi.c. */
+fst_err fapi_token_lookup(fapi_ctx *c, const char *t, size_t n);
+/* Authentication by the session cookie (fapi_session.c): true with c->tok
+** set, or false with the response filled (401 no or dead session, 403 a
+** write without the session's X-CSRF-Token). *present: a cookie was sent. */
+bool fapi_session_auth(fapi_ctx *c, bool write);
+bool fapi_session_cookie(const fapi_request *rq, char *sid, size_t cap);
+
+/* The dashboard's files, embedded at build time (fapi_web_files.c, made by
+** src/fleet/api/embed.cmake from src/fleet/web/ and the chart library). */
+typedef struct fapi_web_file {
+  const char *name;          /* "app.js" */
+  const unsigned char *data;
+  size_t len;
+  const char *etag;          /* "\"first 32 hex digits of the SHA-256\"" */
+} fapi_web_file;
+extern const fapi_web_file fapi_web_files[];
+extern const size_t fapi_web_nfiles;
 
 /* Path parameter checks (fail with 400): */
 bool fapi_check_sha(fapi_ctx *c, const char *v);

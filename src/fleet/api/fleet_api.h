@@ -66,7 +66,19 @@ typedef struct fapi_response {
   bool accept_ranges;        /* send "Accept-Ranges: bytes" */
   char allow[32];            /* "" or the Allow value (405) */
   bool www_authenticate;     /* 401: send WWW-Authenticate: Bearer */
+  char set_cookie[256];      /* "" or the Set-Cookie value (sessions) */
+  char etag[72];             /* "" or the ETag value (static files) */
+  const char *cache_control; /* static string; NULL: "no-store" */
 } fapi_response;
+
+/* Every header to send with a response: Content-Type, Cache-Control, the
+** security headers (Content-Security-Policy, X-Content-Type-Options,
+** Referrer-Policy, ...) and those the response asks for (Set-Cookie, ETag,
+** Content-Range, Allow, WWW-Authenticate). The values point into rs or are
+** static. Returns how many were written (at most cap). */
+#define FAPI_MAX_RESPONSE_HEADERS 16
+size_t fapi_response_headers(const fapi_response *rs, fapi_header *out, size_t cap);
+#define FAPI_MAX_REQUEST_HEADERS 64   /* a server passes at most these */
 
 typedef struct fapi fapi;
 
@@ -74,7 +86,17 @@ typedef struct fapi_config {
   fst_store *store;          /* borrowed */
   const char *key_path;      /* the fleet's Ed25519 private key (PEM) */
   size_t max_body;           /* 0: FAPI_MAX_BODY_DEFAULT */
+  bool secure_cookie;        /* served over TLS: session cookies get Secure */
+  int64_t session_ttl_s;     /* 0: FAPI_SESSION_TTL_DEFAULT */
 } fapi_config;
+
+/* Dashboard sessions (fapi_session.c, docs/fleet-api.md "Sessions"): POST
+** /api/v1/session trades a token for an HttpOnly, SameSite=Strict cookie;
+** a request with the cookie and no Authorization header is the session's
+** token's, and a write made so must carry X-CSRF-Token (403 otherwise). */
+#define FAPI_SESSION_COOKIE "cockpit_session"
+#define FAPI_SESSION_TTL_DEFAULT (12 * 3600)   /* seconds */
+#define FAPI_CSRF_HEADER "X-CSRF-Token"
 
 fapi *fapi_new(const fapi_config *cfg);   /* NULL: out of memory */
 /* A signed download URL for one device and artifact, good until exp_s

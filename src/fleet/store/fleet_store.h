@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FST_SCHEMA_VERSION 2
+#define FST_SCHEMA_VERSION 3
 
 #define FST_ERRORS(X) \
   X(OK,        "ok") \
@@ -127,6 +127,21 @@ fst_err fst_audit_add(fst_store *s, const char *token_name, const char *method,
                       const char *path, int status, const char *detail);
 /* Newest first. */
 fst_err fst_audit_list(fst_store *s, int64_t limit, fst_audit **out, size_t *n);
+
+/* ---- dashboard sessions (fst_session.c) --------------------------------- */
+
+/* A browser session made from a token (POST /api/v1/session): the store
+** keeps the SHA-256 of its random id (lowercase hex), the token's id and an
+** expiry (ms). A session is live while it has not expired and its token is
+** not revoked: revoking a token ends its sessions. */
+fst_err fst_session_add(fst_store *s, const char *hash, int64_t token_id, int64_t expires);
+/* The live session's token (FST_ERR_NOTFOUND when expired, revoked or
+** unknown); *expires (may be NULL) gets its expiry. */
+fst_err fst_session_find(fst_store *s, const char *hash, int64_t now, fst_token *t, int64_t *expires);
+/* FST_ERR_NOTFOUND when there is no such session. */
+fst_err fst_session_delete(fst_store *s, const char *hash);
+/* Delete sessions that expired before now or whose token is revoked. */
+fst_err fst_session_prune(fst_store *s, int64_t now, int64_t *deleted);
 
 /* ---- devices ------------------------------------------------------------ */
 

@@ -5,8 +5,10 @@
 ** spelling of an auto-increment key, a 64-bit integer, a double and a byte
 ** string; everything else is the same text. Booleans are 0/1 integers,
 ** times milliseconds since 1970, JSON kept as text. A later schema version
-** adds FST_SCHEMA_V2 as a migration from v1 (fst_store.c runs them in order
-** and records the version in fleet_meta).
+** adds a migration from the one before (fst_store.c runs them in order and
+** records the version in fleet_meta). A migration that needs only TEXT and
+** BIGINT columns is one text for both backends (SQLite reads BIGINT as an
+** INTEGER column).
 **
 ** An artifact's image_sha256 is the digest in its CVM1 trailer, what a
 ** device reports running (its bank's digest); the store maps one to the
@@ -20,6 +22,8 @@
 ** message (fleet_ingest.h), the same for a QoS 1 redelivery. SQLite cannot
 ** drop a table constraint, so its events table is rebuilt (ids kept);
 ** PostgreSQL drops the v1 constraint by its generated name.
+**
+** v3 (dashboard, #15): sessions (fst_session.c).
 */
 #include "fst_int.h"
 
@@ -101,3 +105,10 @@ const char fst_schema_pg_v2[] =
   "ALTER TABLE events DROP CONSTRAINT events_device_boot_id_seq_key;"
   "ALTER TABLE events ADD CONSTRAINT events_dedup_key UNIQUE (device, boot_id, seq, kind, dedup);"
   "CREATE INDEX events_device ON events (device, id);";
+
+/* v3: dashboard sessions (fst_session.c); hash is the SHA-256 of the id. */
+const char fst_schema_v3[] =
+  "CREATE TABLE sessions (hash TEXT PRIMARY KEY, token_id BIGINT NOT NULL REFERENCES tokens(id),"
+  "  created BIGINT NOT NULL, expires BIGINT NOT NULL);"
+  "CREATE INDEX sessions_expires ON sessions (expires);"
+  "CREATE INDEX sessions_token ON sessions (token_id);";
