@@ -5,16 +5,15 @@ Makes a certificate (openssl), tokens of each role, starts fleetd on a free
 loopback port (--listen 127.0.0.1:0, the port read from its first line) in a
 temp dir, drives the API with http.client, stops it by its pid. DB (optional)
 is a postgresql:// URL to run the same cases on PostgreSQL (pg_run.sh)."""
-import http.client
 import json
 import os
 import re
 import shutil
-import signal
-import ssl
 import subprocess
 import sys
 import tempfile
+
+from fleetd_proc import Fleetd, stop_pid
 
 EVIL = "x'); DROP TABLE artifacts; -- \"%_\\"
 fails = 0
@@ -35,52 +34,14 @@ def main():
     tmp = tempfile.mkdtemp(prefix="fleetd-test.")
     proc = None
     try:
-        cert, key = os.path.join(tmp, "c.pem"), os.path.join(tmp, "k.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                        "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
-                        "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
-        data = os.path.join(tmp, "data")
-        dbargs = ["--db", db] if db else []
-        tok = {}
+        f = Fleetd(cockpit, tmp, db, roles={r: r + EVIL for r in ("admin", "operator", "viewer")},
+                   args=["--max-body", "65536"])
+        proc, data, tok, req = f.proc, f.data, f.tokens, f.req
         for role in ("admin", "operator", "viewer"):
-            r = subprocess.run([cockpit, "fleetd", "token", "--data", data, "--role", role,
-                                "--name", role + EVIL] + dbargs, check=True, capture_output=True, text=True)
-            tok[role] = r.stdout.strip()
             check(re.fullmatch(r"cpt_[0-9a-f]{64}", tok[role]), "token shape " + tok[role])
         r = subprocess.run([cockpit, "fleetd", "token", "--data", data, "--role", "root", "--name", "x"],
                            capture_output=True, text=True)
         check(r.returncode == 2 and "unknown role" in r.stderr, "bad role refused")
-
-        proc = subprocess.Popen([cockpit, "fleetd", "--data", data, "--listen", "127.0.0.1:0",
-                                 "--tls-cert", cert, "--tls-key", key, "--max-body", "65536"] + dbargs,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = proc.stdout.readline()
-        m = re.match(r"listening on https://127\.0\.0\.1:(\d+)", line)
-        if not m:
-            print("fleetd did not start:", line, proc.stderr.read(), file=sys.stderr)
-            return 1
-        port = int(m.group(1))
-        ctx = ssl.create_default_context(cafile=cert)
-
-        def req(method, path, body=None, token="operator", headers=None, raw=False):
-            c = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=30)
-            h = dict(headers or {})
-            if token:
-                h["Authorization"] = "Bearer " + tok.get(token, token)
-            if body is not None and not isinstance(body, (bytes, str)):
-                body = json.dumps(body)
-            if body is not None:
-                h.setdefault("Content-Type", "application/json")
-            c.request(method, path, body=body, headers=h)
-            r = c.getresponse()
-            data = r.read()
-            c.close()
-            if raw:
-                return r.status, dict(r.getheaders()), data
-            try:
-                return r.status, json.loads(data)
-            except ValueError:
-                return r.status, data
 
         # key file mode
         st = os.stat(os.path.join(data, "fleet.key"))
@@ -229,13 +190,7 @@ def main():
         check(s == 200 and len(b["artifacts"]) == 2, "the database is unchanged by bad input")
     finally:
         if proc:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-            check(proc.returncode == 0, "fleetd exit status %s" % proc.returncode)
+            check(stop_pid(proc) == 0, "fleetd exit status %s" % proc.returncode)
             # a fleet key others can read is refused
             keyf = os.path.join(tmp, "data", "fleet.key")
             os.chmod(keyf, 0o644)
