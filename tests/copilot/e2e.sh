@@ -42,6 +42,19 @@
 #              arrives, in order (seq 1..N without a gap)
 #   digest     a job whose sha256 is not the artifact's: FAILED digest, and
 #              not a byte went to the device
+#   notconfirmed a device whose health check never passes (--health-ms 0):
+#              its trial watchdog (--trial-ms 2000) resets the trial, the
+#              bootloader reverts it: FAILED trial_not_confirmed, the old
+#              program runs confirmed
+#   undecided  a device that never decides a trial (--health-ms 0
+#              --trial-ms 0): a job with trial_s 3 TIMED_OUT trial_timeout;
+#              the next job, refused by the device (a trial is running):
+#              FAILED device_refused, device status TRIAL
+#   refusals   a device that trusts one key: unsigned, signed by another
+#              key, a damaged signature, another Host ABI, an artifact too
+#              big for a bank: REJECTED key, key, signature, abi, artifact
+#              (device status and detail given); a URL that is not there:
+#              FAILED download; the old program runs throughout
 set -u
 case_=$1 ck=$2 root=$3
 d=$(mktemp -d /tmp/copl-e2e.XXXXXX)
@@ -154,7 +167,12 @@ C
   i=0; while [ $i -lt 150 ]; do echo "  n = f$i(n) % 1000;"; i=$((i + 1)); done
   echo '  delay(100);'; echo '}'; } > bigsrc.c
 build big 5.0.0 < bigsrc.c
+if [ $case_ = refusals ]; then   # the device trusts k1 only: base signed with it
+  "$ck" keygen k1 >/dev/null && "$ck" keygen k2 >/dev/null || fail "keygen"
+  "$ck" sign base.cvm1 --key k1.key >/dev/null 2>err || fail "sign base: $(cat err)"
+fi
 dopts=
+[ $case_ = refusals ] && dopts="--trust k1.pub"
 [ $case_ = resume_prog ] || [ $case_ = broker_job ] && dopts="--baud 9600"
 "$ck" device --flash img --uart uart --health-ms 300 $dopts >/dev/null 2>>dev.err &
 dpid=$!
@@ -163,6 +181,14 @@ while [ ! -e uart ]; do
   i=$((i + 1)); [ $i -gt 100 ] && fail "no pty after 5 s"
   sleep 0.05
 done
+# restart_device OPTIONS: the same flash, the device started again with OPTIONS
+restart_device() {
+  kill "$dpid"; wait "$dpid" 2>/dev/null
+  i=0; while [ -e uart ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "the pty stays"; sleep 0.05; done
+  "$ck" device --flash img --uart uart "$@" >/dev/null 2>>dev.err &
+  dpid=$!
+  i=0; while [ ! -e uart ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "no pty after a restart"; sleep 0.05; done
+}
 fl() { "$ck" flash --uart uart --timeout-ms 3000 --quiet "$@"; }
 fl base.cvm1 > err 2>&1 || fail "flash base: $(cat err)"
 i=0
@@ -467,6 +493,107 @@ digest)
   stop_copilot
   fl --status --json > st.json 2>err || fail "status: $(cat err)"
   grep -q '"version": "1.0.0"' st.json || fail "the device does not run 1.0.0: $(cat st.json)"
+  ;;
+notconfirmed)
+  restart_device --health-ms 0 --trial-ms 2000
+  sub_bg "$T/jobs/+/update"
+  copilot
+  MP -t $T/jobs/notify -m "$(job n1)" || fail "mosquitto_pub"
+  ends n1
+  [ "$end" = "FAILED trial_not_confirmed" ] || fail "n1: $end: $(states n1 | tr '\n' ';')"
+  states n1 | grep -q "^IN_PROGRESS trial null$" || fail "n1 never on trial: $(states n1 | tr '\n' ';')"
+  states n1 | grep -q "^SUCCEEDED" && fail "n1 said SUCCEEDED"
+  grep -q "trial not confirmed within 2000 ms" dev.err || fail "the device did not time the trial out"
+  note "n1 (never confirmed, reset by the trial's watchdog): $end"
+  stop_copilot
+  fl --status --json > st.json 2>err || fail "status: $(cat err)"
+  grep -q '"version": "1.0.0"' st.json && grep -q '"trial": false' st.json ||
+    fail "the device does not run 1.0.0 confirmed: $(cat st.json)"
+  note "the device runs 1.0.0, confirmed"
+  ;;
+undecided)
+  restart_device --health-ms 0 --trial-ms 0
+  sub_bg "$T/jobs/+/update"
+  copilot
+  MP -t $T/jobs/notify -m "$(job u1 | sed 's/"trial_s":60/"trial_s":3/')" || fail "mosquitto_pub"
+  ends u1
+  [ "$end" = "TIMED_OUT trial_timeout" ] || fail "u1: $end: $(states u1 | tr '\n' ';')"
+  states u1 | grep -q "^IN_PROGRESS trial null$" || fail "u1 never on trial: $(states u1 | tr '\n' ';')"
+  note "u1 (no verdict within trial_s 3): $end"
+  # the device still runs 2.0.0 on trial, and refuses an install meanwhile
+  MP -t $T/jobs/notify -m "$(jobf u2 big.cvm1 5.0.0)" || fail "mosquitto_pub"
+  ends u2
+  [ "$end" = "FAILED device_refused" ] || fail "u2: $end: $(states u2 | tr '\n' ';')"
+  grep "^$T/jobs/u2/update .*\"state\":\"FAILED\"" sub.out | grep -q '"device":{"status":"TRIAL","detail":0}' ||
+    fail "u2: not the device's TRIAL refusal: $(grep "jobs/u2/update" sub.out | tail -1)"
+  note "u2 (the device's trial still runs): $end, device status TRIAL"
+  stop_copilot
+  fl --status --json > st.json 2>err || fail "status: $(cat err)"
+  grep -q '"version": "2.0.0"' st.json && grep -q '"trial": true' st.json ||
+    fail "the device does not run 2.0.0 on trial: $(cat st.json)"
+  ;;
+refusals)
+  sub_bg "$T/jobs/+/update"
+  copilot
+  # the artifacts the device must refuse
+  cp next.cvm1 www/unsigned.cvm1
+  "$ck" sign next.cvm1 --key k2.key -o www/otherkey.cvm1 >/dev/null 2>err || fail "sign: $(cat err)"
+  "$ck" sign next.cvm1 --key k1.key -o www/badsig.cvm1 >/dev/null 2>err || fail "sign: $(cat err)"
+  # another Host ABI: its abi_hash changed and its digest made right again
+  python3 - next.cvm1 www/abi.cvm1 www/badsig.cvm1 > abi.img <<'PY' || fail "abi artifact"
+import hashlib, struct, sys
+a = bytearray(open(sys.argv[1], "rb").read())
+a[0x14] ^= 0x5A
+size = struct.unpack_from("<I", a, 0x0C)[0]
+at = size + 8
+while at < len(a):
+    t, n = struct.unpack_from("<HH", a, at)
+    if t == 0x10: a[at + 4:at + 36] = hashlib.sha256(a[:size]).digest()
+    at += 4 + n
+open(sys.argv[2], "wb").write(a)
+b = bytearray(open(sys.argv[3], "rb").read())
+b[-1] ^= 0x01                      # the last byte: the Ed25519 signature's
+open(sys.argv[3], "wb").write(b)
+print(hashlib.sha256(a[:size]).hexdigest())
+PY
+  "$ck" sign www/abi.cvm1 --key k1.key >/dev/null 2>err || fail "sign abi: $(cat err)"
+  # too big for a 32 KB bank
+  { echo '#include "cockpit.h"'; echo 'int n;'
+    i=0; while [ $i -lt 500 ]; do echo "int f$i(int x) { if (x > $i) return x * $i + n; return x - $i; }"; i=$((i + 1)); done
+    echo 'void setup(void) { }'; echo 'void loop(void) {'
+    i=0; while [ $i -lt 500 ]; do echo "  n = f$i(n) % 1000;"; i=$((i + 1)); done
+    echo '  delay(100);'; echo '}'; } > hugesrc.c
+  "$ck" build hugesrc.c -o www/huge.cvm1 --version 6.0.0 --counter 1 --key k1.key >/dev/null 2>err || fail "build huge: $(cat err)"
+  [ "$(stat -c %s www/huge.cvm1)" -gt 32768 ] || fail "huge.cvm1 is not over 32 KB"
+  for t in "r1 unsigned.cvm1 REJECTED key VERIFY UNSIGNED" "r2 otherkey.cvm1 REJECTED key VERIFY UNKNOWN_KEY" \
+           "r3 badsig.cvm1 REJECTED signature VERIFY SIGNATURE" "r4 abi.cvm1 REJECTED abi VERIFY ABI_HASH" \
+           "r5 huge.cvm1 REJECTED artifact TOO_BIG room"; do
+    set -- $t
+    m=$(cd www && jobf $1 $2 2.0.0)
+    [ $1 = r4 ] && m=$(echo "$m" | sed "s/}\$/,\"image_sha256\":\"$(cat abi.img)\"}/")
+    MP -t $T/jobs/notify -m "$m" || fail "mosquitto_pub"
+    ends $1
+    [ "$end" = "$3 $4" ] || fail "$1 ($2): $end: $(states $1 | tr '\n' ';')"
+    dd="\"$6\""
+    [ $6 = room ] && dd='[0-9]*'   # TOO_BIG: the detail is the room a bank has
+    grep "^$T/jobs/$1/update .*\"state\":\"$3\"" sub.out | grep -q "\"device\":{\"status\":\"$5\",\"detail\":$dd}" ||
+      fail "$1: not the device's $5 $6: $(grep "jobs/$1/update" sub.out | tail -1)"
+    note "$1 ($2): $end, device $5 $6"
+  done
+  room=$(grep "^$T/jobs/r5/update .*\"state\":\"REJECTED\"" sub.out | sed 's/.*"detail":\([0-9]*\)}.*/\1/')
+  [ "$room" -ge 16384 ] && [ "$room" -lt "$(stat -c %s www/huge.cvm1)" ] || fail "r5: a bank of $room bytes?"
+  printf '{"v":1,"id":"r6","sha256":"%s","size":%s,"url":"https://127.0.0.1:%s/missing.cvm1","version":"2.0.0"}' \
+    "$sha" "$size" "$hport" > r6.json
+  MP -t $T/jobs/notify -f r6.json || fail "mosquitto_pub"
+  ends r6
+  [ "$end" = "FAILED download" ] || fail "r6: $end: $(states r6 | tr '\n' ';')"
+  grep -q "^GET /missing.cvm1 - 404" http.log || fail "r6: no 404: $(cat http.log)"
+  note "r6 (not on the server): $end"
+  stop_copilot
+  fl --status --json > st.json 2>err || fail "status: $(cat err)"
+  grep -q '"version": "1.0.0"' st.json && grep -q '"trial": false' st.json ||
+    fail "the device does not run 1.0.0 confirmed: $(cat st.json)"
+  note "the device runs 1.0.0, confirmed"
   ;;
 *) fail "unknown case" ;;
 esac
