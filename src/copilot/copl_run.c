@@ -70,6 +70,9 @@ typedef struct run {
   uint32_t bbox_seen;          /* blackbox records below this were published */
   bool bbox_due;
   cop_dev dev;                 /* from the last STATUS */
+  cop_revert hint;             /* why the device said (events) it reverted a trial */
+  link_event_note last_fault;  /* the last `faulted` event */
+  bool have_fault;
   copl_mqtt *m;
   bool connected;
   cop_clock clk;
@@ -305,6 +308,67 @@ static bool rt_status(run *r)
   return true;
 }
 
+/* Why the device rejected the job's trial in bank `bank` (reason: its
+ * link_reason), from its blackbox records since the activation: a fault
+ * record of the new program (fault, pc, line); the revert records of its
+ * bank, one in the trial's own boot (it reverted itself: a fault, a start
+ * failure, its trial watchdog) and one in the boot after when the
+ * bootloader found it unconfirmed. The events seen say it too, when the
+ * blackbox cannot be read. */
+static void revert_info(run *r, const link_status *st, uint8_t bank, cop_revert *rv)
+{
+  memset(rv, 0, sizeof *rv);
+  uint8_t reason = st->bank[bank].reason;
+  unsigned reverts = 0;
+  bool fault = false, read = false;
+  uint32_t from = r->job.bbox_mark;
+  for (int round = 0; round < 16; round++) {
+    link_bb_read br;
+    if (link_blackbox_req(&r->c, LINK_BB_READ, from) != LINK_C_OK ||
+        !link_bb_read_get(r->c.resp, r->c.resp_len, &br))
+      break;
+    read = true;
+    for (uint32_t i = 0; i < br.count; i++) {
+      bbox_rec rec;
+      if (!bbox_rec_get(br.recs + (size_t)i * br.rec_size, br.rec_size, &rec) || rec.bank != bank ||
+          memcmp(rec.digest, r->job.image, 32))
+        continue;
+      if (rec.kind == BBOX_KIND_FAULT && !fault) {
+        fault = true;
+        rv->fault = rec.fault;
+        rv->where = 1;
+        rv->pc = rec.pc;
+        rv->line = rec.line;
+      } else if (rec.kind == BBOX_KIND_REVERTED) {
+        reverts++;
+        if (!fault && rec.fault) {   /* the revert record of a fault: no fault record kept */
+          rv->fault = rec.fault;
+          rv->where = 1;
+          rv->pc = rec.pc;
+        }
+      }
+    }
+    if (!br.count || br.next <= from)
+      break;
+    from = br.next;
+  }
+  switch (reason) {
+  case LINK_REASON_FAULT:
+    rv->cause = rv->fault ? COP_RV_FAULT : read ? COP_RV_START : r->hint.cause;
+    if (!read && r->hint.cause == COP_RV_FAULT)
+      *rv = r->hint;
+    break;
+  case LINK_REASON_NO_CONFIRM:
+    rv->cause = reverts >= 2 ? COP_RV_TIMEOUT : read ? COP_RV_RESET : r->hint.cause;
+    break;
+  case LINK_REASON_MANUAL: rv->cause = COP_RV_COMMAND; break;
+  case LINK_REASON_VERIFY: rv->cause = COP_RV_VERIFY; break;
+  default: break;
+  }
+  say("job %s: the device reverted bank %c: %s (%s)%s", r->job.m.id, 'A' + bank, link_reason_name(reason),
+      cop_rv_name(rv->cause), read ? "" : "; its blackbox not read");
+}
+
 /* STATUS into r->dev. */
 static bool dev_status(run *r, link_status *stp)
 {
@@ -322,7 +386,7 @@ static bool dev_status(run *r, link_status *stp)
   d.running = st.running;
   uint8_t other = 0;
   if (st.running < LINK_NBANKS) {
-    d.trial = st.bank[st.running].state == LINK_BANK_TRIAL;
+    d.trial = st.bank[st.running].state != LINK_BANK_CONFIRMED;
     memcpy(d.digest, st.bank[st.running].digest, 32);
     other = (uint8_t)(1u - st.running);
   } else {
@@ -332,6 +396,10 @@ static bool dev_status(run *r, link_status *stp)
   }
   d.other_state = st.bank[other].state;
   d.other_reason = st.bank[other].reason;
+  if (d.other_state == LINK_BANK_REJECTED && cop_job_active(&r->job) && r->job.has_image &&
+      r->job.phase >= COP_PH_ACTIVATING && d.boot_id != r->job.boot_before &&
+      !memcmp(st.bank[other].digest, r->job.image, 32))
+    revert_info(r, &st, other, &d.rv);
   r->dev = d;
   if (stp)
     *stp = st;
@@ -411,9 +479,26 @@ static void on_note(void *ctx, uint8_t kind, uint16_t seq, const uint8_t *body, 
     say("device: event %s", link_event_name(e.event));
     if (e.event == LINK_EV_CRASH)
       r->bbox_due = true;
+    if (e.event == LINK_EV_FAULTED) {
+      r->last_fault = e;
+      r->have_fault = true;
+    }
     if (e.event == LINK_EV_REVERTED && cop_job_active(&r->job) && r->job.phase >= COP_PH_ACTIVATING) {
-      cop_jev ev = {0};
-      job_event(r, COP_JE_REVERTED, &ev);
+      /* the verdict is read from STATUS (the bank's reason) and the
+       * blackbox; what the event says is kept in case they cannot be read */
+      static const struct { const char *name; uint8_t cause; } why[] = {
+        {"fault", COP_RV_FAULT}, {"start", COP_RV_START}, {"timeout", COP_RV_TIMEOUT}, {"command", COP_RV_COMMAND}};
+      for (size_t i = 0; i < sizeof why / sizeof why[0]; i++)
+        if (e.name_len == strlen(why[i].name) && !memcmp(e.name, why[i].name, e.name_len)) {
+          memset(&r->hint, 0, sizeof r->hint);
+          r->hint.cause = why[i].cause;
+          if (why[i].cause == COP_RV_FAULT && r->have_fault && r->last_fault.value > 0) {
+            r->hint.fault = (uint8_t)r->last_fault.value;
+            r->hint.where = 1;
+            r->hint.pc = r->last_fault.pc;
+          }
+        }
+      r->next_status = 0;
     }
     if (e.event == LINK_EV_TRIAL_CONFIRMED)
       r->next_status = 0;
@@ -849,6 +934,12 @@ static void do_activate(run *r)
     job_event(r, COP_JE_PROG_REFUSED, &ev);
     return;
   }
+  /* the blackbox's next record now: what the trial leaves there comes after it */
+  link_rt_status rt;
+  uint32_t keep = r->c.retries;
+  r->c.retries = 1;
+  uint32_t mark = link_rt_status_req(&r->c, &rt) == LINK_C_OK ? rt.bbox_next : r->rt.bbox_next;
+  r->c.retries = keep;
   link_cerr e = link_bank_cmd(&r->c, LINK_ACTIVATE, bank);
   if (e) {
     link_failed(r, "ACTIVATE", e, COP_JA_ACTIVATE);
@@ -861,7 +952,9 @@ static void do_activate(run *r)
   say("job %s: bank %c activated as a trial; the device reboots", r->job.m.id, 'A' + bank);
   r->next_renew = mono() + 1500;
   r->next_status = mono() + 1000;
+  memset(&r->hint, 0, sizeof r->hint);
   cop_jev ev = {0};
+  ev.offset = mark;
   job_event(r, COP_JE_ACTIVATED, &ev);
 }
 

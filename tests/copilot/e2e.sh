@@ -26,7 +26,9 @@
 #              cmd/response; a replayed id (also after a restart), an expired
 #              command, malformed JSON and an
 #              unknown op refused with a reason on events; reboot: a new boot
-#   outcomes   a trial that faults: FAILED trial_faulted, the old program runs;
+#   outcomes   a trial that faults: FAILED trial_faulted with the device's
+#              reason (fault DIV_ZERO, its pc and line, as in its blackbox),
+#              the old program runs;
 #              a security counter below the floor: REJECTED
 #              counter_below_floor; the running program again: SUCCEEDED
 #              already_installed, nothing programmed
@@ -43,8 +45,9 @@
 #   digest     a job whose sha256 is not the artifact's: FAILED digest, and
 #              not a byte went to the device
 #   notconfirmed a device whose health check never passes (--health-ms 0):
-#              its trial watchdog (--trial-ms 2000) resets the trial, the
-#              bootloader reverts it: FAILED trial_not_confirmed, the old
+#              its trial watchdog (--trial-ms 4000) resets the trial, the
+#              bootloader reverts it: FAILED trial_not_confirmed, detail
+#              timeout; a trial reset by a reboot: detail reset; the old
 #              program runs confirmed
 #   undecided  a device that never decides a trial (--health-ms 0
 #              --trial-ms 0): a job with trial_s 3 TIMED_OUT trial_timeout;
@@ -390,10 +393,15 @@ outcomes)
   MP -t $T/jobs/notify -m "$(jobf f1 faulty.cvm1 3.0.0)" || fail "mosquitto_pub"
   ends f1
   [ "$end" = "FAILED trial_faulted" ] || fail "f1: $end: $(states f1 | tr '\n' ';')"
-  # (the update does not carry the device's revert reason yet: the core's
-  # job machine sees the old image back on a new boot and ends it there)
   states f1 | grep -q "^SUCCEEDED" && fail "f1 said SUCCEEDED"
-  note "f1 (faults on trial): $end"
+  # why the device reverted it: the fault, its pc (the device's own fault
+  # record's) and the source line of the division
+  line=$(grep -n '1 / zero' faulty.c | cut -d: -f1)
+  why=$(grep "^$T/jobs/f1/update .*\"state\":\"FAILED\"" sub.out | grep -o '"device":{[^}]*}')
+  echo "$why" | grep -q "^\"device\":{\"status\":\"reverted\",\"detail\":\"fault\",\"fault\":\"DIV_ZERO\",\"pc\":[0-9]*,\"line\":$line}\$" ||
+    fail "f1: not the device's revert (DIV_ZERO at line $line): $why"
+  pc=$(echo "$why" | sed 's/.*"pc":\([0-9]*\).*/\1/')
+  note "f1 (faults on trial): $end, $why"
   MP -t $T/jobs/notify -m "$(jobf f2 old.cvm1 0.9.0)" || fail "mosquitto_pub"
   ends f2
   [ "$end" = "REJECTED counter_below_floor" ] || fail "f2: $end: $(states f2 | tr '\n' ';')"
@@ -407,6 +415,13 @@ outcomes)
   stop_copilot
   fl --status --json > st.json 2>err || fail "status: $(cat err)"
   grep -q '"version": "1.0.0"' st.json || fail "the device does not run 1.0.0: $(cat st.json)"
+  "$ck" blackbox --uart uart --json > bb.json 2>err || fail "blackbox: $(cat err)"
+  python3 - bb.json "$pc" "$line" <<'PY' || fail "f1's pc and line are not the device's fault record's: $(cat bb.json)"
+import json, sys
+recs = [r for r in json.load(open(sys.argv[1])) if r.get("kind") == "fault" and r.get("version") == "3.0.0"]
+sys.exit(0 if recs and recs[-1]["pc"] == int(sys.argv[2]) and recs[-1]["line"] == int(sys.argv[3]) else 1)
+PY
+  note "f1's pc $pc and line $line are the device's fault record's"
   ;;
 broker|overflow)
   # the backend's session survives the broker's restart (persistence)
@@ -495,16 +510,32 @@ digest)
   grep -q '"version": "1.0.0"' st.json || fail "the device does not run 1.0.0: $(cat st.json)"
   ;;
 notconfirmed)
-  restart_device --health-ms 0 --trial-ms 2000
-  sub_bg "$T/jobs/+/update"
+  restart_device --health-ms 0 --trial-ms 4000
+  sub_bg "$T/#"
   copilot
   MP -t $T/jobs/notify -m "$(job n1)" || fail "mosquitto_pub"
   ends n1
   [ "$end" = "FAILED trial_not_confirmed" ] || fail "n1: $end: $(states n1 | tr '\n' ';')"
   states n1 | grep -q "^IN_PROGRESS trial null$" || fail "n1 never on trial: $(states n1 | tr '\n' ';')"
   states n1 | grep -q "^SUCCEEDED" && fail "n1 said SUCCEEDED"
-  grep -q "trial not confirmed within 2000 ms" dev.err || fail "the device did not time the trial out"
-  note "n1 (never confirmed, reset by the trial's watchdog): $end"
+  grep -q "trial not confirmed within 4000 ms" dev.err || fail "the device did not time the trial out"
+  grep "^$T/jobs/n1/update .*\"state\":\"FAILED\"" sub.out |
+    grep -q '"device":{"status":"reverted","detail":"timeout","fault":null,"pc":null,"line":null}' ||
+    fail "n1: not reverted for its timeout: $(grep "jobs/n1/update" sub.out | tail -1)"
+  note "n1 (never confirmed, reset by the trial's watchdog): $end, detail timeout"
+  # a reset while the trial runs (here a reboot command; a power loss alike)
+  exp=$(date -u -d '+60 sec' +%Y-%m-%dT%H:%M:%S.000Z)
+  h=$(grep -c "^$T/heartbeat .*\"trial\":true" sub.out)
+  MP -t $T/jobs/notify -m "$(job n2)" || fail "mosquitto_pub"
+  waitfor sub.out "^$T/jobs/n2/update .*\"phase\":\"trial\"" 20 || fail "n2: no trial: $(states n2 | tr '\n' ';')"
+  waitfor sub.out "^$T/heartbeat .*\"trial\":true" 20 $((h + 1)) || fail "n2: no heartbeat on trial"
+  MP -t $T/cmd -m '{"v":1,"id":"c-n2","op":"reboot","expires":"'$exp'"}' || fail "mosquitto_pub"
+  ends n2
+  [ "$end" = "FAILED trial_not_confirmed" ] || fail "n2: $end: $(states n2 | tr '\n' ';')"
+  grep "^$T/jobs/n2/update .*\"state\":\"FAILED\"" sub.out | grep -q '"device":{"status":"reverted","detail":"reset",' ||
+    fail "n2: not reverted for a reset: $(grep "jobs/n2/update" sub.out | tail -1)"
+  grep -q "^$T/cmd/response .*\"id\":\"c-n2\".*\"ok\":true" sub.out || fail "n2: the reboot not answered"
+  note "n2 (rebooted on trial): $end, detail reset"
   stop_copilot
   fl --status --json > st.json 2>err || fail "status: $(cat err)"
   grep -q '"version": "1.0.0"' st.json && grep -q '"trial": false' st.json ||
