@@ -71,6 +71,11 @@ typedef struct run {
   bool bbox_due;
   cop_dev dev;                 /* from the last STATUS */
   cop_revert hint;             /* why the device said (events) it reverted a trial */
+  /* the device's notifications are numbered per boot: a gap is ones lost on the line */
+  bool note_seq_ok;
+  uint16_t note_next;
+  uint32_t note_boot;
+  cop_linkstat ls;
   link_event_note last_fault;  /* the last `faulted` event */
   bool have_fault;
   copl_mqtt *m;
@@ -434,12 +439,28 @@ static void renew(run *r)
 
 static void job_event(run *r, uint8_t type, const cop_jev *proto);
 
+/* Notification seq of boot `boot`: count what a gap says was lost. A seq
+ * behind the last one (a new boot not yet known, a reordering) is not
+ * counted. */
+static void note_seen(run *r, uint32_t boot, uint16_t seq)
+{
+  if (r->note_seq_ok && r->note_boot == boot) {
+    uint16_t gap = (uint16_t)(seq - r->note_next);
+    if (gap && gap < 0x8000u)
+      r->ls.notes_missed += gap;
+  }
+  r->note_seq_ok = true;
+  r->note_boot = boot;
+  r->note_next = (uint16_t)(seq + 1u);
+}
+
 static void on_note(void *ctx, uint8_t kind, uint16_t seq, const uint8_t *body, uint32_t n)
 {
-  (void)seq;
   run *r = ctx;
   size_t len = 0;
   cop_stamp s;
+  /* a heartbeat names its boot (uptime u64, then boot_id u32) */
+  note_seen(r, kind == LINK_NOTE_HEARTBEAT && n >= 12 ? link_get32(body + 8) : r->boot_id, seq);
   switch (kind) {
   case LINK_NOTE_HEARTBEAT: {
     link_heartbeat h;
@@ -447,7 +468,8 @@ static void on_note(void *ctx, uint8_t kind, uint16_t seq, const uint8_t *body, 
       break;
     new_boot(r, h.boot_id);
     s = cop_stamp_dev(&r->clk, h.boot_id, h.uptime_ms, wall_ms());
-    len = cop_enc_heartbeat(out, sizeof out, &s, &h);
+    r->ls.frames_bad = r->c.bad_frames;
+    len = cop_enc_heartbeat(out, sizeof out, &s, &h, &r->ls);
     publish(r, COP_T_HEARTBEAT, NULL, out, len);
     return;
   }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# e2e.sh CASE COCKPIT ROOT -- `cockpit copilot` end to end: a simulated
+# e2e.sh CASE COCKPIT ROOT [NULLMODEM] -- `cockpit copilot` end to end: a simulated
 # device (`cockpit device` on a pty), the copilot on its link, the real
 # mosquitto with mutual TLS (started here on a free loopback port, stopped
 # by its pid) and https_server.py serving the artifacts; the test plays the
@@ -53,13 +53,21 @@
 #              --trial-ms 0): a job with trial_s 3 TIMED_OUT trial_timeout;
 #              the next job, refused by the device (a trial is running):
 #              FAILED device_refused, device status TRIAL
+#   linkfaults the UART between the device and the copilot a bad line
+#              (nullmodem: bits flipped, bytes dropped, doubled and
+#              inserted, seeded): a job still ends SUCCEEDED with the
+#              device running the artifact's image digest, telemetry and
+#              heartbeats go on after it, and what the line lost is counted
+#              (heartbeats missing <= the notifications the copilot saw
+#              missing + the device's own notes_lost; the copilot's count
+#              within what the line's faults can explain)
 #   refusals   a device that trusts one key: unsigned, signed by another
 #              key, a damaged signature, another Host ABI, an artifact too
 #              big for a bank: REJECTED key, key, signature, abi, artifact
 #              (device status and detail given); a URL that is not there:
 #              FAILED download; the old program runs throughout
 set -u
-case_=$1 ck=$2 root=$3
+case_=$1 ck=$2 root=$3 nm=${4:-}
 d=$(mktemp -d /tmp/copl-e2e.XXXXXX)
 mpid= dpid= cpid= spid= hpid=
 cleanup() {
@@ -562,6 +570,81 @@ undecided)
   fl --status --json > st.json 2>err || fail "status: $(cat err)"
   grep -q '"version": "2.0.0"' st.json && grep -q '"trial": true' st.json ||
     fail "the device does not run 2.0.0 on trial: $(cat st.json)"
+  ;;
+linkfaults)
+  # the device's end of a bad line (dev.tty); the copilot's is `uart`
+  kill "$dpid"; wait "$dpid" 2>/dev/null
+  i=0; while [ -e uart ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "the pty stays"; sleep 0.05; done
+  [ -x "$nm" ] || fail "no nullmodem given"
+  "$nm" dev.tty uart 170 --seed 7 --flip-ppm 200 --drop-ppm 200 --dup-ppm 200 --garbage-ppm 200 \
+    --stats nm.stats 2>nm.err &
+  nmpid=$!
+  i=0; while [ ! -e uart ] || [ ! -e dev.tty ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "no nullmodem"; sleep 0.05; done
+  "$ck" device --flash img --uart dev.tty --health-ms 300 >/dev/null 2>>dev.err &
+  dpid="$! $nmpid"   # both stopped at the end
+  sub_bg "$T/#"
+  copilot --timeout-ms 500
+  waitfor sub.out "^$T/telemetry " 20 2 || fail "no telemetry over the bad line"
+  MP -t $T/jobs/notify -m "$(jobf l1 big.cvm1 5.0.0)" || fail "mosquitto_pub"
+  ends l1
+  [ "$end" = "SUCCEEDED confirmed" ] || fail "l1: $end: $(states l1 | tr '\n' ';')"
+  note "l1 over the bad line: $end"
+  # telemetry and heartbeats go on after it, from the new program's boot
+  t0=$(grep -c "^$T/telemetry " sub.out) h0=$(grep -c "^$T/heartbeat " sub.out)
+  waitfor sub.out "^$T/telemetry " 30 $((t0 + 3)) || fail "telemetry stopped after the job"
+  waitfor sub.out "^$T/heartbeat " 30 $((h0 + 3)) || fail "heartbeats stopped after the job"
+  # the device runs the artifact's image (asked over the same bad line)
+  i=0
+  until fl --status --json > st.json 2>err; do
+    i=$((i + 1)); [ $i -gt 5 ] && fail "status over the bad line: $(cat err)"
+  done
+  stop_copilot
+  kill "$nmpid"; wait "$nmpid" 2>/dev/null
+  [ -s nm.stats ] || fail "no nullmodem stats: $(cat nm.err)"
+  python3 - big.cvm1 st.json sub.out nm.stats > chk.out 2>&1 <<'PY' || fail "$(cat chk.out)"
+import hashlib, json, struct, sys
+a = open(sys.argv[1], "rb").read()
+image = hashlib.sha256(a[:struct.unpack_from("<I", a, 0x0C)[0]]).hexdigest()
+st = json.load(open(sys.argv[2]))
+run = [b for b in st["banks"] if b["running"]]
+if not run or run[0]["digest"] != image or st["runtime"]["trial"]:
+    print("the device does not run", image, "confirmed:", run); sys.exit(1)
+hb, tel = {}, 0
+for line in open(sys.argv[3]):
+    topic, _, payload = line.partition(" ")
+    try:
+        m = json.loads(payload)
+    except ValueError:
+        print("not JSON on", topic, payload[:80]); sys.exit(1)
+    if topic.endswith("/heartbeat"): hb.setdefault(m["boot_id"], []).append(m)
+    elif topic.endswith("/telemetry"): tel += 1
+missing = lost = 0
+for boot, hs in hb.items():
+    ups = [h["uptime_ms"] for h in hs]
+    if ups != sorted(ups): print("heartbeats out of order in boot", boot); sys.exit(1)
+    missing += sum(round((b - x) / 1000) - 1 for x, b in zip(ups, ups[1:]) if b - x > 1600)
+    lost += hs[-1]["notes_lost"]
+last = [h for hs in hb.values() for h in hs][-1]["copilot"]
+seen = max(h["copilot"]["notes_missed"] for hs in hb.values() for h in hs)
+faults = {}
+for line in open(sys.argv[4]):
+    w = line.split()
+    faults[w[0]] = sum(int(w[i]) for i in range(4, len(w), 2))
+if not faults.get("a>b") or not faults.get("b>a"):
+    print("the line injected no faults one way:", faults); sys.exit(1)
+if missing > seen + lost:
+    print("%d heartbeats missing, but the copilot counted %d notifications missing and the device lost %d"
+          % (missing, seen, lost)); sys.exit(1)
+# a fault spoils at most the frame it hits and, on a frame's end, the next
+if seen > 2 * faults["a>b"]:
+    print("the copilot counted %d missing, more than %d faults on the line explain" % (seen, faults["a>b"])); sys.exit(1)
+if last["frames_bad"] + seen == 0:
+    print("the faults did nothing the copilot saw:", faults); sys.exit(1)
+print("faults device->copilot %d, copilot->device %d; heartbeats missing %d <= %d missed + %d lost; "
+      "copilot frames_bad %d; %d telemetry; the device runs %s confirmed"
+      % (faults["a>b"], faults["b>a"], missing, seen, lost, last["frames_bad"], tel, image[:16]))
+PY
+  note "$(cat chk.out)"
   ;;
 refusals)
   sub_bg "$T/jobs/+/update"

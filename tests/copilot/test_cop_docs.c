@@ -14,6 +14,7 @@
 #include "cvm1.h"
 #include "tcheck.h"
 
+static const cop_linkstat LS = { 3, 5 };
 static const cop_stamp ST = { 1796281262345ull, 0x5EC0B007u, 8123456, true };
 
 /* The examples, in the doc's order: name, payload. */
@@ -40,7 +41,7 @@ static void examples(void) {
   link_heartbeat h;
   memset(&h, 0, sizeof h);
   h.vm_state = LINK_VM_SLEEPING; h.running = 1; h.steps = 912345; h.log_next = 42; h.bbox_next = 2;
-  add("heartbeat", cop_enc_heartbeat(ex[nex], COP_MSG_MAX, &ST, &h));
+  add("heartbeat", cop_enc_heartbeat(ex[nex], COP_MSG_MAX, &ST, &h, &LS));
 
   link_telemetry t;
   memset(&t, 0, sizeof t);

@@ -228,7 +228,15 @@ cop_stamp cop_stamp_now(const cop_clock *c, uint64_t now_ms);
 
 /* Encoders: write one payload into out (cap bytes, NUL-ended), return its
 ** length, 0 if it does not fit. */
-size_t cop_enc_heartbeat(char *out, size_t cap, const cop_stamp *s, const link_heartbeat *h);
+/* What the copilot saw of the link (its heartbeats carry it): the device's
+** notifications it never got (gaps in their numbering, per boot) and the
+** damaged frames it received, since it started. */
+typedef struct cop_linkstat {
+  uint64_t notes_missed;
+  uint64_t frames_bad;
+} cop_linkstat;
+size_t cop_enc_heartbeat(char *out, size_t cap, const cop_stamp *s, const link_heartbeat *h,
+                         const cop_linkstat *l);
 size_t cop_enc_log(char *out, size_t cap, const cop_stamp *s, const link_log_note *l);
 size_t cop_enc_telemetry(char *out, size_t cap, const cop_stamp *s, const link_telemetry *t);
 size_t cop_enc_event(char *out, size_t cap, const cop_stamp *s, const link_event_note *e);
