@@ -711,6 +711,10 @@ static void on_job(run *r, const copl_msg *m)
   say("job %s: %s", jm.id, jm.cancel ? "cancel" : "notify");
   cop_jev ev = {0};
   ev.msg = &jm;
+  /* a new job starts when the device answers a STATUS asked now (not on
+   * what an earlier one said): a silent device leaves it QUEUED */
+  static const cop_dev ask = {0};
+  ev.dev = &ask;
   job_event(r, jm.cancel ? COP_JE_CANCEL : COP_JE_NOTIFY, &ev);
 }
 
@@ -982,7 +986,13 @@ static void do_activate(run *r)
 
 static void do_status(run *r)
 {
-  if (!dev_status(r, NULL)) {
+  /* one try: a silent device is asked again in 500 ms, and the job's
+   * clock (its deadline) goes on in between */
+  uint32_t keep = r->c.retries;
+  r->c.retries = 1;
+  bool ok = dev_status(r, NULL);
+  r->c.retries = keep;
+  if (!ok) {
     r->pending |= COP_JA_STATUS;
     r->retry_at = mono() + 500;
     return;

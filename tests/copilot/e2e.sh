@@ -31,7 +31,8 @@
 #              the old program runs;
 #              a security counter below the floor: REJECTED
 #              counter_below_floor; the running program again: SUCCEEDED
-#              already_installed, nothing programmed
+#              already_installed, nothing programmed; code the VM's verifier
+#              refuses: FAILED trial_faulted, detail start
 #   broker     the broker stopped for 5 s while heartbeats and telemetry flow,
 #              then started again: what the copilot kept in its queue
 #              arrives in order after the reconnect, none lost (heartbeats 1 s
@@ -53,6 +54,9 @@
 #              --trial-ms 0): a job with trial_s 3 TIMED_OUT trial_timeout;
 #              the next job, refused by the device (a trial is running):
 #              FAILED device_refused, device status TRIAL
+#   offline    the device silent (stopped) when a job comes: the job stays
+#              QUEUED, never IN_PROGRESS, and ends TIMED_OUT deadline at its
+#              timeout_s; the device back, the next job SUCCEEDED
 #   linkfaults the UART between the device and the copilot a bad line
 #              (nullmodem: bits flipped, bytes dropped, doubled and
 #              inserted, seeded): a job still ends SUCCEEDED with the
@@ -420,6 +424,30 @@ outcomes)
   [ "$end" = "SUCCEEDED already_installed" ] || fail "f3: $end: $(states f3 | tr '\n' ';')"
   [ "$(grep -c "programming bank" cop.err)" -eq "$p0" ] || fail "f3 programmed the device"
   note "f3 (runs already): $end"
+  # a program whose container is sound but whose code the VM's verifier
+  # refuses: installed, activated, and it cannot start on trial
+  python3 - next.cvm1 www/nostart.cvm1 <<'PY' || fail "nostart artifact"
+import hashlib, struct, sys
+a = bytearray(open(sys.argv[1], "rb").read())
+size = struct.unpack_from("<I", a, 0x0C)[0]
+for k in range(struct.unpack_from("<H", a, 0x10)[0]):
+    t, f, off, n = struct.unpack_from("<HHII", a, 152 + 12 * k)
+    if t == 1: a[off:off + n] = b"\xff" * n        # the code section
+a[0x34:0x36] = struct.pack("<H", 4)               # version 4.0.0
+at = size + 8
+while at < len(a):
+    t, n = struct.unpack_from("<HH", a, at)
+    if t == 0x10: a[at + 4:at + 36] = hashlib.sha256(a[:size]).digest()
+    at += 4 + n
+open(sys.argv[2], "wb").write(a)
+PY
+  MP -t $T/jobs/notify -m "$(cd www && jobf f4 nostart.cvm1 4.0.0)" || fail "mosquitto_pub"
+  ends f4
+  [ "$end" = "FAILED trial_faulted" ] || fail "f4: $end: $(states f4 | tr '\n' ';')"
+  grep "^$T/jobs/f4/update .*\"state\":\"FAILED\"" sub.out |
+    grep -q '"device":{"status":"reverted","detail":"start","fault":null,"pc":null,"line":null}' ||
+    fail "f4: not reverted for a start failure: $(grep "jobs/f4/update" sub.out | tail -1)"
+  note "f4 (cannot start): $end, detail start"
   stop_copilot
   fl --status --json > st.json 2>err || fail "status: $(cat err)"
   grep -q '"version": "1.0.0"' st.json || fail "the device does not run 1.0.0: $(cat st.json)"
@@ -570,6 +598,25 @@ undecided)
   fl --status --json > st.json 2>err || fail "status: $(cat err)"
   grep -q '"version": "2.0.0"' st.json && grep -q '"trial": true' st.json ||
     fail "the device does not run 2.0.0 on trial: $(cat st.json)"
+  ;;
+offline)
+  sub_bg "$T/jobs/+/update"
+  copilot
+  kill -STOP "$dpid"
+  printf '{"v":1,"id":"o1","sha256":"%s","size":%s,"url":"https://127.0.0.1:%s/next.cvm1","version":"2.0.0","timeout_s":4}' \
+    "$sha" "$size" "$hport" > o1.json
+  MP -t $T/jobs/notify -f o1.json || fail "mosquitto_pub"
+  ends o1
+  kill -CONT "$dpid"
+  [ "$end" = "TIMED_OUT deadline" ] || fail "o1: $end: $(states o1 | tr '\n' ';')"
+  [ "$(states o1 | grep -vc '^QUEUED null null$')" -eq 1 ] || fail "o1 was not QUEUED until its deadline: $(states o1 | tr '\n' ';')"
+  grep -q '^GET' http.log && fail "o1 downloaded for a silent device"
+  note "o1 (device silent): $(states o1 | uniq | tr '\n' ';')"
+  MP -t $T/jobs/notify -m "$(job o2)" || fail "mosquitto_pub"
+  ends o2
+  [ "$end" = "SUCCEEDED confirmed" ] || fail "o2: $end: $(states o2 | tr '\n' ';')"
+  note "o2 (device back): $end"
+  stop_copilot
   ;;
 linkfaults)
   # the device's end of a bad line (dev.tty); the copilot's is `uart`
