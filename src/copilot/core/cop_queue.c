@@ -120,6 +120,10 @@ static cop_err head_rec(cop_queue *q, uint8_t rh[COP_Q_REC]) {
   if (ring_read(q, q->head, rh, COP_Q_REC) < 0) return COP_E_STORAGE;
   uint32_t n = link_get16(rh);
   if (COP_Q_REC + n > q->used) return COP_E_CORRUPT;
+  /* what is left after it must hold the other records, and nothing more
+  ** after the last (a damaged length would leave used and count apart) */
+  uint32_t rest = q->used - (COP_Q_REC + n);
+  if ((q->count == 1) != (rest == 0) || (uint64_t)(q->count - 1u) * COP_Q_REC > rest) return COP_E_CORRUPT;
   return COP_E_OK;
 }
 
