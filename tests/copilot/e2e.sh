@@ -282,6 +282,7 @@ install|duplicate)
     fail "the job did not end: $(states j1 | tr '\n' ';')"
   states j1 > st.txt
   grep -q '^SUCCEEDED null confirmed$' st.txt || fail "not SUCCEEDED confirmed: $(tr '\n' ';' < st.txt)"
+  [ "$(head -1 st.txt)" = "QUEUED null null" ] || fail "not QUEUED first: $(tr '\n' ';' < st.txt)"
   for p in downloading verifying programming activating trial; do
     grep -q "^IN_PROGRESS $p null$" st.txt || fail "no IN_PROGRESS $p: $(tr '\n' ';' < st.txt)"
   done
