@@ -446,8 +446,11 @@ static void note_seen(run *r, uint32_t boot, uint16_t seq)
 {
   if (r->note_seq_ok && r->note_boot == boot) {
     uint16_t gap = (uint16_t)(seq - r->note_next);
-    if (gap && gap < 0x8000u)
+    if (gap && gap < 0x8000u) {
       r->ls.notes_missed += gap;
+      say("device: %u notification%s missed (seq %u, expected %u)", (unsigned)gap, gap == 1 ? "" : "s",
+          (unsigned)seq, (unsigned)r->note_next);
+    }
   }
   r->note_seq_ok = true;
   r->note_boot = boot;

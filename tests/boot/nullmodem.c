@@ -34,7 +34,17 @@ static const char *const fault_opt[F__COUNT] = { "--flip-ppm", "--drop-ppm", "--
 static const char *const fault_name[F__COUNT] = { "flips", "drops", "dups", "garbage" };
 
 static uint32_t ppm[F__COUNT];
-static uint64_t rng[2] = { 1, 0x9E3779B97F4A7C14ull };
+static uint64_t rng[2];
+
+/* splitmix64: a well-mixed, never zero, state for each direction's
+** xorshift from any seed (small seeds give xorshift poor first draws) */
+static uint64_t mix(uint64_t *s) {
+  uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  return z ? z : 1;
+}
 static struct { unsigned long long bytes, n[F__COUNT]; } count[2];
 static volatile sig_atomic_t stop_now;
 
@@ -101,6 +111,7 @@ int main(int argc, char **argv) {
   if (argc < 4) return usage(NULL, NULL);
   if ((argc - 4) % 2) return usage("an option without its value:", argv[argc - 1]);
   const char *stats = NULL;
+  uint64_t seed = 1;
   for (int i = 4; i < argc; i += 2) {
     unsigned long long v;
     int f = 0;
@@ -110,15 +121,15 @@ int main(int argc, char **argv) {
       ppm[f] = (uint32_t)v;
     } else if (!strcmp(argv[i], "--seed")) {
       if (!number(argv[i + 1], ~0ull, &v)) return usage("not a seed:", argv[i + 1]);
-      rng[0] = v ? v : 1;
-      rng[1] = rng[0] ^ 0x9E3779B97F4A7C15ull;
-      if (!rng[1]) rng[1] = 1;
+      seed = v;
     } else if (!strcmp(argv[i], "--stats")) {
       stats = argv[i + 1];
     } else {
       return usage("unknown option", argv[i]);
     }
   }
+  rng[0] = mix(&seed);
+  rng[1] = mix(&seed);
   int sa, sb, a = end(argv[1], &sa), b = end(argv[2], &sb);
   if (a < 0 || b < 0) {
     perror("nullmodem");

@@ -64,7 +64,8 @@
 #              heartbeats go on after it, and what the line lost is counted
 #              (heartbeats missing <= the notifications the copilot saw
 #              missing + the device's own notes_lost; the copilot's count
-#              within what the line's faults can explain)
+#              within what the line's faults can explain); COPL_SEED and
+#              COPL_PPM (each fault's rate) try another line
 #   refusals   a device that trusts one key: unsigned, signed by another
 #              key, a damaged signature, another Host ABI, an artifact too
 #              big for a bank: REJECTED key, key, signature, abi, artifact
@@ -624,7 +625,7 @@ linkfaults)
   kill "$dpid"; wait "$dpid" 2>/dev/null
   i=0; while [ -e uart ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "the pty stays"; sleep 0.05; done
   [ -x "$nm" ] || fail "no nullmodem given"
-  "$nm" dev.tty uart 170 --seed 7 --flip-ppm 200 --drop-ppm 200 --dup-ppm 200 --garbage-ppm 200 \
+  "$nm" dev.tty uart 170 --seed ${COPL_SEED:-7} --flip-ppm ${COPL_PPM:-200} --drop-ppm ${COPL_PPM:-200} --dup-ppm ${COPL_PPM:-200} --garbage-ppm ${COPL_PPM:-200} \
     --stats nm.stats 2>nm.err &
   nmpid=$!
   i=0; while [ ! -e uart ] || [ ! -e dev.tty ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "no nullmodem"; sleep 0.05; done
@@ -641,12 +642,12 @@ linkfaults)
   t0=$(grep -c "^$T/telemetry " sub.out) h0=$(grep -c "^$T/heartbeat " sub.out)
   waitfor sub.out "^$T/telemetry " 30 $((t0 + 3)) || fail "telemetry stopped after the job"
   waitfor sub.out "^$T/heartbeat " 30 $((h0 + 3)) || fail "heartbeats stopped after the job"
+  stop_copilot
   # the device runs the artifact's image (asked over the same bad line)
   i=0
   until fl --status --json > st.json 2>err; do
     i=$((i + 1)); [ $i -gt 5 ] && fail "status over the bad line: $(cat err)"
   done
-  stop_copilot
   kill "$nmpid"; wait "$nmpid" 2>/dev/null
   [ -s nm.stats ] || fail "no nullmodem stats: $(cat nm.err)"
   python3 - big.cvm1 st.json sub.out nm.stats > chk.out 2>&1 <<'PY' || fail "$(cat chk.out)"
