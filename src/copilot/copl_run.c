@@ -38,6 +38,7 @@
 #define TICK_MS 1000u
 #define RETRY_MS 2000u
 #define DL_TRIES 8u
+#define MIN_CHUNK 64u
 #define REC_JOB "job.rec"
 #define REC_REPLAY "replay.rec"
 #define ART_FILE "job.art"
@@ -93,6 +94,7 @@ typedef struct run {
   /* the job */
   cop_job job;
   uint32_t pending;            /* COP_JA_* work still to do */
+  unsigned chunk_shift;        /* DATA chunks halved this often (a bad line) */
   copl_dl *dl;
   uint64_t dl_have, dl_fed;
   unsigned dl_tries;
@@ -917,11 +919,16 @@ static void do_install(run *r)
     return;
   }
   uint32_t chunk = info.max_chunk < LINK_MAX_CHUNK ? info.max_chunk : LINK_MAX_CHUNK;
+  /* a line that lost the last upload gets smaller frames: a damaged byte
+   * costs one frame, and a short frame is less likely to hold one */
+  chunk >>= r->chunk_shift;
+  if (chunk < MIN_CHUNK)
+    chunk = info.max_chunk < MIN_CHUNK ? info.max_chunk : MIN_CHUNK;
   chunk &= ~7u;
   if (!chunk)
     chunk = 8;
-  say("job %s: programming bank %c from byte %u of %u", r->job.m.id, 'A' + bank, (unsigned)next,
-      (unsigned)len);
+  say("job %s: programming bank %c from byte %u of %u (%u-byte chunks)", r->job.m.id, 'A' + bank,
+      (unsigned)next, (unsigned)len, (unsigned)chunk);
   prog_ctx pc = {r, next};
   r->in_link = true;
   e = link_upload(&r->c, art, (uint32_t)len, next, chunk, info.window ? info.window : 1, on_prog, &pc);
@@ -930,9 +937,13 @@ static void do_install(run *r)
   if (!cop_job_active(&r->job))
     return;
   if (e) {
+    if (e != LINK_C_NAK && (LINK_MAX_CHUNK >> r->chunk_shift) > MIN_CHUNK)
+      r->chunk_shift++;
     link_failed(r, "DATA", e, COP_JA_INSTALL);
     return;
   }
+  if (r->chunk_shift)
+    r->chunk_shift--;   /* it went through: a step back up */
   uint8_t vb;
   if ((e = link_verify(&r->c, &vb))) {
     link_failed(r, "VERIFY", e, COP_JA_INSTALL);
