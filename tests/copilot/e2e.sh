@@ -47,8 +47,9 @@
 #              not a byte went to the device
 #   notconfirmed a device whose health check never passes (--health-ms 0):
 #              its trial watchdog (--trial-ms 4000) resets the trial, the
-#              bootloader reverts it: FAILED trial_not_confirmed, detail
-#              timeout; a trial reset by a reboot: detail reset; the old
+#              bootloader reverts it while the copilot is killed: restarted,
+#              FAILED trial_not_confirmed, detail timeout (from the device's
+#              blackbox); a trial reset by a reboot: detail reset; the old
 #              program runs confirmed
 #   undecided  a device that never decides a trial (--health-ms 0
 #              --trial-ms 0): a job with trial_s 3 TIMED_OUT trial_timeout;
@@ -552,6 +553,13 @@ notconfirmed)
   sub_bg "$T/#"
   copilot
   MP -t $T/jobs/notify -m "$(job n1)" || fail "mosquitto_pub"
+  # the copilot is away while the trial times out: restarted, it reads the
+  # verdict and its reason from what the device kept
+  waitfor sub.out "^$T/jobs/n1/update .*\"phase\":\"trial\"" 20 || fail "n1: no trial: $(states n1 | tr '\n' ';')"
+  kill -9 "$cpid"; wait "$cpid" 2>/dev/null; cpid=
+  waitfor dev.err "rejected: trial ended without confirmation" 20 || fail "n1: the device did not revert"
+  copilot
+  waitfor cop.err "job n1: resumed IN_PROGRESS trial" 5 || fail "n1 was not resumed in its trial"
   ends n1
   [ "$end" = "FAILED trial_not_confirmed" ] || fail "n1: $end: $(states n1 | tr '\n' ';')"
   states n1 | grep -q "^IN_PROGRESS trial null$" || fail "n1 never on trial: $(states n1 | tr '\n' ';')"
@@ -560,7 +568,7 @@ notconfirmed)
   grep "^$T/jobs/n1/update .*\"state\":\"FAILED\"" sub.out |
     grep -q '"device":{"status":"reverted","detail":"timeout","fault":null,"pc":null,"line":null}' ||
     fail "n1: not reverted for its timeout: $(grep "jobs/n1/update" sub.out | tail -1)"
-  note "n1 (never confirmed, reset by the trial's watchdog): $end, detail timeout"
+  note "n1 (never confirmed, reset by the trial's watchdog while the copilot was away): $end, detail timeout"
   # a reset while the trial runs (here a reboot command; a power loss alike)
   exp=$(date -u -d '+60 sec' +%Y-%m-%dT%H:%M:%S.000Z)
   h=$(grep -c "^$T/heartbeat .*\"trial\":true" sub.out)
