@@ -38,6 +38,7 @@
 #define TICK_MS 1000u
 #define RETRY_MS 2000u
 #define DL_TRIES 8u
+#define MIN_CHUNK 64u
 #define REC_JOB "job.rec"
 #define REC_REPLAY "replay.rec"
 #define ART_FILE "job.art"
@@ -75,6 +76,14 @@ typedef struct run {
   uint32_t bbox_seen;          /* blackbox records below this were published */
   bool bbox_due;
   cop_dev dev;                 /* from the last STATUS */
+  cop_revert hint;             /* why the device said (events) it reverted a trial */
+  /* the device's notifications are numbered per boot: a gap is ones lost on the line */
+  bool note_seq_ok;
+  uint16_t note_next;
+  uint32_t note_boot;
+  cop_linkstat ls;
+  link_event_note last_fault;  /* the last `faulted` event */
+  bool have_fault;
   copl_mqtt *m;
   bool connected;
   cop_clock clk;
@@ -93,6 +102,7 @@ typedef struct run {
   /* the job */
   cop_job job;
   uint32_t pending;            /* COP_JA_* work still to do */
+  unsigned chunk_shift;        /* DATA chunks halved this often (a bad line) */
   copl_dl *dl;
   uint64_t dl_have, dl_fed;
   unsigned dl_tries;
@@ -355,6 +365,67 @@ static bool rt_status(run *r)
   return true;
 }
 
+/* Why the device rejected the job's trial in bank `bank` (reason: its
+ * link_reason), from its blackbox records since the activation: a fault
+ * record of the new program (fault, pc, line); the revert records of its
+ * bank, one in the trial's own boot (it reverted itself: a fault, a start
+ * failure, its trial watchdog) and one in the boot after when the
+ * bootloader found it unconfirmed. The events seen say it too, when the
+ * blackbox cannot be read. */
+static void revert_info(run *r, const link_status *st, uint8_t bank, cop_revert *rv)
+{
+  memset(rv, 0, sizeof *rv);
+  uint8_t reason = st->bank[bank].reason;
+  unsigned reverts = 0;
+  bool fault = false, read = false;
+  uint32_t from = r->job.bbox_mark;
+  for (int round = 0; round < 16; round++) {
+    link_bb_read br;
+    if (link_blackbox_req(&r->c, LINK_BB_READ, from) != LINK_C_OK ||
+        !link_bb_read_get(r->c.resp, r->c.resp_len, &br))
+      break;
+    read = true;
+    for (uint32_t i = 0; i < br.count; i++) {
+      bbox_rec rec;
+      if (!bbox_rec_get(br.recs + (size_t)i * br.rec_size, br.rec_size, &rec) || rec.bank != bank ||
+          memcmp(rec.digest, r->job.image, 32))
+        continue;
+      if (rec.kind == BBOX_KIND_FAULT && !fault) {
+        fault = true;
+        rv->fault = rec.fault;
+        rv->where = 1;
+        rv->pc = rec.pc;
+        rv->line = rec.line;
+      } else if (rec.kind == BBOX_KIND_REVERTED) {
+        reverts++;
+        if (!fault && rec.fault) {   /* the revert record of a fault: no fault record kept */
+          rv->fault = rec.fault;
+          rv->where = 1;
+          rv->pc = rec.pc;
+        }
+      }
+    }
+    if (!br.count || br.next <= from)
+      break;
+    from = br.next;
+  }
+  switch (reason) {
+  case LINK_REASON_FAULT:
+    rv->cause = rv->fault ? COP_RV_FAULT : read ? COP_RV_START : r->hint.cause;
+    if (!read && r->hint.cause == COP_RV_FAULT)
+      *rv = r->hint;
+    break;
+  case LINK_REASON_NO_CONFIRM:
+    rv->cause = reverts >= 2 ? COP_RV_TIMEOUT : read ? COP_RV_RESET : r->hint.cause;
+    break;
+  case LINK_REASON_MANUAL: rv->cause = COP_RV_COMMAND; break;
+  case LINK_REASON_VERIFY: rv->cause = COP_RV_VERIFY; break;
+  default: break;
+  }
+  say("job %s: the device reverted bank %c: %s (%s)%s", r->job.m.id, 'A' + bank, link_reason_name(reason),
+      cop_rv_name(rv->cause), read ? "" : "; its blackbox not read");
+}
+
 /* STATUS into r->dev. */
 static bool dev_status(run *r, link_status *stp)
 {
@@ -372,7 +443,7 @@ static bool dev_status(run *r, link_status *stp)
   d.running = st.running;
   uint8_t other = 0;
   if (st.running < LINK_NBANKS) {
-    d.trial = st.bank[st.running].state == LINK_BANK_TRIAL;
+    d.trial = st.bank[st.running].state != LINK_BANK_CONFIRMED;
     memcpy(d.digest, st.bank[st.running].digest, 32);
     other = (uint8_t)(1u - st.running);
   } else {
@@ -382,6 +453,10 @@ static bool dev_status(run *r, link_status *stp)
   }
   d.other_state = st.bank[other].state;
   d.other_reason = st.bank[other].reason;
+  if (d.other_state == LINK_BANK_REJECTED && cop_job_active(&r->job) && r->job.has_image &&
+      r->job.phase >= COP_PH_ACTIVATING && d.boot_id != r->job.boot_before &&
+      !memcmp(st.bank[other].digest, r->job.image, 32))
+    revert_info(r, &st, other, &d.rv);
   r->dev = d;
   if (stp)
     *stp = st;
@@ -416,12 +491,31 @@ static void renew(run *r)
 
 static void job_event(run *r, uint8_t type, const cop_jev *proto);
 
+/* Notification seq of boot `boot`: count what a gap says was lost. A seq
+ * behind the last one (a new boot not yet known, a reordering) is not
+ * counted. */
+static void note_seen(run *r, uint32_t boot, uint16_t seq)
+{
+  if (r->note_seq_ok && r->note_boot == boot) {
+    uint16_t gap = (uint16_t)(seq - r->note_next);
+    if (gap && gap < 0x8000u) {
+      r->ls.notes_missed += gap;
+      say("device: %u notification%s missed (seq %u, expected %u)", (unsigned)gap, gap == 1 ? "" : "s",
+          (unsigned)seq, (unsigned)r->note_next);
+    }
+  }
+  r->note_seq_ok = true;
+  r->note_boot = boot;
+  r->note_next = (uint16_t)(seq + 1u);
+}
+
 static void on_note(void *ctx, uint8_t kind, uint16_t seq, const uint8_t *body, uint32_t n)
 {
-  (void)seq;
   run *r = ctx;
   size_t len = 0;
   cop_stamp s;
+  /* a heartbeat names its boot (uptime u64, then boot_id u32) */
+  note_seen(r, kind == LINK_NOTE_HEARTBEAT && n >= 12 ? link_get32(body + 8) : r->boot_id, seq);
   switch (kind) {
   case LINK_NOTE_HEARTBEAT: {
     link_heartbeat h;
@@ -429,7 +523,8 @@ static void on_note(void *ctx, uint8_t kind, uint16_t seq, const uint8_t *body, 
       break;
     new_boot(r, h.boot_id);
     s = cop_stamp_dev(&r->clk, h.boot_id, h.uptime_ms, wall_ms());
-    len = cop_enc_heartbeat(out, sizeof out, &s, &h);
+    r->ls.frames_bad = r->c.bad_frames;
+    len = cop_enc_heartbeat(out, sizeof out, &s, &h, &r->ls);
     publish(r, COP_T_HEARTBEAT, NULL, out, len);
     return;
   }
@@ -461,9 +556,26 @@ static void on_note(void *ctx, uint8_t kind, uint16_t seq, const uint8_t *body, 
     say("device: event %s", link_event_name(e.event));
     if (e.event == LINK_EV_CRASH)
       r->bbox_due = true;
+    if (e.event == LINK_EV_FAULTED) {
+      r->last_fault = e;
+      r->have_fault = true;
+    }
     if (e.event == LINK_EV_REVERTED && cop_job_active(&r->job) && r->job.phase >= COP_PH_ACTIVATING) {
-      cop_jev ev = {0};
-      job_event(r, COP_JE_REVERTED, &ev);
+      /* the verdict is read from STATUS (the bank's reason) and the
+       * blackbox; what the event says is kept in case they cannot be read */
+      static const struct { const char *name; uint8_t cause; } why[] = {
+        {"fault", COP_RV_FAULT}, {"start", COP_RV_START}, {"timeout", COP_RV_TIMEOUT}, {"command", COP_RV_COMMAND}};
+      for (size_t i = 0; i < sizeof why / sizeof why[0]; i++)
+        if (e.name_len == strlen(why[i].name) && !memcmp(e.name, why[i].name, e.name_len)) {
+          memset(&r->hint, 0, sizeof r->hint);
+          r->hint.cause = why[i].cause;
+          if (why[i].cause == COP_RV_FAULT && r->have_fault && r->last_fault.value > 0) {
+            r->hint.fault = (uint8_t)r->last_fault.value;
+            r->hint.where = 1;
+            r->hint.pc = r->last_fault.pc;
+          }
+        }
+      r->next_status = 0;
     }
     if (e.event == LINK_EV_TRIAL_CONFIRMED)
       r->next_status = 0;
@@ -658,6 +770,10 @@ static void on_job(run *r, const copl_msg *m)
   say("job %s: %s%s", jm.id, jm.cancel ? "cancel" : "notify", m->retain ? " (retained)" : "");
   cop_jev ev = {0};
   ev.msg = &jm;
+  /* a new job starts when the device answers a STATUS asked now (not on
+   * what an earlier one said): a silent device leaves it QUEUED */
+  static const cop_dev ask = {0};
+  ev.dev = &ask;
   r->retained_notify = m->retain;
   job_event(r, jm.cancel ? COP_JE_CANCEL : COP_JE_NOTIFY, &ev);
   r->retained_notify = false;
@@ -859,11 +975,16 @@ static void do_install(run *r)
     return;
   }
   uint32_t chunk = info.max_chunk < LINK_MAX_CHUNK ? info.max_chunk : LINK_MAX_CHUNK;
+  /* a line that lost the last upload gets smaller frames: a damaged byte
+   * costs one frame, and a short frame is less likely to hold one */
+  chunk >>= r->chunk_shift;
+  if (chunk < MIN_CHUNK)
+    chunk = info.max_chunk < MIN_CHUNK ? info.max_chunk : MIN_CHUNK;
   chunk &= ~7u;
   if (!chunk)
     chunk = 8;
-  say("job %s: programming bank %c from byte %u of %u", r->job.m.id, 'A' + bank, (unsigned)next,
-      (unsigned)len);
+  say("job %s: programming bank %c from byte %u of %u (%u-byte chunks)", r->job.m.id, 'A' + bank,
+      (unsigned)next, (unsigned)len, (unsigned)chunk);
   prog_ctx pc = {r, next};
   r->in_link = true;
   e = link_upload(&r->c, art, (uint32_t)len, next, chunk, info.window ? info.window : 1, on_prog, &pc);
@@ -872,9 +993,13 @@ static void do_install(run *r)
   if (!cop_job_active(&r->job))
     return;
   if (e) {
+    if (e != LINK_C_NAK && (LINK_MAX_CHUNK >> r->chunk_shift) > MIN_CHUNK)
+      r->chunk_shift++;
     link_failed(r, "DATA", e, COP_JA_INSTALL);
     return;
   }
+  if (r->chunk_shift)
+    r->chunk_shift--;   /* it went through: a step back up */
   uint8_t vb;
   if ((e = link_verify(&r->c, &vb))) {
     link_failed(r, "VERIFY", e, COP_JA_INSTALL);
@@ -905,6 +1030,12 @@ static void do_activate(run *r)
     job_event(r, COP_JE_PROG_REFUSED, &ev);
     return;
   }
+  /* the blackbox's next record now: what the trial leaves there comes after it */
+  link_rt_status rt;
+  uint32_t keep = r->c.retries;
+  r->c.retries = 1;
+  uint32_t mark = link_rt_status_req(&r->c, &rt) == LINK_C_OK ? rt.bbox_next : r->rt.bbox_next;
+  r->c.retries = keep;
   link_cerr e = link_bank_cmd(&r->c, LINK_ACTIVATE, bank);
   if (e) {
     link_failed(r, "ACTIVATE", e, COP_JA_ACTIVATE);
@@ -917,13 +1048,21 @@ static void do_activate(run *r)
   say("job %s: bank %c activated as a trial; the device reboots", r->job.m.id, 'A' + bank);
   r->next_renew = mono() + 1500;
   r->next_status = mono() + 1000;
+  memset(&r->hint, 0, sizeof r->hint);
   cop_jev ev = {0};
+  ev.offset = mark;
   job_event(r, COP_JE_ACTIVATED, &ev);
 }
 
 static void do_status(run *r)
 {
-  if (!dev_status(r, NULL)) {
+  /* one try: a silent device is asked again in 500 ms, and the job's
+   * clock (its deadline) goes on in between */
+  uint32_t keep = r->c.retries;
+  r->c.retries = 1;
+  bool ok = dev_status(r, NULL);
+  r->c.retries = keep;
+  if (!ok) {
     r->pending |= COP_JA_STATUS;
     r->retry_at = mono() + 500;
     return;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# e2e.sh CASE COCKPIT ROOT -- `cockpit copilot` end to end: a simulated
+# e2e.sh CASE COCKPIT ROOT [NULLMODEM] -- `cockpit copilot` end to end: a simulated
 # device (`cockpit device` on a pty), the copilot on its link, the real
 # mosquitto with mutual TLS (started here on a free loopback port, stopped
 # by its pid) and https_server.py serving the artifacts; the test plays the
@@ -33,10 +33,13 @@
 #              cmd/response; a replayed id (also after a restart), an expired
 #              command, malformed JSON and an
 #              unknown op refused with a reason on events; reboot: a new boot
-#   outcomes   a trial that faults: FAILED trial_faulted, the old program runs;
+#   outcomes   a trial that faults: FAILED trial_faulted with the device's
+#              reason (fault DIV_ZERO, its pc and line, as in its blackbox),
+#              the old program runs;
 #              a security counter below the floor: REJECTED
 #              counter_below_floor; the running program again: SUCCEEDED
-#              already_installed, nothing programmed
+#              already_installed, nothing programmed; code the VM's verifier
+#              refuses: FAILED trial_faulted, detail start
 #   broker     the broker stopped for 5 s while heartbeats and telemetry flow,
 #              then started again: what the copilot kept in its queue
 #              arrives in order after the reconnect, none lost (heartbeats 1 s
@@ -49,8 +52,35 @@
 #              arrives, in order (seq 1..N without a gap)
 #   digest     a job whose sha256 is not the artifact's: FAILED digest, and
 #              not a byte went to the device
+#   notconfirmed a device whose health check never passes (--health-ms 0):
+#              its trial watchdog (--trial-ms 4000) resets the trial, the
+#              bootloader reverts it while the copilot is killed: restarted,
+#              FAILED trial_not_confirmed, detail timeout (from the device's
+#              blackbox); a trial reset by a reboot: detail reset; the old
+#              program runs confirmed
+#   undecided  a device that never decides a trial (--health-ms 0
+#              --trial-ms 0): a job with trial_s 3 TIMED_OUT trial_timeout;
+#              the next job, refused by the device (a trial is running):
+#              FAILED device_refused, device status TRIAL
+#   offline    the device silent (stopped) when a job comes: the job stays
+#              QUEUED, never IN_PROGRESS, and ends TIMED_OUT deadline at its
+#              timeout_s; the device back, the next job SUCCEEDED
+#   linkfaults the UART between the device and the copilot a bad line
+#              (nullmodem: bits flipped, bytes dropped, doubled and
+#              inserted, seeded): a job still ends SUCCEEDED with the
+#              device running the artifact's image digest, telemetry and
+#              heartbeats go on after it, and what the line lost is counted
+#              (heartbeats missing <= the notifications the copilot saw
+#              missing + the device's own notes_lost; the copilot's count
+#              within what the line's faults can explain); COPL_SEED and
+#              COPL_PPM (each fault's rate) try another line
+#   refusals   a device that trusts one key: unsigned, signed by another
+#              key, a damaged signature, another Host ABI, an artifact too
+#              big for a bank: REJECTED key, key, signature, abi, artifact
+#              (device status and detail given); a URL that is not there:
+#              FAILED download; the old program runs throughout
 set -u
-case_=$1 ck=$2 root=$3
+case_=$1 ck=$2 root=$3 nm=${4:-}
 d=$(mktemp -d /tmp/copl-e2e.XXXXXX)
 dpid= cpid= spid= hpid=
 BROKER_VERBOSE=1   # connects and subscriptions in the broker's log: the waits below read them
@@ -140,7 +170,12 @@ C
   i=0; while [ $i -lt 150 ]; do echo "  n = f$i(n) % 1000;"; i=$((i + 1)); done
   echo '  delay(100);'; echo '}'; } > bigsrc.c
 build big 5.0.0 < bigsrc.c
+if [ $case_ = refusals ]; then   # the device trusts k1 only: base signed with it
+  "$ck" keygen k1 >/dev/null && "$ck" keygen k2 >/dev/null || fail "keygen"
+  "$ck" sign base.cvm1 --key k1.key >/dev/null 2>err || fail "sign base: $(cat err)"
+fi
 dopts=
+[ $case_ = refusals ] && dopts="--trust k1.pub"
 [ $case_ = resume_prog ] || [ $case_ = broker_job ] && dopts="--baud 9600"
 "$ck" device --flash img --uart uart --health-ms 300 $dopts >/dev/null 2>>dev.err &
 dpid=$!
@@ -149,6 +184,14 @@ while [ ! -e uart ]; do
   i=$((i + 1)); [ $i -gt 100 ] && fail "no pty after 5 s"
   sleep 0.05
 done
+# restart_device OPTIONS: the same flash, the device started again with OPTIONS
+restart_device() {
+  kill "$dpid"; wait "$dpid" 2>/dev/null
+  i=0; while [ -e uart ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "the pty stays"; sleep 0.05; done
+  "$ck" device --flash img --uart uart "$@" >/dev/null 2>>dev.err &
+  dpid=$!
+  i=0; while [ ! -e uart ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "no pty after a restart"; sleep 0.05; done
+}
 fl() { "$ck" flash --uart uart --timeout-ms 3000 --quiet "$@"; }
 fl base.cvm1 > err 2>&1 || fail "flash base: $(cat err)"
 i=0
@@ -331,6 +374,7 @@ install|duplicate)
     fail "the job did not end: $(states j1 | tr '\n' ';')"
   states j1 > st.txt
   grep -q '^SUCCEEDED null confirmed$' st.txt || fail "not SUCCEEDED confirmed: $(tr '\n' ';' < st.txt)"
+  [ "$(head -1 st.txt)" = "QUEUED null null" ] || fail "not QUEUED first: $(tr '\n' ';' < st.txt)"
   for p in downloading verifying programming activating trial; do
     grep -q "^IN_PROGRESS $p null$" st.txt || fail "no IN_PROGRESS $p: $(tr '\n' ';' < st.txt)"
   done
@@ -454,10 +498,15 @@ outcomes)
   MP -t $T/jobs/notify -m "$(jobf f1 faulty.cvm1 3.0.0)" || fail "mosquitto_pub"
   ends f1
   [ "$end" = "FAILED trial_faulted" ] || fail "f1: $end: $(states f1 | tr '\n' ';')"
-  # (the update does not carry the device's revert reason yet: the core's
-  # job machine sees the old image back on a new boot and ends it there)
   states f1 | grep -q "^SUCCEEDED" && fail "f1 said SUCCEEDED"
-  note "f1 (faults on trial): $end"
+  # why the device reverted it: the fault, its pc (the device's own fault
+  # record's) and the source line of the division
+  line=$(grep -n '1 / zero' faulty.c | cut -d: -f1)
+  why=$(grep "^$T/jobs/f1/update .*\"state\":\"FAILED\"" sub.out | grep -o '"device":{[^}]*}')
+  echo "$why" | grep -q "^\"device\":{\"status\":\"reverted\",\"detail\":\"fault\",\"fault\":\"DIV_ZERO\",\"pc\":[0-9]*,\"line\":$line}\$" ||
+    fail "f1: not the device's revert (DIV_ZERO at line $line): $why"
+  pc=$(echo "$why" | sed 's/.*"pc":\([0-9]*\).*/\1/')
+  note "f1 (faults on trial): $end, $why"
   MP -t $T/jobs/notify -m "$(jobf f2 old.cvm1 0.9.0)" || fail "mosquitto_pub"
   ends f2
   [ "$end" = "REJECTED counter_below_floor" ] || fail "f2: $end: $(states f2 | tr '\n' ';')"
@@ -468,9 +517,40 @@ outcomes)
   [ "$end" = "SUCCEEDED already_installed" ] || fail "f3: $end: $(states f3 | tr '\n' ';')"
   [ "$(grep -c "programming bank" cop.err)" -eq "$p0" ] || fail "f3 programmed the device"
   note "f3 (runs already): $end"
+  # a program whose container is sound but whose code the VM's verifier
+  # refuses: installed, activated, and it cannot start on trial
+  python3 - next.cvm1 www/nostart.cvm1 <<'PY' || fail "nostart artifact"
+import hashlib, struct, sys
+a = bytearray(open(sys.argv[1], "rb").read())
+size = struct.unpack_from("<I", a, 0x0C)[0]
+for k in range(struct.unpack_from("<H", a, 0x10)[0]):
+    t, f, off, n = struct.unpack_from("<HHII", a, 152 + 12 * k)
+    if t == 1: a[off:off + n] = b"\xff" * n        # the code section
+a[0x34:0x36] = struct.pack("<H", 4)               # version 4.0.0
+at = size + 8
+while at < len(a):
+    t, n = struct.unpack_from("<HH", a, at)
+    if t == 0x10: a[at + 4:at + 36] = hashlib.sha256(a[:size]).digest()
+    at += 4 + n
+open(sys.argv[2], "wb").write(a)
+PY
+  MP -t $T/jobs/notify -m "$(cd www && jobf f4 nostart.cvm1 4.0.0)" || fail "mosquitto_pub"
+  ends f4
+  [ "$end" = "FAILED trial_faulted" ] || fail "f4: $end: $(states f4 | tr '\n' ';')"
+  grep "^$T/jobs/f4/update .*\"state\":\"FAILED\"" sub.out |
+    grep -q '"device":{"status":"reverted","detail":"start","fault":null,"pc":null,"line":null}' ||
+    fail "f4: not reverted for a start failure: $(grep "jobs/f4/update" sub.out | tail -1)"
+  note "f4 (cannot start): $end, detail start"
   stop_copilot
   fl --status --json > st.json 2>err || fail "status: $(cat err)"
   grep -q '"version": "1.0.0"' st.json || fail "the device does not run 1.0.0: $(cat st.json)"
+  "$ck" blackbox --uart uart --json > bb.json 2>err || fail "blackbox: $(cat err)"
+  python3 - bb.json "$pc" "$line" <<'PY' || fail "f1's pc and line are not the device's fault record's: $(cat bb.json)"
+import json, sys
+recs = [r for r in json.load(open(sys.argv[1])) if r.get("kind") == "fault" and r.get("version") == "3.0.0"]
+sys.exit(0 if recs and recs[-1]["pc"] == int(sys.argv[2]) and recs[-1]["line"] == int(sys.argv[3]) else 1)
+PY
+  note "f1's pc $pc and line $line are the device's fault record's"
   ;;
 broker|overflow)
   # the backend's session survives the broker's restart (persistence)
@@ -559,6 +639,224 @@ digest)
   stop_copilot
   fl --status --json > st.json 2>err || fail "status: $(cat err)"
   grep -q '"version": "1.0.0"' st.json || fail "the device does not run 1.0.0: $(cat st.json)"
+  ;;
+notconfirmed)
+  restart_device --health-ms 0 --trial-ms 4000
+  sub_bg "$T/#"
+  copilot
+  MP -t $T/jobs/notify -m "$(job n1)" || fail "mosquitto_pub"
+  # the copilot is away while the trial times out: restarted, it reads the
+  # verdict and its reason from what the device kept
+  waitfor sub.out "^$T/jobs/n1/update .*\"phase\":\"trial\"" 20 || fail "n1: no trial: $(states n1 | tr '\n' ';')"
+  kill -9 "$cpid"; wait "$cpid" 2>/dev/null; cpid=
+  waitfor dev.err "rejected: trial ended without confirmation" 20 || fail "n1: the device did not revert"
+  copilot
+  waitfor cop.err "job n1: resumed IN_PROGRESS trial" 5 || fail "n1 was not resumed in its trial"
+  ends n1
+  [ "$end" = "FAILED trial_not_confirmed" ] || fail "n1: $end: $(states n1 | tr '\n' ';')"
+  states n1 | grep -q "^IN_PROGRESS trial null$" || fail "n1 never on trial: $(states n1 | tr '\n' ';')"
+  states n1 | grep -q "^SUCCEEDED" && fail "n1 said SUCCEEDED"
+  grep -q "trial not confirmed within 4000 ms" dev.err || fail "the device did not time the trial out"
+  grep "^$T/jobs/n1/update .*\"state\":\"FAILED\"" sub.out |
+    grep -q '"device":{"status":"reverted","detail":"timeout","fault":null,"pc":null,"line":null}' ||
+    fail "n1: not reverted for its timeout: $(grep "jobs/n1/update" sub.out | tail -1)"
+  note "n1 (never confirmed, reset by the trial's watchdog while the copilot was away): $end, detail timeout"
+  # a reset while the trial runs (here a reboot command; a power loss alike)
+  exp=$(date -u -d '+60 sec' +%Y-%m-%dT%H:%M:%S.000Z)
+  h=$(grep -c "^$T/heartbeat .*\"trial\":true" sub.out)
+  MP -t $T/jobs/notify -m "$(job n2)" || fail "mosquitto_pub"
+  waitfor sub.out "^$T/jobs/n2/update .*\"phase\":\"trial\"" 20 || fail "n2: no trial: $(states n2 | tr '\n' ';')"
+  waitfor sub.out "^$T/heartbeat .*\"trial\":true" 20 $((h + 1)) || fail "n2: no heartbeat on trial"
+  MP -t $T/cmd -m '{"v":1,"id":"c-n2","op":"reboot","expires":"'$exp'"}' || fail "mosquitto_pub"
+  ends n2
+  [ "$end" = "FAILED trial_not_confirmed" ] || fail "n2: $end: $(states n2 | tr '\n' ';')"
+  grep "^$T/jobs/n2/update .*\"state\":\"FAILED\"" sub.out | grep -q '"device":{"status":"reverted","detail":"reset",' ||
+    fail "n2: not reverted for a reset: $(grep "jobs/n2/update" sub.out | tail -1)"
+  grep -q "^$T/cmd/response .*\"id\":\"c-n2\".*\"ok\":true" sub.out || fail "n2: the reboot not answered"
+  note "n2 (rebooted on trial): $end, detail reset"
+  stop_copilot
+  fl --status --json > st.json 2>err || fail "status: $(cat err)"
+  grep -q '"version": "1.0.0"' st.json && grep -q '"trial": false' st.json ||
+    fail "the device does not run 1.0.0 confirmed: $(cat st.json)"
+  note "the device runs 1.0.0, confirmed"
+  ;;
+undecided)
+  restart_device --health-ms 0 --trial-ms 0
+  sub_bg "$T/jobs/+/update"
+  copilot
+  MP -t $T/jobs/notify -m "$(job u1 | sed 's/"trial_s":60/"trial_s":3/')" || fail "mosquitto_pub"
+  ends u1
+  [ "$end" = "TIMED_OUT trial_timeout" ] || fail "u1: $end: $(states u1 | tr '\n' ';')"
+  states u1 | grep -q "^IN_PROGRESS trial null$" || fail "u1 never on trial: $(states u1 | tr '\n' ';')"
+  note "u1 (no verdict within trial_s 3): $end"
+  # the device still runs 2.0.0 on trial, and refuses an install meanwhile
+  MP -t $T/jobs/notify -m "$(jobf u2 big.cvm1 5.0.0)" || fail "mosquitto_pub"
+  ends u2
+  [ "$end" = "FAILED device_refused" ] || fail "u2: $end: $(states u2 | tr '\n' ';')"
+  grep "^$T/jobs/u2/update .*\"state\":\"FAILED\"" sub.out | grep -q '"device":{"status":"TRIAL","detail":0}' ||
+    fail "u2: not the device's TRIAL refusal: $(grep "jobs/u2/update" sub.out | tail -1)"
+  note "u2 (the device's trial still runs): $end, device status TRIAL"
+  stop_copilot
+  fl --status --json > st.json 2>err || fail "status: $(cat err)"
+  grep -q '"version": "2.0.0"' st.json && grep -q '"trial": true' st.json ||
+    fail "the device does not run 2.0.0 on trial: $(cat st.json)"
+  ;;
+offline)
+  sub_bg "$T/jobs/+/update"
+  copilot
+  kill -STOP "$dpid"
+  printf '{"v":1,"id":"o1","sha256":"%s","size":%s,"url":"https://127.0.0.1:%s/next.cvm1","version":"2.0.0","timeout_s":4}' \
+    "$sha" "$size" "$hport" > o1.json
+  MP -t $T/jobs/notify -f o1.json || fail "mosquitto_pub"
+  ends o1
+  kill -CONT "$dpid"
+  [ "$end" = "TIMED_OUT deadline" ] || fail "o1: $end: $(states o1 | tr '\n' ';')"
+  [ "$(states o1 | grep -vc '^QUEUED null null$')" -eq 1 ] || fail "o1 was not QUEUED until its deadline: $(states o1 | tr '\n' ';')"
+  grep -q '^GET' http.log && fail "o1 downloaded for a silent device"
+  note "o1 (device silent): $(states o1 | uniq | tr '\n' ';')"
+  MP -t $T/jobs/notify -m "$(job o2)" || fail "mosquitto_pub"
+  ends o2
+  [ "$end" = "SUCCEEDED confirmed" ] || fail "o2: $end: $(states o2 | tr '\n' ';')"
+  note "o2 (device back): $end"
+  stop_copilot
+  ;;
+linkfaults)
+  # the device's end of a bad line (dev.tty); the copilot's is `uart`
+  kill "$dpid"; wait "$dpid" 2>/dev/null
+  i=0; while [ -e uart ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "the pty stays"; sleep 0.05; done
+  [ -x "$nm" ] || fail "no nullmodem given"
+  "$nm" dev.tty uart 170 --seed ${COPL_SEED:-7} --flip-ppm ${COPL_PPM:-200} --drop-ppm ${COPL_PPM:-200} --dup-ppm ${COPL_PPM:-200} --garbage-ppm ${COPL_PPM:-200} \
+    --stats nm.stats 2>nm.err &
+  nmpid=$!
+  i=0; while [ ! -e uart ] || [ ! -e dev.tty ]; do i=$((i + 1)); [ $i -gt 100 ] && fail "no nullmodem"; sleep 0.05; done
+  "$ck" device --flash img --uart dev.tty --health-ms 300 >/dev/null 2>>dev.err &
+  dpid="$! $nmpid"   # both stopped at the end
+  sub_bg "$T/#"
+  copilot --timeout-ms 500
+  waitfor sub.out "^$T/telemetry " 20 2 || fail "no telemetry over the bad line"
+  MP -t $T/jobs/notify -m "$(jobf l1 big.cvm1 5.0.0)" || fail "mosquitto_pub"
+  ends l1
+  [ "$end" = "SUCCEEDED confirmed" ] || fail "l1: $end: $(states l1 | tr '\n' ';')"
+  note "l1 over the bad line: $end"
+  # telemetry and heartbeats go on after it, from the new program's boot
+  t0=$(grep -c "^$T/telemetry " sub.out) h0=$(grep -c "^$T/heartbeat " sub.out)
+  waitfor sub.out "^$T/telemetry " 30 $((t0 + 3)) || fail "telemetry stopped after the job"
+  waitfor sub.out "^$T/heartbeat " 30 $((h0 + 3)) || fail "heartbeats stopped after the job"
+  stop_copilot
+  # the device runs the artifact's image (asked over the same bad line)
+  i=0
+  until fl --status --json > st.json 2>err; do
+    i=$((i + 1)); [ $i -gt 5 ] && fail "status over the bad line: $(cat err)"
+  done
+  kill "$nmpid"; wait "$nmpid" 2>/dev/null
+  [ -s nm.stats ] || fail "no nullmodem stats: $(cat nm.err)"
+  python3 - big.cvm1 st.json sub.out nm.stats > chk.out 2>&1 <<'PY' || fail "$(cat chk.out)"
+import hashlib, json, struct, sys
+a = open(sys.argv[1], "rb").read()
+image = hashlib.sha256(a[:struct.unpack_from("<I", a, 0x0C)[0]]).hexdigest()
+st = json.load(open(sys.argv[2]))
+run = [b for b in st["banks"] if b["running"]]
+if not run or run[0]["digest"] != image or st["runtime"]["trial"]:
+    print("the device does not run", image, "confirmed:", run); sys.exit(1)
+hb, tel = {}, 0
+for line in open(sys.argv[3]):
+    topic, _, payload = line.partition(" ")
+    try:
+        m = json.loads(payload)
+    except ValueError:
+        print("not JSON on", topic, payload[:80]); sys.exit(1)
+    if topic.endswith("/heartbeat"): hb.setdefault(m["boot_id"], []).append(m)
+    elif topic.endswith("/telemetry"): tel += 1
+missing = lost = 0
+for boot, hs in hb.items():
+    ups = [h["uptime_ms"] for h in hs]
+    if ups != sorted(ups): print("heartbeats out of order in boot", boot); sys.exit(1)
+    missing += sum(round((b - x) / 1000) - 1 for x, b in zip(ups, ups[1:]) if b - x > 1600)
+    lost += hs[-1]["notes_lost"]
+last = [h for hs in hb.values() for h in hs][-1]["copilot"]
+seen = max(h["copilot"]["notes_missed"] for hs in hb.values() for h in hs)
+faults = {}
+for line in open(sys.argv[4]):
+    w = line.split()
+    faults[w[0]] = sum(int(w[i]) for i in range(4, len(w), 2))
+if not faults.get("a>b") or not faults.get("b>a"):
+    print("the line injected no faults one way:", faults); sys.exit(1)
+if missing > seen + lost:
+    print("%d heartbeats missing, but the copilot counted %d notifications missing and the device lost %d"
+          % (missing, seen, lost)); sys.exit(1)
+# a fault spoils at most the frame it hits and, on a frame's end, the next
+if seen > 2 * faults["a>b"]:
+    print("the copilot counted %d missing, more than %d faults on the line explain" % (seen, faults["a>b"])); sys.exit(1)
+if last["frames_bad"] + seen == 0:
+    print("the faults did nothing the copilot saw:", faults); sys.exit(1)
+print("faults device->copilot %d, copilot->device %d; heartbeats missing %d <= %d missed + %d lost; "
+      "copilot frames_bad %d; %d telemetry; the device runs %s confirmed"
+      % (faults["a>b"], faults["b>a"], missing, seen, lost, last["frames_bad"], tel, image[:16]))
+PY
+  note "$(cat chk.out)"
+  ;;
+refusals)
+  sub_bg "$T/jobs/+/update"
+  copilot
+  # the artifacts the device must refuse
+  cp next.cvm1 www/unsigned.cvm1
+  "$ck" sign next.cvm1 --key k2.key -o www/otherkey.cvm1 >/dev/null 2>err || fail "sign: $(cat err)"
+  "$ck" sign next.cvm1 --key k1.key -o www/badsig.cvm1 >/dev/null 2>err || fail "sign: $(cat err)"
+  # another Host ABI: its abi_hash changed and its digest made right again
+  python3 - next.cvm1 www/abi.cvm1 www/badsig.cvm1 > abi.img <<'PY' || fail "abi artifact"
+import hashlib, struct, sys
+a = bytearray(open(sys.argv[1], "rb").read())
+a[0x14] ^= 0x5A
+size = struct.unpack_from("<I", a, 0x0C)[0]
+at = size + 8
+while at < len(a):
+    t, n = struct.unpack_from("<HH", a, at)
+    if t == 0x10: a[at + 4:at + 36] = hashlib.sha256(a[:size]).digest()
+    at += 4 + n
+open(sys.argv[2], "wb").write(a)
+b = bytearray(open(sys.argv[3], "rb").read())
+b[-1] ^= 0x01                      # the last byte: the Ed25519 signature's
+open(sys.argv[3], "wb").write(b)
+print(hashlib.sha256(a[:size]).hexdigest())
+PY
+  "$ck" sign www/abi.cvm1 --key k1.key >/dev/null 2>err || fail "sign abi: $(cat err)"
+  # too big for a 32 KB bank
+  { echo '#include "cockpit.h"'; echo 'int n;'
+    i=0; while [ $i -lt 500 ]; do echo "int f$i(int x) { if (x > $i) return x * $i + n; return x - $i; }"; i=$((i + 1)); done
+    echo 'void setup(void) { }'; echo 'void loop(void) {'
+    i=0; while [ $i -lt 500 ]; do echo "  n = f$i(n) % 1000;"; i=$((i + 1)); done
+    echo '  delay(100);'; echo '}'; } > hugesrc.c
+  "$ck" build hugesrc.c -o www/huge.cvm1 --version 6.0.0 --counter 1 --key k1.key >/dev/null 2>err || fail "build huge: $(cat err)"
+  [ "$(stat -c %s www/huge.cvm1)" -gt 32768 ] || fail "huge.cvm1 is not over 32 KB"
+  for t in "r1 unsigned.cvm1 REJECTED key VERIFY UNSIGNED" "r2 otherkey.cvm1 REJECTED key VERIFY UNKNOWN_KEY" \
+           "r3 badsig.cvm1 REJECTED signature VERIFY SIGNATURE" "r4 abi.cvm1 REJECTED abi VERIFY ABI_HASH" \
+           "r5 huge.cvm1 REJECTED artifact TOO_BIG room"; do
+    set -- $t
+    m=$(cd www && jobf $1 $2 2.0.0)
+    [ $1 = r4 ] && m=$(echo "$m" | sed "s/}\$/,\"image_sha256\":\"$(cat abi.img)\"}/")
+    MP -t $T/jobs/notify -m "$m" || fail "mosquitto_pub"
+    ends $1
+    [ "$end" = "$3 $4" ] || fail "$1 ($2): $end: $(states $1 | tr '\n' ';')"
+    dd="\"$6\""
+    [ $6 = room ] && dd='[0-9]*'   # TOO_BIG: the detail is the room a bank has
+    grep "^$T/jobs/$1/update .*\"state\":\"$3\"" sub.out | grep -q "\"device\":{\"status\":\"$5\",\"detail\":$dd}" ||
+      fail "$1: not the device's $5 $6: $(grep "jobs/$1/update" sub.out | tail -1)"
+    note "$1 ($2): $end, device $5 $6"
+  done
+  room=$(grep "^$T/jobs/r5/update .*\"state\":\"REJECTED\"" sub.out | sed 's/.*"detail":\([0-9]*\)}.*/\1/')
+  [ "$room" -ge 16384 ] && [ "$room" -lt "$(stat -c %s www/huge.cvm1)" ] || fail "r5: a bank of $room bytes?"
+  printf '{"v":1,"id":"r6","sha256":"%s","size":%s,"url":"https://127.0.0.1:%s/missing.cvm1","version":"2.0.0"}' \
+    "$sha" "$size" "$hport" > r6.json
+  MP -t $T/jobs/notify -f r6.json || fail "mosquitto_pub"
+  ends r6
+  [ "$end" = "FAILED download" ] || fail "r6: $end: $(states r6 | tr '\n' ';')"
+  grep -q "^GET /missing.cvm1 - 404" http.log || fail "r6: no 404: $(cat http.log)"
+  note "r6 (not on the server): $end"
+  stop_copilot
+  fl --status --json > st.json 2>err || fail "status: $(cat err)"
+  grep -q '"version": "1.0.0"' st.json && grep -q '"trial": false' st.json ||
+    fail "the device does not run 1.0.0 confirmed: $(cat st.json)"
+  note "the device runs 1.0.0, confirmed"
   ;;
 *) fail "unknown case" ;;
 esac

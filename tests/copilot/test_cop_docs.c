@@ -14,11 +14,12 @@
 #include "cvm1.h"
 #include "tcheck.h"
 
+static const cop_linkstat LS = { 3, 5 };
 static const cop_stamp ST = { 1796281262345ull, 0x5EC0B007u, 8123456, true };
 
 /* The examples, in the doc's order: name, payload. */
-static char ex[12][COP_MSG_MAX];
-static const char *ex_name[12];
+static char ex[16][COP_MSG_MAX];
+static const char *ex_name[16];
 static int nex;
 
 static void add(const char *name, size_t n) {
@@ -40,7 +41,7 @@ static void examples(void) {
   link_heartbeat h;
   memset(&h, 0, sizeof h);
   h.vm_state = LINK_VM_SLEEPING; h.running = 1; h.steps = 912345; h.log_next = 42; h.bbox_next = 2;
-  add("heartbeat", cop_enc_heartbeat(ex[nex], COP_MSG_MAX, &ST, &h));
+  add("heartbeat", cop_enc_heartbeat(ex[nex], COP_MSG_MAX, &ST, &h, &LS));
 
   link_telemetry t;
   memset(&t, 0, sizeof t);
@@ -69,6 +70,10 @@ static void examples(void) {
   j.state = COP_JS_REJECTED; j.phase = COP_PH_NONE; j.reason = COP_JR_COUNTER; j.updates = 7;
   j.dev_status = LINK_ST_VERIFY; j.dev_detail = CVM1_ERR_ROLLBACK;
   add("job update (rejected)", cop_enc_job_update(ex[nex], COP_MSG_MAX, &ST, &j));
+  j.state = COP_JS_FAILED; j.reason = COP_JR_TRIAL_FAULTED; j.updates = 8;
+  j.dev_status = 0; j.dev_detail = 0;
+  j.rv.cause = COP_RV_FAULT; j.rv.fault = CVM_FAULT_DIV_ZERO; j.rv.where = 1; j.rv.pc = 17; j.rv.line = 3;
+  add("job update (reverted)", cop_enc_job_update(ex[nex], COP_MSG_MAX, &ST, &j));
 
   add("cmd response", cop_enc_cmd_response(ex[nex], COP_MSG_MAX, &ST, "c-88", COP_CMD_TELEMETRY_INTERVAL,
                                            true, NULL, 500));
@@ -131,6 +136,10 @@ int main(int argc, char **argv) {
   for (uint32_t e = 0; e < LINK_EV__COUNT; e++) {
     snprintf(want, sizeof want, "`%s`", link_event_name(e));
     need("device event", want);
+  }
+  for (uint32_t c = 1; c < COP_RV__COUNT; c++) {
+    snprintf(want, sizeof want, "| `%s` |", cop_rv_name(c));
+    need("revert cause", want);
   }
   snprintf(want, sizeof want, "%u s", COP_WILL_DELAY_S);
   need("the will delay", want);

@@ -2,7 +2,7 @@
 ** test_cop_job.c -- the install job machine (cop_job.c) through every
 ** state and reason, its refusals (BUSY, CONFLICT, REPLAYED, TOO_LATE,
 ** NO_JOB), duplicates, and resume from a persisted record.
-** Usage: test_cop_job refusals|success|failures|timeouts|dup|resume|encode
+** Usage: test_cop_job refusals|success|failures|timeouts|dup|resume|encode|reverts
 */
 #include <string.h>
 
@@ -514,6 +514,72 @@ static void encode(void) {
   CHECK(cop_enc_job_update(o, 100, &s, &J) == 0, "too small");
 }
 
+/* Why the device reverted a trial: what the transport found (cop_dev.rv)
+** goes into the record and the update's device object; without it, the
+** bank's reject reason says what it can. */
+static void reverts(void) {
+  cop_stamp s = { 1796281262345ull, 0x0A0B0C0Du, 12345, true };
+  char o[1024];
+  static const struct {
+    uint8_t reason; cop_revert rv; uint8_t state, jr; const char *device;
+  } t[] = {
+    { LINK_REASON_FAULT, { COP_RV_FAULT, CVM_FAULT_DIV_ZERO, 1, 0, 42, 7 }, COP_JS_FAILED, COP_JR_TRIAL_FAULTED,
+      "{\"status\":\"reverted\",\"detail\":\"fault\",\"fault\":\"DIV_ZERO\",\"pc\":42,\"line\":7}" },
+    { LINK_REASON_FAULT, { COP_RV_FAULT, CVM_FAULT_OOB, 1, 0, 9, 0 }, COP_JS_FAILED, COP_JR_TRIAL_FAULTED,
+      "{\"status\":\"reverted\",\"detail\":\"fault\",\"fault\":\"OOB\",\"pc\":9,\"line\":null}" },
+    { LINK_REASON_FAULT, { COP_RV_START, 0, 0, 0, 0, 0 }, COP_JS_FAILED, COP_JR_TRIAL_FAULTED,
+      "{\"status\":\"reverted\",\"detail\":\"start\",\"fault\":null,\"pc\":null,\"line\":null}" },
+    { LINK_REASON_NO_CONFIRM, { COP_RV_TIMEOUT, 0, 0, 0, 0, 0 }, COP_JS_FAILED, COP_JR_TRIAL_NOT_CONFIRMED,
+      "{\"status\":\"reverted\",\"detail\":\"timeout\",\"fault\":null,\"pc\":null,\"line\":null}" },
+    { LINK_REASON_NO_CONFIRM, { 0, 0, 0, 0, 0, 0 }, COP_JS_FAILED, COP_JR_TRIAL_NOT_CONFIRMED,
+      "{\"status\":\"reverted\",\"detail\":\"reset\"," },
+    { LINK_REASON_MANUAL, { 0, 0, 0, 0, 0, 0 }, COP_JS_FAILED, COP_JR_TRIAL_NOT_CONFIRMED,
+      "{\"status\":\"reverted\",\"detail\":\"command\"," },
+    { LINK_REASON_VERIFY, { 0, 0, 0, 0, 0, 0 }, COP_JS_REJECTED, COP_JR_ARTIFACT,
+      "{\"status\":\"reverted\",\"detail\":\"verify\"," },
+    /* out of range from a transport: not trusted, the reason says it */
+    { LINK_REASON_FAULT, { 200, 0, 1, 0, 5, 5 }, COP_JS_FAILED, COP_JR_TRIAL_FAULTED,
+      "{\"status\":\"reverted\",\"detail\":\"fault\",\"fault\":null,\"pc\":null," },
+    { LINK_REASON_FAULT, { COP_RV_FAULT, 250, 1, 0, 5, 0 }, COP_JS_FAILED, COP_JR_TRIAL_FAULTED,
+      "{\"status\":\"reverted\",\"detail\":\"fault\",\"fault\":null,\"pc\":5," },
+  };
+  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+    for (int by_event = 0; by_event < 2; by_event++) {
+      drive(5);
+      cop_dev d = dev(2, OLD, false, LINK_BANK_REJECTED, t[i].reason);
+      d.rv = t[i].rv;
+      if (by_event) {
+        cop_jev e = { .type = COP_JE_REVERTED, .now_ms = 3000, .detail = t[i].reason, .dev = &d };
+        step(&e);
+      } else {
+        ev_dev(COP_JE_STATUS, 3000, &d);
+      }
+      CHECK(J.state == t[i].state && J.reason == t[i].jr, "%zu/%d: %s %s", i, by_event,
+            cop_jstate_name(J.state), cop_jreason_name(J.reason));
+      size_t n = cop_enc_job_update(o, sizeof o, &s, &J);
+      char want[300];
+      snprintf(want, sizeof want, "\"device\":%s", t[i].device);
+      CHECK(n && strstr(o, want), "%zu/%d: %s", i, by_event, o);
+      /* the record keeps it across a restart */
+      cop_job k = J;
+      CHECK(cop_job_check(&k) && k.rv.cause == J.rv.cause, "%zu: the record", i);
+      k.rv.cause = COP_RV__COUNT;
+      cop_job_seal(&k);
+      CHECK(!cop_job_check(&k), "%zu: a bad cause passes the check", i);
+    }
+  }
+  /* the blackbox mark comes with the activation and stays */
+  drive(4);
+  ev_off(COP_JE_ACTIVATED, 17);
+  CHECK(IS(IN_PROGRESS, TRIAL) && J.bbox_mark == 17, "mark %u", (unsigned)J.bbox_mark);
+  /* its own bank not confirmed (on trial, or rejected while it still runs:
+  ** the transport says trial for any state but confirmed): wait */
+  drive(5);
+  cop_dev own = dev(2, NEW, true, LINK_BANK_CONFIRMED, 0);
+  ev_dev(COP_JE_STATUS, 3000, &own);
+  CHECK(IS(IN_PROGRESS, TRIAL), "its own bank, not confirmed: wait");
+}
+
 int main(int argc, char **argv) {
   const char *w = argc > 1 ? argv[1] : "";
   if (!strcmp(w, "refusals")) refusals();
@@ -523,6 +589,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(w, "dup")) dup();
   else if (!strcmp(w, "resume")) resume();
   else if (!strcmp(w, "encode")) encode();
-  else { fprintf(stderr, "usage: test_cop_job refusals|success|failures|timeouts|dup|resume|encode\n"); return 2; }
+  else if (!strcmp(w, "reverts")) reverts();
+  else { fprintf(stderr, "usage: test_cop_job refusals|success|failures|timeouts|dup|resume|encode|reverts\n"); return 2; }
   return t_done(w);
 }

@@ -181,6 +181,7 @@ static void timefmt(void) {
   CHECK(s.known && s.boot_id == 9 && s.uptime_ms == 10000);
 }
 
+static const cop_linkstat LS = { 3, 5 };
 static const cop_stamp ST = { 1796281262345ull, 0x0A0B0C0Du, 12345, true };
 #define HEAD(type) "{\"v\":1,\"type\":\"" type "\",\"time\":\"2026-12-03T07:01:02.345Z\",\"boot_id\":\"0a0b0c0d\",\"uptime_ms\":12345"
 
@@ -195,13 +196,14 @@ static void enc(void) {
   link_heartbeat h = { 0 };
   h.vm_state = 0; h.host_state = 0; h.running = 1; h.trial = 1; h.steps = 99;
   h.log_next = 3; h.log_lost = 1; h.notes_lost = 2; h.bbox_next = 4;
-  n = cop_enc_heartbeat(o, sizeof o, &ST, &h);
+  n = cop_enc_heartbeat(o, sizeof o, &ST, &h, &LS);
   char want[1024];
   snprintf(want, sizeof want, HEAD("heartbeat") ",\"vm_state\":\"%s\",\"host_state\":\"%s\",\"bank\":\"B\","
-           "\"trial\":true,\"steps\":99,\"log_next\":3,\"log_lost\":1,\"notes_lost\":2,\"bbox_next\":4}",
+           "\"trial\":true,\"steps\":99,\"log_next\":3,\"log_lost\":1,\"notes_lost\":2,\"bbox_next\":4,"
+           "\"copilot\":{\"notes_missed\":3,\"frames_bad\":5}}",
            link_vm_state_name(0), link_host_state_name(0));
   same("heartbeat", n, o, want);
-  CHECK(cop_enc_heartbeat(o, 40, &ST, &h) == 0 && o[0] == 0, "too small");
+  CHECK(cop_enc_heartbeat(o, 40, &ST, &h, &LS) == 0 && o[0] == 0, "too small");
 
   link_log_note l = { 0 };
   l.seq = 7; l.lost = 0; l.level = 2; l.len = 6;

@@ -240,7 +240,7 @@ static void t_kinds(void) {
 
   link_heartbeat h = { .uptime_ms = 8123456, .boot_id = BOOT, .vm_state = 3, .host_state = 0, .running = 1,
                        .trial = 1, .steps = 912345, .log_next = 42, .log_lost = 1, .notes_lost = 2, .bbox_next = 9 };
-  n = cop_enc_heartbeat(buf, sizeof buf, &s, &h);
+  n = cop_enc_heartbeat(buf, sizeof buf, &s, &h, &(cop_linkstat){ 3, 1 });
   CHECK(fin_parse(DEV "heartbeat", buf, n, &m, &w) == FIN_ERR_OK && m.kind == FIN_K_HEARTBEAT &&
         !strcmp(m.u.heartbeat.vm_state, link_vm_state_name(3)) && !strcmp(m.u.heartbeat.bank, "B") &&
         m.u.heartbeat.trial && m.u.heartbeat.steps == 912345 && m.u.heartbeat.bbox_next == 9);
@@ -474,7 +474,7 @@ static void t_writer(const char *dir, const char *url) {
   CHECK(ingest(w, DEV "status", buf, n) == FIN_ERR_OK);
   link_heartbeat hb = { .uptime_ms = 4000, .boot_id = BOOT, .vm_state = 3, .running = 1 };
   cop_stamp s5 = stamp(4000);
-  n = cop_enc_heartbeat(buf, sizeof buf, &s5, &hb);
+  n = cop_enc_heartbeat(buf, sizeof buf, &s5, &hb, NULL);
   CHECK(ingest(w, DEV "heartbeat", buf, n) == FIN_ERR_OK);
   CHECK(fin_writer_flush(w, true) == FST_ERR_OK);
   fst_device d;

@@ -139,6 +139,12 @@ static void machine(const uint8_t *d, size_t n) {
       dev.trial = (arg >> 3) & 1u;
       dev.other_state = (uint8_t)((arg >> 4) % LINK_BANK__COUNT);
       dev.other_reason = (uint8_t)((arg >> 7) ? LINK_REASON_FAULT : LINK_REASON_NO_CONFIRM);
+      /* why the transport says it was reverted, in range or not */
+      dev.rv.cause = (uint8_t)(arg % (COP_RV__COUNT + 2u));
+      dev.rv.fault = (uint8_t)(arg * 7u);
+      dev.rv.where = (uint8_t)(arg >> 6);
+      dev.rv.pc = arg * 3u;
+      dev.rv.line = arg;
       continue;
     case 15:   /* a restart of the copilot: the record through bytes */
       {

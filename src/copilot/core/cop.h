@@ -89,6 +89,26 @@ const char *cop_jreason_name(uint32_t r);
 const char *cop_jreason_str(uint32_t r);
 cop_jstate cop_jreason_state(uint32_t r);    /* the state it ends a job in */
 
+typedef enum cop_rv {
+#define X(name, wire, desc) COP_RV_##name,
+#include "cop_reverts.def"
+#undef X
+  COP_RV__COUNT
+} cop_rv;
+const char *cop_rv_name(uint32_t c);         /* "timeout", "?" */
+const char *cop_rv_str(uint32_t c);
+const char *cop_fault_name(uint32_t f);      /* cvm_fault: "DIV_ZERO", "?" */
+
+/* Why the device reverted a trial, as far as it tells (its bank's reject
+** reason, its blackbox records, its events). */
+typedef struct cop_revert {
+  uint8_t cause;        /* cop_rv; COP_RV_NONE: not known */
+  uint8_t fault;        /* cvm_fault of a FAULT, 0 none or not known */
+  uint8_t where;        /* 1: pc (and line, 0 unknown) are known */
+  uint8_t spare;
+  uint32_t pc, line;
+} cop_revert;
+
 typedef enum cop_cmd_op {
 #define X(name, op, desc) COP_CMD_##name,
 #include "cop_cmds.def"
@@ -211,7 +231,15 @@ cop_stamp cop_stamp_now(const cop_clock *c, uint64_t now_ms);
 
 /* Encoders: write one payload into out (cap bytes, NUL-ended), return its
 ** length, 0 if it does not fit. */
-size_t cop_enc_heartbeat(char *out, size_t cap, const cop_stamp *s, const link_heartbeat *h);
+/* What the copilot saw of the link (its heartbeats carry it): the device's
+** notifications it never got (gaps in their numbering, per boot) and the
+** damaged frames it received, since it started. */
+typedef struct cop_linkstat {
+  uint64_t notes_missed;
+  uint64_t frames_bad;
+} cop_linkstat;
+size_t cop_enc_heartbeat(char *out, size_t cap, const cop_stamp *s, const link_heartbeat *h,
+                         const cop_linkstat *l);
 size_t cop_enc_log(char *out, size_t cap, const cop_stamp *s, const link_log_note *l);
 size_t cop_enc_telemetry(char *out, size_t cap, const cop_stamp *s, const link_telemetry *t);
 size_t cop_enc_event(char *out, size_t cap, const cop_stamp *s, const link_event_note *e);
@@ -294,10 +322,13 @@ typedef struct cop_dev {
   bool known;
   uint32_t boot_id;
   uint8_t running;              /* bank or LINK_NO_BANK */
-  bool trial;                   /* runs on trial, not confirmed */
+  bool trial;                   /* the running program is not confirmed (on
+                                ** trial, or rejected and about to be left) */
   uint8_t digest[32];           /* running program's image digest */
   uint8_t other_state;          /* link_bank_state of the other bank */
   uint8_t other_reason;         /* its link_reason when REJECTED */
+  cop_revert rv;                /* why the other bank's trial was reverted, when
+                                ** REJECTED and the transport found out */
 } cop_dev;
 
 /* Phases of IN_PROGRESS. */
@@ -319,7 +350,7 @@ const char *cop_phase_name(uint32_t p);
 /* The persisted job record: fixed size, sealed with a CRC (cop_job_seal);
 ** the transport writes it as bytes under --state after every
 ** COP_JA_PERSIST, and gives it back to cop_job_resume after a restart. */
-#define COP_JOB_MAGIC 0x4A504F43u   /* "COPJ" */
+#define COP_JOB_MAGIC 0x4B504F43u   /* "COPK" (the record with rv, bbox_mark) */
 #define COP_JOB_PAST  4u
 #define COP_JOB_RESUMING 0x01u      /* spare[0]: resumed in ACTIVATING, STATUS decides */
 typedef struct cop_job {
@@ -335,6 +366,8 @@ typedef struct cop_job {
   uint32_t boot_before;             /* the device's boot id when activated */
   uint64_t deadline_ms, trial_deadline_ms;
   uint32_t updates;                 /* job updates published (their seq) */
+  uint32_t bbox_mark;               /* the device's next blackbox record at the activation */
+  cop_revert rv;                    /* why the device reverted the trial (device.detail) */
   /* ids of the jobs that held the slot before (newest first): a late
   ** redelivery of one of them is refused COP_E_REPLAYED, never rerun */
   char past[COP_JOB_PAST][COP_ID_MAX + 1];
@@ -352,9 +385,12 @@ typedef enum cop_jev_type {
   COP_JE_PROG_PROGRESS, /* offset: acknowledged by the device */
   COP_JE_PROG_REFUSED,  /* status (link_st), detail (cvm1_err for VERIFY) */
   COP_JE_PROG_DONE,     /* installed and verified in the standby bank */
-  COP_JE_ACTIVATED,     /* activated and reboot asked */
-  COP_JE_STATUS,        /* dev: the device's state now */
-  COP_JE_REVERTED,      /* a `reverted` event from the device */
+  COP_JE_ACTIVATED,     /* activated and reboot asked; offset: the device's next
+                        ** blackbox record number then (kept in bbox_mark) */
+  COP_JE_STATUS,        /* dev: the device's state now (dev->rv says why the
+                        ** trial's bank was rejected, when it was) */
+  COP_JE_REVERTED,      /* the device reverted the trial: detail its link_reason,
+                        ** dev->rv (if dev) why */
   COP_JE_TICK           /* time passes */
 } cop_jev_type;
 

@@ -123,6 +123,35 @@ static void start(cop_job *j, cop_jact *a, const cop_dev *d) {
   else enter(j, a, COP_PH_DOWNLOADING, COP_JA_DOWNLOAD);
 }
 
+/* What a bank's reject reason says of the revert when nothing more is known. */
+static cop_rv rv_of_reason(uint32_t reason) {
+  switch (reason) {
+  case LINK_REASON_FAULT: return COP_RV_FAULT;
+  case LINK_REASON_NO_CONFIRM: return COP_RV_RESET;
+  case LINK_REASON_MANUAL: return COP_RV_COMMAND;
+  case LINK_REASON_VERIFY: return COP_RV_VERIFY;
+  default: return COP_RV_NONE;
+  }
+}
+
+/* The device reverted the trial (its bank rejected for reason): the job
+** ends with why, as far as rv (may be NULL) tells. */
+static void reverted(cop_job *j, cop_jact *a, uint32_t reason, const cop_revert *rv) {
+  if (rv && rv->cause != COP_RV_NONE && rv->cause < COP_RV__COUNT) {
+    j->rv = *rv;
+    j->rv.where = rv->where ? 1 : 0;
+    j->rv.spare = 0;
+    if (j->rv.fault >= CVM_FAULT__COUNT) j->rv.fault = 0;
+  } else {
+    mset(&j->rv, 0, sizeof j->rv);
+    j->rv.cause = (uint8_t)rv_of_reason(reason);
+  }
+  cop_jreason r = j->rv.cause == COP_RV_FAULT || j->rv.cause == COP_RV_START ? COP_JR_TRIAL_FAULTED
+                  : j->rv.cause == COP_RV_VERIFY ? COP_JR_ARTIFACT
+                  : COP_JR_TRIAL_NOT_CONFIRMED;
+  finish(j, a, r);
+}
+
 /* In trial: the device's state after the activation. */
 static void judge(cop_job *j, cop_jact *a, const cop_dev *d) {
   if (!d || !d->known || d->boot_id == j->boot_before) return;   /* not rebooted yet */
@@ -131,11 +160,7 @@ static void judge(cop_job *j, cop_jact *a, const cop_dev *d) {
     if (!d->trial) finish(j, a, COP_JR_CONFIRMED);
     return;   /* on trial: its health check is running */
   }
-  if (d->other_state == LINK_BANK_REJECTED) {
-    finish(j, a, d->other_reason == LINK_REASON_FAULT ? COP_JR_TRIAL_FAULTED
-                 : d->other_reason == LINK_REASON_VERIFY ? COP_JR_ARTIFACT
-                 : COP_JR_TRIAL_NOT_CONFIRMED);
-  }
+  if (d->other_state == LINK_BANK_REJECTED) reverted(j, a, d->other_reason, &d->rv);
   /* another program without a rejection on record: wait for the verdict */
 }
 
@@ -298,6 +323,7 @@ cop_jact cop_job_step(cop_job *j, const cop_jev *ev) {
   case COP_JE_ACTIVATED:
     if (actv) {
       j->spare[0] = 0;
+      j->bbox_mark = ev->offset;
       j->trial_deadline_ms = ev->now_ms + (uint64_t)j->m.trial_s * 1000u;
       enter(j, &a, COP_PH_TRIAL, 0);
     }
@@ -323,8 +349,7 @@ cop_jact cop_job_step(cop_job *j, const cop_jev *ev) {
     }
     break;
   case COP_JE_REVERTED:
-    if (trial)
-      finish(j, &a, ev->detail == LINK_REASON_FAULT ? COP_JR_TRIAL_FAULTED : COP_JR_TRIAL_NOT_CONFIRMED);
+    if (trial) reverted(j, &a, ev->detail, ev->dev ? &ev->dev->rv : 0);
     break;
   case COP_JE_TICK:
     tick(j, &a, ev->now_ms);
@@ -356,7 +381,8 @@ static bool str_ok(const char *s, size_t cap, bool may_be_empty) {
 bool cop_job_check(const cop_job *j) {
   if (j->magic != COP_JOB_MAGIC || j->crc != job_crc(j)) return false;
   if (j->state >= COP_JS__COUNT || j->phase >= COP_PH__COUNT || j->reason >= COP_JR__COUNT ||
-      j->percent > 100 || !flag_ok(&j->has_image) || !flag_ok(&j->m.has_image) || !flag_ok(&j->m.cancel))
+      j->percent > 100 || j->rv.cause >= COP_RV__COUNT || j->rv.fault >= CVM_FAULT__COUNT || j->rv.where > 1 ||
+      !flag_ok(&j->has_image) || !flag_ok(&j->m.has_image) || !flag_ok(&j->m.cancel))
     return false;
   for (uint32_t i = 0; i < COP_JOB_PAST; i++)
     if (!str_ok(j->past[i], COP_ID_MAX + 1, true)) return false;
@@ -438,7 +464,18 @@ size_t cop_enc_job_update(char *out, size_t cap, const cop_stamp *s, const cop_j
   cop_jw_key(&w, "reason");
   if (j->reason != COP_JR_NONE) cop_jw_str(&w, cop_jreason_name(j->reason)); else cop_jw_null(&w);
   cop_jw_key(&w, "device");
-  if (j->reason != COP_JR_NONE && j->dev_status != LINK_ST_OK) {
+  if (j->reason != COP_JR_NONE && j->rv.cause != COP_RV_NONE) {   /* the device reverted the trial */
+    cop_jw_obj(&w);
+    cop_jw_key(&w, "status"); cop_jw_str(&w, "reverted");
+    cop_jw_key(&w, "detail"); cop_jw_str(&w, cop_rv_name(j->rv.cause));
+    cop_jw_key(&w, "fault");
+    if (j->rv.fault) cop_jw_str(&w, cop_fault_name(j->rv.fault)); else cop_jw_null(&w);
+    cop_jw_key(&w, "pc");
+    if (j->rv.where) cop_jw_uint(&w, j->rv.pc); else cop_jw_null(&w);
+    cop_jw_key(&w, "line");
+    if (j->rv.where && j->rv.line) cop_jw_uint(&w, j->rv.line); else cop_jw_null(&w);
+    cop_jw_obj_end(&w);
+  } else if (j->reason != COP_JR_NONE && j->dev_status != LINK_ST_OK) {
     cop_jw_obj(&w);
     cop_jw_key(&w, "status"); cop_jw_str(&w, link_st_name((link_st)j->dev_status));
     cop_jw_key(&w, "detail");

@@ -53,7 +53,8 @@ static size_t fin(cop_jw *w) {
   return cop_jw_end(w);
 }
 
-size_t cop_enc_heartbeat(char *out, size_t cap, const cop_stamp *s, const link_heartbeat *h) {
+size_t cop_enc_heartbeat(char *out, size_t cap, const cop_stamp *s, const link_heartbeat *h,
+                         const cop_linkstat *l) {
   cop_jw w;
   cop_jw_init(&w, out, cap);
   head(&w, "heartbeat", s);
@@ -66,6 +67,11 @@ size_t cop_enc_heartbeat(char *out, size_t cap, const cop_stamp *s, const link_h
   cop_jw_key(&w, "log_lost"); cop_jw_uint(&w, h->log_lost);
   cop_jw_key(&w, "notes_lost"); cop_jw_uint(&w, h->notes_lost);
   cop_jw_key(&w, "bbox_next"); cop_jw_uint(&w, h->bbox_next);
+  cop_jw_key(&w, "copilot");
+  cop_jw_obj(&w);
+  cop_jw_key(&w, "notes_missed"); cop_jw_uint(&w, l ? l->notes_missed : 0);
+  cop_jw_key(&w, "frames_bad"); cop_jw_uint(&w, l ? l->frames_bad : 0);
+  cop_jw_obj_end(&w);
   return fin(&w);
 }
 

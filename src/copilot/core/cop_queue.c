@@ -114,19 +114,23 @@ cop_err cop_queue_open(cop_queue *q, const cop_storage *st, uint32_t blob_size) 
   return COP_E_OK;
 }
 
-/* The header of the record at ring offset `at`, with `avail` bytes of
-** records from there to the tail. */
-static cop_err rec_at(cop_queue *q, uint32_t at, uint32_t avail, uint8_t rh[COP_Q_REC]) {
+/* The header of the record at ring offset `at`, with `avail` bytes and
+** `left` records (this one included) from there to the tail. */
+static cop_err rec_at(cop_queue *q, uint32_t at, uint32_t avail, uint32_t left, uint8_t rh[COP_Q_REC]) {
   if (ring_read(q, at, rh, COP_Q_REC) < 0) return COP_E_STORAGE;
   uint32_t n = link_get16(rh);
   if (COP_Q_REC + n > avail) return COP_E_CORRUPT;
+  /* what is left after it must hold the other records, and nothing more
+  ** after the last (a damaged length would leave used and count apart) */
+  uint32_t rest = avail - (COP_Q_REC + n);
+  if ((left == 1) != (rest == 0) || (uint64_t)(left - 1u) * COP_Q_REC > rest) return COP_E_CORRUPT;
   return COP_E_OK;
 }
 
 /* Length of the record at the head (its header read from storage). */
 static cop_err head_rec(cop_queue *q, uint8_t rh[COP_Q_REC]) {
   if (q->count == 0) return COP_E_EMPTY;
-  return rec_at(q, q->head, q->used, rh);
+  return rec_at(q, q->head, q->used, q->count, rh);
 }
 
 static void drop_head(cop_queue *q, uint32_t len) {
@@ -209,7 +213,7 @@ cop_err cop_queue_peek_at(cop_queue *q, uint32_t k, uint8_t *topic, void *buf, u
   uint32_t at = q->head, avail = q->used;
   uint8_t rh[COP_Q_REC];
   for (uint32_t i = 0;; i++) {
-    cop_err e = rec_at(q, at, avail, rh);
+    cop_err e = rec_at(q, at, avail, q->count - i, rh);
     if (e == COP_E_CORRUPT) return drop_all(q);
     if (e != COP_E_OK) return e;
     if (i == k) break;

@@ -2,6 +2,7 @@
 ** cop_tab.c -- the tables (*.def) as data: names, topics, CRC, back-off.
 */
 #include "cop.h"
+#include "cvm.h"
 
 static const char *const err_name[] = {
 #define X(name, wire, desc) wire,
@@ -94,6 +95,28 @@ static const uint8_t jr_state[] = {
 const char *cop_jreason_name(uint32_t r) { return r < COP_JR__COUNT ? jr_name[r] : "?"; }
 const char *cop_jreason_str(uint32_t r) { return r < COP_JR__COUNT ? jr_str[r] : "?"; }
 cop_jstate cop_jreason_state(uint32_t r) { return r < COP_JR__COUNT ? (cop_jstate)jr_state[r] : COP_JS_FAILED; }
+
+static const char *const rv_name[] = {
+#define X(name, wire, desc) wire,
+#include "cop_reverts.def"
+#undef X
+};
+static const char *const rv_str[] = {
+#define X(name, wire, desc) desc,
+#include "cop_reverts.def"
+#undef X
+};
+const char *cop_rv_name(uint32_t c) { return c < COP_RV__COUNT ? rv_name[c] : "?"; }
+const char *cop_rv_str(uint32_t c) { return c < COP_RV__COUNT ? rv_str[c] : "?"; }
+
+/* The VM's fault table (src/vm/cvm.h), its names only: the core does not
+** link the VM. */
+static const char *const fault_name[] = {
+#define X(name, msg) #name,
+  CVM_FAULTS(X)
+#undef X
+};
+const char *cop_fault_name(uint32_t f) { return f < CVM_FAULT__COUNT ? fault_name[f] : "?"; }
 
 static const char *const cmd_name[] = {
 #define X(name, op, desc) op,
