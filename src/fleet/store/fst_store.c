@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "fst_int.h"
@@ -651,14 +652,53 @@ static fst_err batch_end(fst_store *s, bool own, fst_err e, size_t *inserted, si
   return e;
 }
 
+/* Telemetry is the ingest's bulk: on backends with a round trip per
+** statement (PostgreSQL) full chunks of TEL_CHUNK points go as one
+** INSERT of TEL_CHUNK rows. Its text is made once from a fixed pattern
+** ($1..$6), ($7..$12), ... -- parameters only, like every statement here. */
+#define TEL_CHUNK 64
+#define TEL_COLS 6
+static char tel_chunk_sql[96 + TEL_CHUNK * 48];
+static pthread_once_t tel_chunk_once = PTHREAD_ONCE_INIT;
+static void tel_chunk_make(void) {
+  size_t o = (size_t)snprintf(tel_chunk_sql, sizeof tel_chunk_sql,
+                              "INSERT INTO telemetry (device, boot_id, seq, name, time, value) VALUES ");
+  for (int r = 0; r < TEL_CHUNK; r++) {
+    int b = r * TEL_COLS;
+    o += (size_t)snprintf(tel_chunk_sql + o, sizeof tel_chunk_sql - o, "%s($%d, $%d, $%d, $%d, $%d, $%d)",
+                          r ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6);
+  }
+  snprintf(tel_chunk_sql + o, sizeof tel_chunk_sql - o, " ON CONFLICT DO NOTHING");
+}
+
 fst_err fst_telemetry_insert(fst_store *s, const fst_point *p, size_t n, size_t *inserted) {
   bool own;
-  size_t got = 0;
+  size_t got = 0, i = 0;
+  for (size_t k = 0; k < n; k++)
+    if (!p[k].device || !p[k].name) return fst_fail(s, FST_ERR_INVALID, "point without device or name");
   fst_err e = tx_begin(s, &own);
   if (e) return e;
-  for (size_t i = 0; i < n && !e; i++) {
+  if (s->b->chunked && n >= TEL_CHUNK) {
+    pthread_once(&tel_chunk_once, tel_chunk_make);
+    fst_param v[TEL_CHUNK * TEL_COLS];
+    for (; !e && n - i >= TEL_CHUNK; i += TEL_CHUNK) {
+      for (int r = 0; r < TEL_CHUNK; r++) {
+        const fst_point *q = &p[i + (size_t)r];
+        fst_param *x = &v[r * TEL_COLS];
+        x[0] = P_TEXT(q->device);
+        x[1] = P_TEXT(nz(q->boot_id));
+        x[2] = P_INT(q->seq);
+        x[3] = P_TEXT(q->name);
+        x[4] = P_INT(q->time);
+        x[5] = P_REAL(q->value);
+      }
+      int64_t ch = 0;
+      e = s->b->exec(s, tel_chunk_sql, v, TEL_CHUNK * TEL_COLS, NULL, &ch);
+      got += (size_t)ch;
+    }
+  }
+  for (; i < n && !e; i++) {
     int64_t ch = 0;
-    if (!p[i].device || !p[i].name) { e = fst_fail(s, FST_ERR_INVALID, "point without device or name"); break; }
     e = Q(s, "INSERT INTO telemetry (device, boot_id, seq, name, time, value) VALUES ($1, $2, $3, $4, $5, $6)"
              " ON CONFLICT DO NOTHING", NULL, &ch,
           P_TEXT(p[i].device), P_TEXT(nz(p[i].boot_id)), P_INT(p[i].seq), P_TEXT(p[i].name), P_INT(p[i].time),
