@@ -25,7 +25,8 @@
 static const char usage[] =
   "usage: cockpit fleetd --data DIR --listen HOST:PORT [--tls-cert F --tls-key F]\n"
   "                      [--db postgresql://...] [--max-body BYTES]\n"
-  "                      [--broker mqtts://HOST:PORT --ca CA.pem --cert F --key F [--no-share]]\n"
+  "                      [--broker mqtts://HOST:PORT --ca CA.pem --cert F --key F [--no-share]\n"
+  "                       [--ingest-batch N] [--ingest-flush-ms MS]]\n"
   "                      [--otlp URL]\n"
   "       cockpit fleetd token --data DIR --role admin|operator|viewer --name NAME [--db URL]\n"
   "       cockpit fleetd routes\n\n"
@@ -51,6 +52,9 @@ static const char usage[] =
   "                      shared ones, mosquitto 2.0 keeps them over its own\n"
   "                      restart, so nothing a copilot sends right after a\n"
   "                      broker restart is lost before fleetd is back\n"
+  "  --ingest-batch N    records per batch transaction (default 500)\n"
+  "  --ingest-flush-ms MS  a batch is written at most MS after its first\n"
+  "                      record (default 200); SIGTERM writes it at once\n"
   "  --ca F, --cert F, --key F\n"
   "                      with --broker: the fleet CA, and fleetd's own\n"
   "                      certificate and key (`cockpit ca issue --server fleetd`)\n"
@@ -229,7 +233,8 @@ static void ingest_id(const char *dir, char *out, size_t cap) {
 }
 
 static int start_ingest(const char *dir, const char *db, const char *broker, const char *ca, const char *cert,
-                        const char *key, bool share, fst_store **is, fin_client **out) {
+                        const char *key, bool share, uint32_t batch, uint32_t flush_ms, fst_store **is,
+                        fin_client **out) {
   int rc = open_store(dir, db, is);
   if (rc) return rc;
   char id[128], why[512];
@@ -237,7 +242,7 @@ static int start_ingest(const char *dir, const char *db, const char *broker, con
   fin_client_cfg cc = {
     .url = broker, .ca_file = ca, .cert_file = cert, .key_file = key, .client_id = id,
     .share_group = share ? "fleetd" : "",
-    .writer = { .store = *is, .on_job_update = ingest_job },
+    .writer = { .store = *is, .batch_max = batch, .flush_ms = flush_ms, .on_job_update = ingest_job },
     .on_state = ingest_state,
   };
   fin_client_err e;
@@ -283,6 +288,7 @@ int cmd_fleetd(int argc, char **argv) {
   if (cli_help(argc, argv, usage)) return CLI_EXIT_OK;
   const char *dir = NULL, *listen = NULL, *cert = NULL, *key = NULL, *db = NULL, *maxb = NULL;
   const char *broker = NULL, *ca = NULL, *mcert = NULL, *mkey = NULL, *otlp = NULL;
+  const char *ibatch_s = NULL, *iflush_s = NULL;
   bool no_share = false;
   for (int i = 1; i < argc;) {
     int r;
@@ -296,7 +302,8 @@ int cmd_fleetd(int argc, char **argv) {
         (r = cli_opt(argc, argv, &i, "--db", &db)) || (r = cli_opt(argc, argv, &i, "--max-body", &maxb)) ||
         (r = cli_opt(argc, argv, &i, "--broker", &broker)) || (r = cli_opt(argc, argv, &i, "--ca", &ca)) ||
         (r = cli_opt(argc, argv, &i, "--cert", &mcert)) || (r = cli_opt(argc, argv, &i, "--key", &mkey)) ||
-        (r = cli_opt(argc, argv, &i, "--otlp", &otlp))) {
+        (r = cli_opt(argc, argv, &i, "--otlp", &otlp)) || (r = cli_opt(argc, argv, &i, "--ingest-batch", &ibatch_s)) ||
+        (r = cli_opt(argc, argv, &i, "--ingest-flush-ms", &iflush_s))) {
       if (r < 0) return CLI_EXIT_USAGE;
       continue;
     }
@@ -314,8 +321,13 @@ int cmd_fleetd(int argc, char **argv) {
   uint32_t max_body = FAPI_MAX_BODY_DEFAULT;
   if (maxb && (!cli_parse_u32(maxb, &max_body) || max_body == 0))
     return cli_usage_error("fleetd", "bad --max-body '%s'", maxb);
-  if ((ca || mcert || mkey || no_share) && !broker)
-    return cli_usage_error("fleetd", "--ca, --cert, --key and --no-share go with --broker");
+  if ((ca || mcert || mkey || no_share || ibatch_s || iflush_s) && !broker)
+    return cli_usage_error("fleetd", "--ca, --cert, --key, --no-share and --ingest-* go with --broker");
+  uint32_t ibatch = 0, iflush = 0;
+  if (ibatch_s && (!cli_parse_u32(ibatch_s, &ibatch) || ibatch == 0 || ibatch > 100000))
+    return cli_usage_error("fleetd", "bad --ingest-batch '%s' (1..100000)", ibatch_s);
+  if (iflush_s && (!cli_parse_u32(iflush_s, &iflush) || iflush == 0 || iflush > 3600000))
+    return cli_usage_error("fleetd", "bad --ingest-flush-ms '%s' (1..3600000)", iflush_s);
   if (broker && (!ca || !mcert || !mkey))
     return cli_usage_error("fleetd", "--broker needs --ca CA.pem --cert fleetd.crt --key fleetd.key");
   if (otlp) fprintf(stderr, "cockpit fleetd: note: OTLP export is not built yet; --otlp is accepted and not used\n");
@@ -347,6 +359,16 @@ int cmd_fleetd(int argc, char **argv) {
     rc = cli_error("fleetd", "out of memory");
     goto out;
   }
+  /* SIGINT and SIGTERM are taken by sigwait below: blocked before any
+  ** thread starts (threads inherit the mask), so none of them is killed by
+  ** one and the ingest writes its last batch; a broken connection's SIGPIPE
+  ** is an error return, not the end */
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, NULL);
+  signal(SIGPIPE, SIG_IGN);
   /* one polling thread: requests are handled one at a time, so the API and
   ** its store connection need no locks */
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
@@ -369,18 +391,13 @@ int cmd_fleetd(int argc, char **argv) {
   }
   fst_store *is = NULL;        /* the ingest's own connection: a store handle is one thread's */
   fin_client *ingest = NULL;
-  if (broker && (rc = start_ingest(dir, db, broker, ca, mcert, mkey, !no_share, &is, &ingest))) {
+  if (broker && (rc = start_ingest(dir, db, broker, ca, mcert, mkey, !no_share, ibatch, iflush, &is, &ingest))) {
     MHD_stop_daemon(d);
     fapi_free(sv.api);
     goto out;
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
   unsigned bound = info ? info->port : port;
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, NULL);
   printf("listening on %s://%s%s%s:%u (store %s)\n", cert_pem ? "https" : "http", strchr(host, ':') ? "[" : "",
          host, strchr(host, ':') ? "]" : "", bound, fst_backend(s));
   fflush(stdout);

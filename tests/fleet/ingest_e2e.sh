@@ -23,6 +23,9 @@
 #           wrong-schema messages refused with their reason, nothing stored
 #           for them, the ingest goes on; an unknown topic never reaches
 #           fleetd; a job update goes to the callback only
+#   stop    fleetd holds messages it acknowledged in its unwritten batch
+#           (--ingest-flush-ms of an hour): none is in the store yet; its
+#           SIGTERM writes them before it exits
 #   share   two fleetd on one database, one shared subscription group: the
 #           broker splits the messages between them (each gets some), and
 #           the store has every one once, also when all are sent twice
@@ -88,10 +91,14 @@ tok=$("$ck" fleetd token --data data --role viewer --name e2e $dbargs 2>err) || 
 # copilot that reconnects before fleetd would deliver its queue to nobody
 share=
 [ "$case_" = broker ] && share=--no-share
+# stop: batches only by count (500) or an hour, so what fleetd holds is
+# written by its SIGTERM, nothing else
+extra=
+[ "$case_" = stop ] && extra=--ingest-flush-ms=3600000
 start_fleetd() {
   # shellcheck disable=SC2086
   "$ck" fleetd --data data --listen 127.0.0.1:0 --broker "$B" --ca ca/ca.crt --cert ca/servers/fleetd.crt \
-    --key ca/servers/fleetd.key $share $dbargs > fd.out 2>>fd.err & fpid=$!
+    --key ca/servers/fleetd.key $share $extra $dbargs > fd.out 2>>fd.err & fpid=$!
   waitfor fd.out "^listening on" 10 || fail "fleetd did not start"
   api=$(sed -n 's|^listening on \(http://[^ ]*\).*|\1|p' fd.out)
   waitfor fd.err "broker: connected" 15 || fail "fleetd did not connect to the broker"
@@ -377,6 +384,38 @@ PY
   note "$(cat chk.out)"
   kill "$fpid2"; wait "$fpid2"; st2=$?; fpid2=
   [ $st2 -eq 0 ] || fail "the second fleetd exited $st2"
+  ;;
+stop)
+  id1=$(sed -n 's/.* as \(fleetd-[^ ]*\) .*/\1/p' fd.err | head -1)
+  i=0
+  : > lines.txt
+  while [ $i -lt 5 ]; do
+    printf '{"v":1,"type":"log","time":"2026-12-03T07:01:02.345Z","boot_id":"5ec0b007","uptime_ms":%d,"line":%d,"lost":0,"level":1,"text":"held %d"}\n' \
+      $((1000 + i)) $i $i >> lines.txt
+    i=$((i + 1))
+  done
+  # shellcheck disable=SC2086
+  mosquitto_pub -i dev1-pub -h localhost -p $BROKER_PORT $tls_dev -V mqttv5 -q 1 -t $T/logs -l < lines.txt ||
+    fail "mosquitto_pub"
+  waitfor broker.log "Received PUBACK from $id1 " 10 5 || fail "fleetd did not acknowledge the 5 lines"
+  GET "/devices/dev1/logs" > logs.json 2>/dev/null
+  python3 -c 'import json,sys; sys.exit(0 if not json.load(open("logs.json")).get("logs") else 1)' 2>/dev/null ||
+    grep -q '"not_found"' logs.json || fail "lines stored before the batch was due: $(cat logs.json)"
+  note "fleetd acknowledged 5 lines, none in the store yet"
+  kill "$fpid"; wait "$fpid"; fst=$?; fpid=
+  [ $fst -eq 0 ] || fail "fleetd exited $fst"
+  # shellcheck disable=SC2086
+  "$ck" fleetd --data data --listen 127.0.0.1:0 $dbargs > fd3.out 2>fd3.err & fpid=$!
+  waitfor fd3.out "^listening on" 10 || fail "fleetd did not start again"
+  api=$(sed -n 's|^listening on \(http://[^ ]*\).*|\1|p' fd3.out)
+  GET "/devices/dev1/logs" > logs.json || fail "GET logs"
+  python3 - > chk.out <<'PY' || fail "$(cat chk.out)"
+import json, sys
+logs = json.load(open("logs.json"))["logs"]
+if sorted((l["seq"], l["text"]) for l in logs) != [(i, "held %d" % i) for i in range(5)]: print("stored:", logs); sys.exit(1)
+print("SIGTERM wrote the 5 held lines before fleetd exited")
+PY
+  note "$(cat chk.out)"
   ;;
 *) fail "unknown case" ;;
 esac
