@@ -40,6 +40,7 @@ struct fin_client {
   atomic_int waiting;          /* publishers waiting for mu */
   atomic_bool connected;
   atomic_ulong published, acked;
+  uint64_t refusals;           /* on the thread only */
   char err[512];
 };
 
@@ -54,10 +55,14 @@ static void on_message(void *user, const copl_msg *msg) {
   fin_client *c = user;
   fin_why why;
   fin_err e = fin_writer_ingest(c->w, msg->topic, msg->payload, msg->len, &why);
-  if (e && c->cfg.on_state) {
-    char d[256];
-    snprintf(d, sizeof d, "%s: refused %s (%s) at byte %u", msg->topic, fin_err_name(e),
-             e == FIN_ERR_JSON ? why.json_reason : why.field ? why.field : "-", why.pos);
+  /* every refusal is counted; the first 100 are told, then every 1000th,
+  ** so a device sending garbage cannot flood the log */
+  uint64_t k = e ? ++c->refusals : 0;
+  if (e && c->cfg.on_state && (k <= 100 || k % 1000 == 0)) {
+    char d[320];
+    snprintf(d, sizeof d, "%.200s: refused %s (%s) at byte %u%s", msg->topic, fin_err_name(e),
+             e == FIN_ERR_JSON ? why.json_reason : why.field ? why.field : "-", why.pos,
+             k == 100 ? "; from now on only every 1000th refusal is logged" : "");
     c->cfg.on_state(c->cfg.user, "refused", d);
   }
 }
