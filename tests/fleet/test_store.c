@@ -246,6 +246,19 @@ static void t_reports(fst_store *s) {
         !strcmp(dr.running_version, "2.0.0") && !strcmp(dr.running_sha, "bb") && !strcmp(dr.boot_id, "b2") &&
         dr.uptime_ms == 7 && !strcmp(dr.reset_reason, "watchdog") && dr.banks && strstr(dr.banks, "running"));
   fst_device_free(&dr);
+  /* a time-only report (any message: last_seen) newer than the next
+  ** heartbeat does not make the heartbeat "late" */
+  fst_report seen = { "dev-r", 9000, -1, false, NULL, NULL, NULL, NULL, NULL, NULL, -1 };
+  CHECK(fst_device_report(s, &seen) == FST_ERR_OK);
+  fst_report hb2 = { "dev-r", 7000, 1, false, NULL, NULL, "faulted", NULL, "b2", NULL, 2000 };
+  CHECK(fst_device_report(s, &hb2) == FST_ERR_OK);
+  CHECK(fst_device_get(s, "dev-r", &dr) == FST_ERR_OK && dr.last_seen == 9000 && !strcmp(dr.vm_state, "faulted") &&
+        dr.uptime_ms == 2000);
+  fst_device_free(&dr);
+  fst_report hb_late = { "dev-r", 6500, 1, false, NULL, NULL, "running", NULL, "b2", NULL, 1500 };
+  CHECK(fst_device_report(s, &hb_late) == FST_ERR_OK);   /* older than the heartbeat before it */
+  CHECK(fst_device_get(s, "dev-r", &dr) == FST_ERR_OK && !strcmp(dr.vm_state, "faulted") && dr.uptime_ms == 2000);
+  fst_device_free(&dr);
   char longid[200];
   memset(longid, 'x', sizeof longid - 1);
   longid[sizeof longid - 1] = 0;

@@ -130,6 +130,9 @@ fin_client *fin_client_start(const fin_client_cfg *cfg, fin_client_err *err, cha
     /* the broker keeps the session (the shared subscription and the QoS 1
     ** messages for it) for an hour while this fleetd is away */
     .keep_session = true, .session_expiry_s = 3600,
+    /* the backend is one client: back within 5 s of the broker, whatever
+    ** the devices' longer schedule */
+    .backoff_max_ms = 5000,
     .on_state = on_state, .on_message = on_message, .on_published = on_published, .user = c,
   };
   copl_err ce;

@@ -483,28 +483,36 @@ fst_err fst_device_report(fst_store *s, const fst_report *r) {
       !fits(s, r->boot_id, sizeof((fst_device *)0)->boot_id, "boot id", &e) ||
       !fits(s, r->reset_reason, sizeof((fst_device *)0)->reset_reason, "reset reason", &e))
     return e;
-  /* every SET expression sees the row as it was: "newer" is against the
-  ** old last_seen */
+  /* A report with state (any field, or online) is ordered against the
+  ** newest such report applied (`reported`), not against last_seen, which
+  ** every message moves: a heartbeat is not older than a telemetry point
+  ** made after it. `always` (a status) neither waits for nor moves
+  ** `reported`: its time is another clock's. Every SET expression sees the
+  ** row as it was. */
+  bool state = r->online >= 0 || r->running_sha || r->running_version || r->vm_state || r->banks || r->boot_id ||
+               r->reset_reason || r->uptime_ms >= 0;
   return Q(s, "INSERT INTO devices (id, online, last_seen, running_sha, running_version, vm_state, banks,"
-              " boot_id, uptime_ms, reset_reason, created) VALUES ($1, CASE WHEN $3 = 1 THEN 1 ELSE 0 END, $2,"
+              " boot_id, uptime_ms, reset_reason, created, reported) VALUES ($1, CASE WHEN $3 = 1 THEN 1 ELSE 0 END, $2,"
               " COALESCE($5, ''), COALESCE($6, ''), COALESCE($7, ''), $8, COALESCE($9, ''),"
-              " CASE WHEN $10 < 0 THEN 0 ELSE $10 END, COALESCE($11, ''), $12)"
+              " CASE WHEN $10 < 0 THEN 0 ELSE $10 END, COALESCE($11, ''), $12,"
+              " CASE WHEN $13 = 1 AND $4 = 0 THEN $2 ELSE 0 END)"
               " ON CONFLICT (id) DO UPDATE SET"
-              " online = CASE WHEN $3 >= 0 AND ($4 = 1 OR $2 >= devices.last_seen) THEN $3 ELSE devices.online END,"
-              " running_sha = CASE WHEN $5 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $5 ELSE devices.running_sha END,"
-              " running_version = CASE WHEN $6 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $6"
+              " online = CASE WHEN $3 >= 0 AND ($4 = 1 OR $2 >= devices.reported) THEN $3 ELSE devices.online END,"
+              " running_sha = CASE WHEN $5 IS NOT NULL AND ($4 = 1 OR $2 >= devices.reported) THEN $5 ELSE devices.running_sha END,"
+              " running_version = CASE WHEN $6 IS NOT NULL AND ($4 = 1 OR $2 >= devices.reported) THEN $6"
               "   ELSE devices.running_version END,"
-              " vm_state = CASE WHEN $7 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $7 ELSE devices.vm_state END,"
-              " banks = CASE WHEN $8 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $8 ELSE devices.banks END,"
-              " boot_id = CASE WHEN $9 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $9 ELSE devices.boot_id END,"
-              " uptime_ms = CASE WHEN $10 >= 0 AND ($4 = 1 OR $2 >= devices.last_seen) THEN $10 ELSE devices.uptime_ms END,"
-              " reset_reason = CASE WHEN $11 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $11"
+              " vm_state = CASE WHEN $7 IS NOT NULL AND ($4 = 1 OR $2 >= devices.reported) THEN $7 ELSE devices.vm_state END,"
+              " banks = CASE WHEN $8 IS NOT NULL AND ($4 = 1 OR $2 >= devices.reported) THEN $8 ELSE devices.banks END,"
+              " boot_id = CASE WHEN $9 IS NOT NULL AND ($4 = 1 OR $2 >= devices.reported) THEN $9 ELSE devices.boot_id END,"
+              " uptime_ms = CASE WHEN $10 >= 0 AND ($4 = 1 OR $2 >= devices.reported) THEN $10 ELSE devices.uptime_ms END,"
+              " reset_reason = CASE WHEN $11 IS NOT NULL AND ($4 = 1 OR $2 >= devices.reported) THEN $11"
               "   ELSE devices.reset_reason END,"
+              " reported = CASE WHEN $13 = 1 AND $4 = 0 AND $2 > devices.reported THEN $2 ELSE devices.reported END,"
               " last_seen = CASE WHEN $2 > devices.last_seen THEN $2 ELSE devices.last_seen END",
            NULL, NULL, P_TEXT(r->id), P_INT(r->time), P_INT(r->online < 0 ? -1 : r->online ? 1 : 0),
            P_INT(r->always ? 1 : 0), P_TEXT(r->running_sha), P_TEXT(r->running_version),
            P_TEXT(r->vm_state), P_TEXT(r->banks), P_TEXT(r->boot_id), P_INT(r->uptime_ms),
-           P_TEXT(r->reset_reason), P_INT(fst_now_ms()));
+           P_TEXT(r->reset_reason), P_INT(fst_now_ms()), P_INT(state ? 1 : 0));
 }
 
 #define DEV_COLS "id, online, last_seen, running_sha, running_version, vm_state, banks, boot_id," \
