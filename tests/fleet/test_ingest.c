@@ -155,6 +155,12 @@ static void t_refusals(void) {
     if (b->field)
       CHECK(w.field && !strcmp(w.field, b->field), "case %zu: field %s, want %s", i, w.field ? w.field : "-", b->field);
   }
+  /* every error but OK (and TOO_BIG, below) has a case in the table */
+  for (int e = 1; e < FIN_ERR__COUNT; e++) {
+    bool seen = e == FIN_ERR_TOO_BIG;
+    for (size_t i = 0; i < sizeof bads / sizeof bads[0]; i++) seen |= bads[i].err == (fin_err)e;
+    CHECK(seen, "no case for %s", fin_err_name((fin_err)e));
+  }
   /* too big: a valid log line past FIN_PAYLOAD_MAX, and exactly at it */
   fin_msg m;
   fin_why w;
