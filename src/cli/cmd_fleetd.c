@@ -25,7 +25,8 @@
 static const char usage[] =
   "usage: cockpit fleetd --data DIR --listen HOST:PORT [--tls-cert F --tls-key F]\n"
   "                      [--db postgresql://...] [--max-body BYTES]\n"
-  "                      [--broker mqtts://HOST:PORT --ca CA.pem --cert F --key F [--no-share]]\n"
+  "                      [--broker mqtts://HOST:PORT --ca CA.pem --cert F --key F [--no-share]\n"
+  "                       [--ingest-batch N] [--ingest-flush-ms MS]]\n"
   "                      [--otlp URL] [--public-url URL] [--retain-days N]\n"
   "                      [--retain-artifacts-days N]\n"
   "       cockpit fleetd token --data DIR --role admin|operator|viewer --name NAME [--db URL]\n"
@@ -53,6 +54,9 @@ static const char usage[] =
   "                      shared ones, mosquitto 2.0 keeps them over its own\n"
   "                      restart, so nothing a copilot sends right after a\n"
   "                      broker restart is lost before fleetd is back\n"
+  "  --ingest-batch N    records per batch transaction (default 500)\n"
+  "  --ingest-flush-ms MS  a batch is written at most MS after its first\n"
+  "                      record (default 200); SIGTERM writes it at once\n"
   "  --ca F, --cert F, --key F\n"
   "                      with --broker: the fleet CA, and fleetd's own\n"
   "                      certificate and key (`cockpit ca issue --server fleetd`)\n"
@@ -304,6 +308,7 @@ int cmd_fleetd(int argc, char **argv) {
   const char *dir = NULL, *listen = NULL, *cert = NULL, *key = NULL, *db = NULL, *maxb = NULL;
   const char *broker = NULL, *ca = NULL, *mcert = NULL, *mkey = NULL, *otlp = NULL;
   const char *public_url = NULL, *retain = NULL, *retain_art = NULL;
+  const char *ibatch_s = NULL, *iflush_s = NULL;
   bool no_share = false;
   for (int i = 1; i < argc;) {
     int r;
@@ -319,7 +324,9 @@ int cmd_fleetd(int argc, char **argv) {
         (r = cli_opt(argc, argv, &i, "--cert", &mcert)) || (r = cli_opt(argc, argv, &i, "--key", &mkey)) ||
         (r = cli_opt(argc, argv, &i, "--otlp", &otlp)) || (r = cli_opt(argc, argv, &i, "--public-url", &public_url)) ||
         (r = cli_opt(argc, argv, &i, "--retain-days", &retain)) ||
-        (r = cli_opt(argc, argv, &i, "--retain-artifacts-days", &retain_art))) {
+        (r = cli_opt(argc, argv, &i, "--retain-artifacts-days", &retain_art)) ||
+        (r = cli_opt(argc, argv, &i, "--ingest-batch", &ibatch_s)) ||
+        (r = cli_opt(argc, argv, &i, "--ingest-flush-ms", &iflush_s))) {
       if (r < 0) return CLI_EXIT_USAGE;
       continue;
     }
@@ -337,8 +344,13 @@ int cmd_fleetd(int argc, char **argv) {
   uint32_t max_body = FAPI_MAX_BODY_DEFAULT;
   if (maxb && (!cli_parse_u32(maxb, &max_body) || max_body == 0))
     return cli_usage_error("fleetd", "bad --max-body '%s'", maxb);
-  if ((ca || mcert || mkey || no_share) && !broker)
-    return cli_usage_error("fleetd", "--ca, --cert, --key and --no-share go with --broker");
+  if ((ca || mcert || mkey || no_share || ibatch_s || iflush_s) && !broker)
+    return cli_usage_error("fleetd", "--ca, --cert, --key, --no-share and --ingest-* go with --broker");
+  uint32_t ibatch = 0, iflush = 0;
+  if (ibatch_s && (!cli_parse_u32(ibatch_s, &ibatch) || ibatch == 0 || ibatch > 100000))
+    return cli_usage_error("fleetd", "bad --ingest-batch '%s' (1..100000)", ibatch_s);
+  if (iflush_s && (!cli_parse_u32(iflush_s, &iflush) || iflush == 0 || iflush > 3600000))
+    return cli_usage_error("fleetd", "bad --ingest-flush-ms '%s' (1..3600000)", iflush_s);
   if (broker && (!ca || !mcert || !mkey))
     return cli_usage_error("fleetd", "--broker needs --ca CA.pem --cert fleetd.crt --key fleetd.key");
   uint32_t retain_days = 0, retain_art_days = 0;
@@ -376,6 +388,16 @@ int cmd_fleetd(int argc, char **argv) {
     rc = cli_error("fleetd", "out of memory");
     goto out;
   }
+  /* SIGINT and SIGTERM are taken by sigtimedwait below: blocked before any
+  ** thread starts (threads inherit the mask), so none of them is killed by
+  ** one and the ingest writes its last batch; a broken connection's SIGPIPE
+  ** is an error return, not the end */
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, NULL);
+  signal(SIGPIPE, SIG_IGN);
   /* one polling thread: requests are handled one at a time, so the API and
   ** its store connection need no locks */
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
@@ -410,7 +432,7 @@ int cmd_fleetd(int argc, char **argv) {
   gethostname(hn, sizeof hn - 1);
   snprintf(owner, sizeof owner, "%.60s:%d", hn, (int)getpid());
   fdm_cfg dc = { .dir = dir, .db = db, .api = sv.api, .public_url = pub, .owner = owner, .broker = broker, .ca = ca,
-                 .cert = mcert, .key = mkey, .client_id = mqid, .share = !no_share, .otlp = otlp,
+                 .cert = mcert, .key = mkey, .client_id = mqid, .share = !no_share, .ingest_batch = ibatch, .ingest_flush_ms = iflush, .otlp = otlp,
                  .retain_ms = (int64_t)retain_days * 86400000, .retain_artifacts_ms = (int64_t)retain_art_days * 86400000 };
   bool usage_err;
   fdm *dm = fdm_start(&dc, &usage_err, why, sizeof why);
@@ -420,11 +442,6 @@ int cmd_fleetd(int argc, char **argv) {
     fapi_free(sv.api);
     goto out;
   }
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, NULL);
   printf("listening on %s (store %s)\n", url, fst_backend(s));
   fflush(stdout);
   int sig;

@@ -114,6 +114,8 @@ typedef struct {
    * COP_BACKOFF_MIN_MS to COP_BACKOFF_MAX_MS, full jitter); n counts
    * attempts since the last stable connection (one that lasted stable_ms). */
   uint32_t stable_ms;       /* 0: 30000 */
+  uint32_t backoff_max_ms;  /* 0: the core's schedule as it is; else no wait is longer
+                               (a backend's one connection, not a fleet's thousands) */
   bool v311_only;           /* skip MQTT 5 (tests; brokers known to be old) */
   bool keep_session;        /* clean start off: the broker keeps our subscriptions
                                and queued QoS 1 messages for session_expiry_s */

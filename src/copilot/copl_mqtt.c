@@ -157,6 +157,8 @@ static void schedule(copl_mqtt *m, copl_err why, bool at_once)
     m->t_next = now_ms();
   } else {
     uint32_t d = cop_backoff_ms(m->st.backoff_step, rnd32());
+    if (m->cfg.backoff_max_ms && d > m->cfg.backoff_max_ms)
+      d = m->cfg.backoff_max_ms;
     m->st.backoff_step++;
     m->st.backoffs++;
     m->st.last_backoff_ms = d;

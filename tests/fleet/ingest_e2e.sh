@@ -23,15 +23,21 @@
 #           wrong-schema messages refused with their reason, nothing stored
 #           for them, the ingest goes on; an unknown topic never reaches
 #           fleetd; a job update goes to the callback only
+#   stop    fleetd holds messages it acknowledged in its unwritten batch
+#           (--ingest-flush-ms of an hour): none is in the store yet; its
+#           SIGTERM writes them before it exits
+#   share   two fleetd on one database, one shared subscription group: the
+#           broker splits the messages between them (each gets some), and
+#           the store has every one once, also when all are sent twice
 set -u
 case_=$1 ck=$2 root=$3 db=${4:-}
 for t in /usr/sbin/mosquitto mosquitto_pub mosquitto_sub python3 curl; do
   command -v "$t" >/dev/null 2>&1 || { echo "SKIP: $t not installed (scripts/install-deps.sh)"; exit 77; }
 done
 d=$(mktemp -d /tmp/fleet-ingest-e2e.XXXXXX)
-fpid= dpid= cpid= rpid=
-BROKER_ON_EXIT='for p in $cpid $rpid $fpid $dpid; do kill "$p" 2>/dev/null; done
-for p in $cpid $rpid $fpid $dpid; do wait "$p" 2>/dev/null; done
+fpid= fpid2= dpid= cpid= rpid=
+BROKER_ON_EXIT='for p in $cpid $rpid $fpid $fpid2 $dpid; do kill "$p" 2>/dev/null; done
+for p in $cpid $rpid $fpid $fpid2 $dpid; do wait "$p" 2>/dev/null; done
 [ -n "${INGEST_KEEP:-}" ] && echo "kept $d" || rm -rf "$d"'
 . "$root/tests/common/broker.sh"
 cd "$d" || exit 1
@@ -76,6 +82,8 @@ waitfor broker.log "recorder 1 $T/#" 10 || fail "no recorder"
 
 dbargs=
 [ -n "$db" ] && dbargs="--db $db"
+# share: two fleetd on one database (SQLite: one file both open)
+[ "$case_" = share ] && [ -z "$db" ] && dbargs="--db sqlite:$d/shared.db"
 # shellcheck disable=SC2086
 tok=$("$ck" fleetd token --data data --role viewer --name e2e $dbargs 2>err) || fail "token: $(cat err)"
 # shared subscriptions, but for the broker case: mosquitto 2.0 does not keep
@@ -83,10 +91,14 @@ tok=$("$ck" fleetd token --data data --role viewer --name e2e $dbargs 2>err) || 
 # copilot that reconnects before fleetd would deliver its queue to nobody
 share=
 [ "$case_" = broker ] && share=--no-share
+# stop: batches only by count (500) or an hour, so what fleetd holds is
+# written by its SIGTERM, nothing else
+extra=
+[ "$case_" = stop ] && extra=--ingest-flush-ms=3600000
 start_fleetd() {
   # shellcheck disable=SC2086
   "$ck" fleetd --data data --listen 127.0.0.1:0 --broker "$B" --ca ca/ca.crt --cert ca/servers/fleetd.crt \
-    --key ca/servers/fleetd.key $share $dbargs > fd.out 2>>fd.err & fpid=$!
+    --key ca/servers/fleetd.key $share $extra $dbargs > fd.out 2>>fd.err & fpid=$!
   waitfor fd.out "^listening on" 10 || fail "fleetd did not start"
   api=$(sed -n 's|^listening on \(http://[^ ]*\).*|\1|p' fd.out)
   waitfor fd.err "broker: connected" 15 || fail "fleetd did not connect to the broker"
@@ -95,6 +107,15 @@ start_fleetd() {
   else
     waitfor broker.log "fleetd-[^ ]* 1 \$share/fleetd/fleet/devices/+/cmd/response" 10 || fail "fleetd did not subscribe"
   fi
+}
+# start_fleetd2: a second fleetd (its own data folder, so its own client id)
+start_fleetd2() {
+  # shellcheck disable=SC2086
+  "$ck" fleetd --data data2 --listen 127.0.0.1:0 --broker "$B" --ca ca/ca.crt --cert ca/servers/fleetd.crt \
+    --key ca/servers/fleetd.key $dbargs > fd2.out 2>>fd2.err & fpid2=$!
+  waitfor fd2.out "^listening on" 10 || fail "the second fleetd did not start"
+  waitfor fd2.err "broker: connected" 15 || fail "the second fleetd did not connect"
+  waitfor broker.log "fleetd-[^ ]* 1 \$share/fleetd/fleet/devices/+/cmd/response" 10 2 || fail "the second fleetd did not subscribe"
 }
 start_fleetd
 note "fleetd $api ingesting from $B ($(sed -n 's/.*(\(.*\) subscriptions).*/\1/p' fd.err | head -1) subscriptions)"
@@ -323,6 +344,78 @@ PY
   grep -q "nonsense" fd.err && fail "fleetd saw the unknown topic"
   waitfor fd.err "job j1 on dev1: QUEUED seq 1" 5 || fail "the job update did not reach the callback"
   note "the job update went to the callback; nothing stored for it"
+  ;;
+share)
+  start_fleetd2
+  id1=$(sed -n 's/.* as \(fleetd-[^ ]*\) .*/\1/p' fd.err | head -1)
+  id2=$(sed -n 's/.* as \(fleetd-[^ ]*\) .*/\1/p' fd2.err | head -1)
+  [ -n "$id1" ] && [ -n "$id2" ] && [ "$id1" != "$id2" ] || fail "client ids '$id1' '$id2'"
+  note "two fleetd ($id1, $id2), one database, one shared subscription group"
+  i=0
+  : > lines.txt
+  while [ $i -lt 60 ]; do
+    printf '{"v":1,"type":"log","time":"2026-12-03T07:01:02.345Z","boot_id":"5ec0b007","uptime_ms":%d,"line":%d,"lost":0,"level":1,"text":"line %d"}\n' \
+      $((1000 + i)) $i $i >> lines.txt
+    i=$((i + 1))
+  done
+  # twice: each copy may go to either fleetd
+  # shellcheck disable=SC2086
+  mosquitto_pub -i dev1-pub -h localhost -p $BROKER_PORT $tls_dev -V mqttv5 -q 1 -t $T/logs -l < lines.txt ||
+    fail "mosquitto_pub"
+  # shellcheck disable=SC2086
+  mosquitto_pub -i dev1-pub -h localhost -p $BROKER_PORT $tls_dev -V mqttv5 -q 1 -t $T/logs -l < lines.txt ||
+    fail "mosquitto_pub"
+  waitfor rec.out "^$T/logs " 20 120 || fail "the recorder did not get all 120"
+  n1=$(grep -c "Sending PUBLISH to $id1 .*$T/logs" broker.log)
+  n2=$(grep -c "Sending PUBLISH to $id2 .*$T/logs" broker.log)
+  [ $((n1 + n2)) -eq 120 ] || fail "the broker sent $n1 + $n2 of 120 to the group"
+  [ "$n1" -gt 0 ] && [ "$n2" -gt 0 ] || fail "not split: $n1 and $n2"
+  note "the broker split the 120 messages: $n1 to one fleetd, $n2 to the other"
+  until_api "/devices/dev1/logs?limit=1000" 'len(j["logs"]) >= 60' 20 || fail "not all stored: $(GET /devices/dev1/logs | head -c 300)"
+  GET "/devices/dev1/logs?limit=1000" > logs.json || fail "GET logs"
+  python3 - > chk.out <<'PY' || fail "$(cat chk.out)"
+import json, sys
+logs = json.load(open("logs.json"))["logs"]
+seqs = sorted(l["seq"] for l in logs)
+if seqs != list(range(60)): print("stored:", seqs); sys.exit(1)
+if any(l["text"] != "line %d" % l["seq"] for l in logs): print("texts differ"); sys.exit(1)
+print("60 lines, each once, sent twice through two fleetd")
+PY
+  note "$(cat chk.out)"
+  kill "$fpid2"; wait "$fpid2"; st2=$?; fpid2=
+  [ $st2 -eq 0 ] || fail "the second fleetd exited $st2"
+  ;;
+stop)
+  id1=$(sed -n 's/.* as \(fleetd-[^ ]*\) .*/\1/p' fd.err | head -1)
+  i=0
+  : > lines.txt
+  while [ $i -lt 5 ]; do
+    printf '{"v":1,"type":"log","time":"2026-12-03T07:01:02.345Z","boot_id":"5ec0b007","uptime_ms":%d,"line":%d,"lost":0,"level":1,"text":"held %d"}\n' \
+      $((1000 + i)) $i $i >> lines.txt
+    i=$((i + 1))
+  done
+  # shellcheck disable=SC2086
+  mosquitto_pub -i dev1-pub -h localhost -p $BROKER_PORT $tls_dev -V mqttv5 -q 1 -t $T/logs -l < lines.txt ||
+    fail "mosquitto_pub"
+  waitfor broker.log "Received PUBACK from $id1 " 10 5 || fail "fleetd did not acknowledge the 5 lines"
+  GET "/devices/dev1/logs" > logs.json 2>/dev/null
+  python3 -c 'import json,sys; sys.exit(0 if not json.load(open("logs.json")).get("logs") else 1)' 2>/dev/null ||
+    grep -q '"not_found"' logs.json || fail "lines stored before the batch was due: $(cat logs.json)"
+  note "fleetd acknowledged 5 lines, none in the store yet"
+  kill "$fpid"; wait "$fpid"; fst=$?; fpid=
+  [ $fst -eq 0 ] || fail "fleetd exited $fst"
+  # shellcheck disable=SC2086
+  "$ck" fleetd --data data --listen 127.0.0.1:0 $dbargs > fd3.out 2>fd3.err & fpid=$!
+  waitfor fd3.out "^listening on" 10 || fail "fleetd did not start again"
+  api=$(sed -n 's|^listening on \(http://[^ ]*\).*|\1|p' fd3.out)
+  GET "/devices/dev1/logs" > logs.json || fail "GET logs"
+  python3 - > chk.out <<'PY' || fail "$(cat chk.out)"
+import json, sys
+logs = json.load(open("logs.json"))["logs"]
+if sorted((l["seq"], l["text"]) for l in logs) != [(i, "held %d" % i) for i in range(5)]: print("stored:", logs); sys.exit(1)
+print("SIGTERM wrote the 5 held lines before fleetd exited")
+PY
+  note "$(cat chk.out)"
   ;;
 *) fail "unknown case" ;;
 esac

@@ -155,6 +155,12 @@ static void t_refusals(void) {
     if (b->field)
       CHECK(w.field && !strcmp(w.field, b->field), "case %zu: field %s, want %s", i, w.field ? w.field : "-", b->field);
   }
+  /* every error but OK (and TOO_BIG, below) has a case in the table */
+  for (int e = 1; e < FIN_ERR__COUNT; e++) {
+    bool seen = e == FIN_ERR_TOO_BIG;
+    for (size_t i = 0; i < sizeof bads / sizeof bads[0]; i++) seen |= bads[i].err == (fin_err)e;
+    CHECK(seen, "no case for %s", fin_err_name((fin_err)e));
+  }
   /* too big: a valid log line past FIN_PAYLOAD_MAX, and exactly at it */
   fin_msg m;
   fin_why w;
@@ -476,10 +482,17 @@ static void t_writer(const char *dir, const char *url) {
   cop_stamp s5 = stamp(4000);
   n = cop_enc_heartbeat(buf, sizeof buf, &s5, &hb, NULL);
   CHECK(ingest(w, DEV "heartbeat", buf, n) == FIN_ERR_OK);
+  /* a telemetry point made after the heartbeat, in the same batch: the
+  ** heartbeat still counts (it is the newest heartbeat) */
+  link_telemetry t2 = { .uptime_ms = 4500, .count = 1 };
+  t2.v[0] = (link_tvalue){ 0, 1, 1, "c" };
+  cop_stamp s45 = stamp(4500);
+  n = cop_enc_telemetry(buf, sizeof buf, &s45, &t2);
+  CHECK(ingest(w, DEV "telemetry", buf, n) == FIN_ERR_OK);
   CHECK(fin_writer_flush(w, true) == FST_ERR_OK);
   fst_device d;
   CHECK(fst_device_get(other, "dev-1", &d) == FST_ERR_OK);
-  CHECK(d.online && d.last_seen == (int64_t)(T0 + 4000) && !strcmp(d.vm_state, link_vm_state_name(3)) &&
+  CHECK(d.online && d.last_seen == (int64_t)(T0 + 4500) && !strcmp(d.vm_state, link_vm_state_name(3)) &&
         d.uptime_ms == 4000 && !strcmp(d.boot_id, "5ec0b007") && !strcmp(d.reset_reason, link_reset_name(2)) &&
         !strcmp(d.running_version, "1.4.0") && !strncmp(d.running_sha, "000102", 6));
   CHECK(d.banks && strstr(d.banks, "\"running\":\"B\"") && strstr(d.banks, "\"program\":\"bl\\\"ink.c\\\\\""),
@@ -490,7 +503,7 @@ static void t_writer(const char *dir, const char *url) {
   n = cop_enc_status(buf, sizeof buf, &s6, false, NULL, "lost");
   CHECK(ingest(w, DEV "status", buf, n) == FIN_ERR_OK);
   CHECK(fin_writer_flush(w, true) == FST_ERR_OK);
-  CHECK(fst_device_get(other, "dev-1", &d) == FST_ERR_OK && !d.online && d.last_seen == (int64_t)(T0 + 4000) &&
+  CHECK(fst_device_get(other, "dev-1", &d) == FST_ERR_OK && !d.online && d.last_seen == (int64_t)(T0 + 4500) &&
         !strcmp(d.vm_state, link_vm_state_name(3)));
   fst_device_free(&d);
 
@@ -544,7 +557,7 @@ static void t_writer(const char *dir, const char *url) {
   CHECK(ingest(w, DEV "cmd", "{}", 2) == FIN_ERR_TOPIC);
   fin_writer_stats(w, &st);
   CHECK(st.refused == 2 && st.refused_by[FIN_ERR_JSON] == 1 && st.refused_by[FIN_ERR_TOPIC] == 1 && st.queued == 0);
-  CHECK(st.job_updates == 1 && st.cmd_responses == 1 && st.by_kind[FIN_K_TELEMETRY] == 2);
+  CHECK(st.job_updates == 1 && st.cmd_responses == 1 && st.by_kind[FIN_K_TELEMETRY] == 3);
 
   /* the queue's bound: past queue_max records are dropped, counted */
   link_telemetry big = { .uptime_ms = 5000, .count = 32 };

@@ -164,6 +164,32 @@ static void t_reports(fst_store *s) {
   CHECK(fst_telemetry_list(s, "dev-1", NULL, now - 8500, now, 0, &pr, &n) == FST_ERR_OK && n == 1);
   free(pr);
 
+  /* a bulk batch (more than one 64-row chunk on PostgreSQL) with
+  ** duplicates inside a chunk and across chunks: each point once */
+  {
+    fst_point bulk[200];
+    char names[200][16];
+    for (int i = 0; i < 200; i++) {
+      int k = i < 130 ? i % 100 : i;   /* 100..129 repeat 0..29: 170 distinct */
+      snprintf(names[i], sizeof names[i], "bulk%d", k % 7);
+      bulk[i] = (fst_point){ "dev-bulk", "b1", names[i], k, now - 1000 + k, (double)k };
+    }
+    bulk[1] = bulk[0];                 /* a duplicate inside the first chunk */
+    CHECK(fst_telemetry_insert(s, bulk, 200, &ins) == FST_ERR_OK && ins == 170, "%zu", ins);
+    CHECK(fst_telemetry_insert(s, bulk, 200, &ins) == FST_ERR_OK && ins == 0, "%zu", ins);
+    CHECK(fst_telemetry_list(s, "dev-bulk", NULL, 0, now, 0, &pr, &n) == FST_ERR_OK && n == 170, "%zu", n);
+    bool ok = n == 170;
+    for (size_t i = 1; ok && i < n; i++) ok = pr[i].time >= pr[i - 1].time && pr[i].value == (double)pr[i].seq;
+    CHECK(ok);
+    free(pr);
+    fst_point badp[70];
+    for (int i = 0; i < 70; i++) badp[i] = (fst_point){ "dev-bulk", "b9", "x", i, now, 1 };
+    badp[65].name = NULL;              /* refused whole: nothing of the batch stays */
+    CHECK(fst_telemetry_insert(s, badp, 70, &ins) == FST_ERR_INVALID);
+    CHECK(fst_telemetry_list(s, "dev-bulk", "x", 0, now, 0, &pr, &n) == FST_ERR_OK && n == 0);
+    free(pr);
+  }
+
   fst_log l[3] = { { "dev-1", "b1", EVIL, 1, now - 10000 }, { "dev-1", "b1", "two", 2, now }, { "dev-1", "b1", "dup", 1, now } };
   CHECK(fst_logs_insert(s, l, 3, &ins) == FST_ERR_OK && ins == 2);
   fst_log_row *lr;
@@ -219,6 +245,19 @@ static void t_reports(fst_store *s) {
   CHECK(fst_device_get(s, "dev-r", &dr) == FST_ERR_OK && dr.online && dr.last_seen == 6000 &&
         !strcmp(dr.running_version, "2.0.0") && !strcmp(dr.running_sha, "bb") && !strcmp(dr.boot_id, "b2") &&
         dr.uptime_ms == 7 && !strcmp(dr.reset_reason, "watchdog") && dr.banks && strstr(dr.banks, "running"));
+  fst_device_free(&dr);
+  /* a time-only report (any message: last_seen) newer than the next
+  ** heartbeat does not make the heartbeat "late" */
+  fst_report seen = { "dev-r", 9000, -1, false, NULL, NULL, NULL, NULL, NULL, NULL, -1 };
+  CHECK(fst_device_report(s, &seen) == FST_ERR_OK);
+  fst_report hb2 = { "dev-r", 7000, 1, false, NULL, NULL, "faulted", NULL, "b2", NULL, 2000 };
+  CHECK(fst_device_report(s, &hb2) == FST_ERR_OK);
+  CHECK(fst_device_get(s, "dev-r", &dr) == FST_ERR_OK && dr.last_seen == 9000 && !strcmp(dr.vm_state, "faulted") &&
+        dr.uptime_ms == 2000);
+  fst_device_free(&dr);
+  fst_report hb_late = { "dev-r", 6500, 1, false, NULL, NULL, "running", NULL, "b2", NULL, 1500 };
+  CHECK(fst_device_report(s, &hb_late) == FST_ERR_OK);   /* older than the heartbeat before it */
+  CHECK(fst_device_get(s, "dev-r", &dr) == FST_ERR_OK && !strcmp(dr.vm_state, "faulted") && dr.uptime_ms == 2000);
   fst_device_free(&dr);
   /* a device reports its image's digest: the store keeps the artifact that holds it */
   {

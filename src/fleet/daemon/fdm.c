@@ -32,12 +32,6 @@ static int64_t mono_ms(void) {
   return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-static void say(const char *fmt, const char *a, const char *b) {
-  fprintf(stderr, "cockpit fleetd: ");
-  fprintf(stderr, fmt, a ? a : "", b ? b : "");
-  fputc('\n', stderr);
-}
-
 /* ---- the sender: jobs/notify over MQTT ----------------------------------- */
 
 static int send_notify(void *user, const char *device, const char *job, const char *json) {
@@ -119,7 +113,8 @@ fdm *fdm_start(const fdm_cfg *cfg, bool *usage, char *why, size_t whycap) {
     fin_client_cfg cc = {
       .url = cfg->broker, .ca_file = cfg->ca, .cert_file = cfg->cert, .key_file = cfg->key,
       .client_id = cfg->client_id, .share_group = cfg->share ? "fleetd" : "",
-      .writer = { .store = d->is, .on_job_update = on_job, .on_msg = on_msg, .user = d },
+      .writer = { .store = d->is, .batch_max = cfg->ingest_batch, .flush_ms = cfg->ingest_flush_ms,
+                  .on_job_update = on_job, .on_msg = on_msg, .user = d },
       .on_state = on_state, .user = d,
     };
     fin_client_err e;
@@ -127,7 +122,8 @@ fdm *fdm_start(const fdm_cfg *cfg, bool *usage, char *why, size_t whycap) {
       *usage = e == FIN_CLIENT_ARG;
       goto fail;
     }
-    say("ingest from %s as %s", cfg->broker, cfg->client_id);
+    fprintf(stderr, "cockpit fleetd: ingest from %s as %s (%s subscriptions)\n", cfg->broker, cfg->client_id,
+            cfg->share ? "shared" : "plain");
   }
   d->next_retain = mono_ms() + 5000;
   return d;

@@ -40,6 +40,7 @@ typedef struct fdm_cfg {
   const char *broker, *ca, *cert, *key;
   const char *client_id;           /* stable per fleetd */
   bool share;                      /* MQTT 5 shared subscriptions */
+  uint32_t ingest_batch, ingest_flush_ms;   /* 0: the writer's defaults */
   const char *otlp;                /* OTLP collector root, or NULL */
   int64_t retain_ms;               /* telemetry and logs older than this are pruned; 0: kept */
   int64_t retain_artifacts_ms;     /* unreferenced artifacts older than this; 0: kept */

@@ -39,6 +39,8 @@ struct fin_client {
   atomic_bool stop;
   atomic_int waiting;          /* publishers waiting for mu */
   atomic_bool connected;
+  atomic_ulong published, acked, refused_pubs;   /* refused: a PUBACK reason >= 0x80 */
+  uint64_t refusals;           /* on the thread only */
   char err[512];
 };
 
@@ -53,12 +55,23 @@ static void on_message(void *user, const copl_msg *msg) {
   fin_client *c = user;
   fin_why why;
   fin_err e = fin_writer_ingest(c->w, msg->topic, msg->payload, msg->len, &why);
-  if (e && c->cfg.on_state) {
-    char d[256];
-    snprintf(d, sizeof d, "%s: refused %s (%s) at byte %u", msg->topic, fin_err_name(e),
-             e == FIN_ERR_JSON ? why.json_reason : why.field ? why.field : "-", why.pos);
+  /* every refusal is counted; the first 100 are told, then every 1000th,
+  ** so a device sending garbage cannot flood the log */
+  uint64_t k = e ? ++c->refusals : 0;
+  if (e && c->cfg.on_state && (k <= 100 || k % 1000 == 0)) {
+    char d[320];
+    snprintf(d, sizeof d, "%.200s: refused %s (%s) at byte %u%s", msg->topic, fin_err_name(e),
+             e == FIN_ERR_JSON ? why.json_reason : why.field ? why.field : "-", why.pos,
+             k == 100 ? "; from now on only every 1000th refusal is logged" : "");
     c->cfg.on_state(c->cfg.user, "refused", d);
   }
+}
+
+static void on_published(void *user, int mid, int reason) {
+  (void)mid;
+  fin_client *c = user;
+  atomic_fetch_add(&c->acked, 1);
+  if (reason >= 0x80) atomic_fetch_add(&c->refused_pubs, 1);   /* the broker's ACL said no */
 }
 
 static void lock(fin_client *c) { pthread_mutex_lock(&c->mu); }
@@ -118,7 +131,10 @@ fin_client *fin_client_start(const fin_client_cfg *cfg, fin_client_err *err, cha
     /* the broker keeps the session (the shared subscription and the QoS 1
     ** messages for it) for an hour while this fleetd is away */
     .keep_session = true, .session_expiry_s = 3600,
-    .on_state = on_state, .on_message = on_message, .user = c,
+    /* the backend is one client: back within 5 s of the broker, whatever
+    ** the devices' longer schedule */
+    .backoff_max_ms = 5000,
+    .on_state = on_state, .on_message = on_message, .on_published = on_published, .user = c,
   };
   copl_err ce;
   char w[512];
@@ -168,10 +184,12 @@ void fin_client_stop(fin_client *c) {
 
 fin_client_err fin_publish(fin_client *c, const char *topic, const void *payload, size_t len, bool retain,
                            uint32_t expiry_s) {
+  if (!topic || !topic[0] || strpbrk(topic, "+#")) return FIN_CLIENT_ARG;   /* a topic, not a filter */
   atomic_fetch_add(&c->waiting, 1);
   lock(c);
   atomic_fetch_sub(&c->waiting, 1);
   copl_err e = copl_mqtt_publish(c->m, topic, payload, len, 1, retain, expiry_s, NULL);
+  if (e == COPL_OK) atomic_fetch_add(&c->published, 1);
   if (e != COPL_OK && e != COPL_ENOCONN) snprintf(c->err, sizeof c->err, "%s", copl_mqtt_errmsg(c->m));
   unlock(c);
   return e == COPL_OK ? FIN_CLIENT_OK : e == COPL_ENOCONN ? FIN_CLIENT_NOCONN : e == COPL_EARG ? FIN_CLIENT_ARG
@@ -179,5 +197,9 @@ fin_client_err fin_publish(fin_client *c, const char *topic, const void *payload
 }
 
 bool fin_client_connected(fin_client *c) { return atomic_load(&c->connected); }
-void fin_client_stats(fin_client *c, fin_stats *st) { fin_writer_stats(c->w, st); }
+void fin_client_stats(fin_client *c, fin_stats *st) {
+  fin_writer_stats(c->w, st);
+  st->published = atomic_load(&c->published);
+  st->acked = atomic_load(&c->acked);
+}
 const char *fin_client_errmsg(fin_client *c) { return c->err; }

@@ -357,32 +357,46 @@ int fin_writer_due_ms(fin_writer *w) {
   return left < 0 ? 0 : left > 1000000 ? 1000000 : (int)left;
 }
 
-/* last_seen from every message, not only status and heartbeats: one
-** time-only report per device of the batch, its newest record. */
-typedef struct seen { const char *dev; int64_t t; } seen;
-static void seen_add(seen *v, size_t *n, size_t cap, const char *dev, int64_t t) {
+/* The devices' updates of a batch: its status and heartbeat reports, and
+** for last_seen from every message one time-only report per device (its
+** newest record). They go in the order of the device ids (then as they
+** came), so two fleetd writing batches about the same devices at once lock
+** the rows in one order and never deadlock. */
+typedef struct devop { const fst_report *r; size_t idx; } devop;
+static int devop_cmp(const void *a, const void *b) {
+  const devop *x = a, *y = b;
+  int c = strcmp(x->r->id, y->r->id);
+  return c ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+static void seen_add(fst_report *v, size_t *n, const char *dev, int64_t t) {
   for (size_t i = 0; i < *n; i++)
-    if (!strcmp(v[i].dev, dev)) {
-      if (t > v[i].t) v[i].t = t;
+    if (!strcmp(v[i].id, dev)) {
+      if (t > v[i].time) v[i].time = t;
       return;
     }
-  if (*n < cap) v[(*n)++] = (seen){ dev, t };
+  v[(*n)++] = (fst_report){ .id = dev, .time = t, .online = -1, .uptime_ms = -1 };
 }
-static fst_err seen_reports(fin_writer *w) {
-  size_t cap = w->points.n + w->logs.n + w->events.n + w->crashes.n, n = 0;
-  if (!cap) return FST_ERR_OK;
-  seen *v = malloc(cap * sizeof *v);
-  if (!v) return FST_ERR_NOMEM;
-  for (size_t i = 0; i < w->points.n; i++) seen_add(v, &n, cap, ((fst_point *)w->points.v)[i].device, ((fst_point *)w->points.v)[i].time);
-  for (size_t i = 0; i < w->logs.n; i++) seen_add(v, &n, cap, ((fst_log *)w->logs.v)[i].device, ((fst_log *)w->logs.v)[i].time);
-  for (size_t i = 0; i < w->events.n; i++) seen_add(v, &n, cap, ((fst_event *)w->events.v)[i].device, ((fst_event *)w->events.v)[i].time);
-  for (size_t i = 0; i < w->crashes.n; i++) seen_add(v, &n, cap, ((fst_crash *)w->crashes.v)[i].device, ((fst_crash *)w->crashes.v)[i].time);
-  fst_err e = FST_ERR_OK;
-  for (size_t i = 0; i < n && !e; i++) {
-    fst_report r = { .id = v[i].dev, .time = v[i].t, .online = -1, .uptime_ms = -1 };
-    e = fst_device_report(w->cfg.store, &r);
+static fst_err device_updates(fin_writer *w) {
+  size_t cap = w->points.n + w->logs.n + w->events.n + w->crashes.n, ns = 0;
+  fst_report *seen = cap ? malloc(cap * sizeof *seen) : NULL;
+  devop *ops = malloc((cap + w->reports.n + 1) * sizeof *ops);
+  if ((cap && !seen) || !ops) {
+    free(seen);
+    free(ops);
+    return FST_ERR_NOMEM;
   }
-  free(v);
+  for (size_t i = 0; i < w->points.n; i++) seen_add(seen, &ns, ((fst_point *)w->points.v)[i].device, ((fst_point *)w->points.v)[i].time);
+  for (size_t i = 0; i < w->logs.n; i++) seen_add(seen, &ns, ((fst_log *)w->logs.v)[i].device, ((fst_log *)w->logs.v)[i].time);
+  for (size_t i = 0; i < w->events.n; i++) seen_add(seen, &ns, ((fst_event *)w->events.v)[i].device, ((fst_event *)w->events.v)[i].time);
+  for (size_t i = 0; i < w->crashes.n; i++) seen_add(seen, &ns, ((fst_crash *)w->crashes.v)[i].device, ((fst_crash *)w->crashes.v)[i].time);
+  size_t n = 0;
+  for (size_t i = 0; i < w->reports.n; i++, n++) ops[n] = (devop){ &((fst_report *)w->reports.v)[i], n };
+  for (size_t i = 0; i < ns; i++, n++) ops[n] = (devop){ &seen[i], n };
+  qsort(ops, n, sizeof *ops, devop_cmp);
+  fst_err e = FST_ERR_OK;
+  for (size_t i = 0; i < n && !e; i++) e = fst_device_report(w->cfg.store, ops[i].r);
+  free(ops);
+  free(seen);
   return e;
 }
 
@@ -395,8 +409,7 @@ fst_err fin_writer_flush(fin_writer *w, bool force) {
   if (!e) e = fst_logs_insert(s, w->logs.v, w->logs.n, &b);
   if (!e) e = fst_events_insert(s, w->events.v, w->events.n, &c);
   if (!e) e = fst_crashes_insert(s, w->crashes.v, w->crashes.n, &d);
-  if (!e) e = seen_reports(w);
-  for (size_t i = 0; !e && i < w->reports.n; i++) e = fst_device_report(s, &((fst_report *)w->reports.v)[i]);
+  if (!e) e = device_updates(w);
   if (!e) e = fst_commit(s);
   else if (!b0) fst_rollback(s);   /* ours only */
   size_t rows = w->points.n + w->logs.n + w->events.n + w->crashes.n;

@@ -260,6 +260,7 @@ typedef struct fin_stats {
   uint64_t queued;            /* records waiting for the next batch now */
   int64_t lag_ms;             /* of the last batch: commit time minus the oldest record's time */
   uint64_t job_updates, cmd_responses;
+  uint64_t published, acked;  /* fin_publish calls that went out; of them acknowledged (fin_client) */
 } fin_stats;
 
 typedef struct fin_writer_cfg {

@@ -171,13 +171,15 @@ fst_err fst_device_get(fst_store *s, const char *id, fst_device *d);
 
 /* What one message from a device says about it (the ingest, #14): NULL
 ** strings and negative numbers leave a field as it is. The device is made
-** if it is new. last_seen becomes max(last_seen, time). The other fields
-** change only when time >= the stored last_seen, so a late (queued,
-** redelivered) heartbeat never rolls back what a newer one said -- except
-** with `always`: a status (retained, or the last will) is the copilot's own
-** word on the device and the connection, and its time comes from another
-** clock (the copilot's) than the heartbeats' (the device's uptime mapped),
-** so it applies whatever its time. */
+** if it is new. last_seen becomes max(last_seen, time), for any report. A
+** report with state (a field, or online) changes the device only when its
+** time is at least that of the newest such report applied before, so a late
+** (queued, redelivered) heartbeat never rolls back what a newer one said --
+** except with `always`: a status (retained, or the last will) is the
+** copilot's own word on the device and the connection, and its time comes
+** from another clock (the copilot's) than the heartbeats' (the device's
+** uptime mapped), so it applies whatever its time (and does not take part
+** in that order). */
 typedef struct fst_report {
   const char *id;
   int64_t time;              /* the message's wall clock, ms */

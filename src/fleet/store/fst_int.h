@@ -58,6 +58,7 @@ typedef struct fst_driver {
   const char *schema_v2;                 /* the v1 -> v2 migration */
   const char *claim_sql;                 /* pick a claimable deployment */
   const char *migrate_lock;              /* run first in the migration tx, or NULL */
+  bool chunked;                          /* many rows per INSERT pay (a round trip each) */
 } fst_driver;
 
 struct fst_store {

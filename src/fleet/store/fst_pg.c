@@ -62,7 +62,7 @@ static bool unhex_bytea(const char *in, size_t n, fst_cell *cell) {
   return true;
 }
 
-#define PG_MAXP 32
+#define PG_MAXP 400   /* a telemetry chunk: 64 rows of 6 */
 
 static fst_err pg_exec(fst_store *s, const char *sql, const fst_param *p, int np,
                        fst_rows *rows, int64_t *changes) {
@@ -204,4 +204,5 @@ const fst_driver fst_pg_backend = {
   .claim_sql = "SELECT id FROM deployments WHERE settled = 0 AND lease_until < $1"
                " ORDER BY lease_until, id LIMIT 1 FOR UPDATE SKIP LOCKED",
   .migrate_lock = "SELECT pg_advisory_xact_lock(1414)",
+  .chunked = true,
 };

@@ -21,7 +21,9 @@
 ** `exited` and `started` -- must not collide; dedup is a digest of the
 ** message (fleet_ingest.h), the same for a QoS 1 redelivery. SQLite cannot
 ** drop a table constraint, so its events table is rebuilt (ids kept);
-** PostgreSQL drops the v1 constraint by its generated name.
+** PostgreSQL drops the v1 constraint by its generated name. devices gains
+** `reported`: the time of the newest status/heartbeat report applied, which
+** orders reports (last_seen is moved by every message).
 **
 ** v3 (dashboard, #15): sessions (fst_session.c).
 */
@@ -99,12 +101,14 @@ const char fst_schema_sqlite_v2[] =
   "  SELECT id, device, boot_id, seq, time, kind, detail FROM events;"
   "DROP TABLE events;"
   "ALTER TABLE events_v2 RENAME TO events;"
-  "CREATE INDEX events_device ON events (device, id);";
+  "CREATE INDEX events_device ON events (device, id);"
+  "ALTER TABLE devices ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;";
 const char fst_schema_pg_v2[] =
   "ALTER TABLE events ADD COLUMN dedup TEXT NOT NULL DEFAULT '';"
   "ALTER TABLE events DROP CONSTRAINT events_device_boot_id_seq_key;"
   "ALTER TABLE events ADD CONSTRAINT events_dedup_key UNIQUE (device, boot_id, seq, kind, dedup);"
-  "CREATE INDEX events_device ON events (device, id);";
+  "CREATE INDEX events_device ON events (device, id);"
+  "ALTER TABLE devices ADD COLUMN reported BIGINT NOT NULL DEFAULT 0;";
 
 /* v3: dashboard sessions (fst_session.c); hash is the SHA-256 of the id. */
 const char fst_schema_v3[] =
@@ -112,3 +116,4 @@ const char fst_schema_v3[] =
   "  created BIGINT NOT NULL, expires BIGINT NOT NULL);"
   "CREATE INDEX sessions_expires ON sessions (expires);"
   "CREATE INDEX sessions_token ON sessions (token_id);";
+

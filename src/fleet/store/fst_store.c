@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "fst_int.h"
@@ -505,28 +506,36 @@ fst_err fst_device_report(fst_store *s, const fst_report *r) {
     }
     fst_rows_free(&ar);
   }
-  /* every SET expression sees the row as it was: "newer" is against the
-  ** old last_seen */
+  /* A report with state (any field, or online) is ordered against the
+  ** newest such report applied (`reported`), not against last_seen, which
+  ** every message moves: a heartbeat is not older than a telemetry point
+  ** made after it. `always` (a status) neither waits for nor moves
+  ** `reported`: its time is another clock's. Every SET expression sees the
+  ** row as it was. */
+  bool state = r->online >= 0 || r->running_sha || r->running_version || r->vm_state || r->banks || r->boot_id ||
+               r->reset_reason || r->uptime_ms >= 0;
   return Q(s, "INSERT INTO devices (id, online, last_seen, running_sha, running_version, vm_state, banks,"
-              " boot_id, uptime_ms, reset_reason, created) VALUES ($1, CASE WHEN $3 = 1 THEN 1 ELSE 0 END, $2,"
+              " boot_id, uptime_ms, reset_reason, created, reported) VALUES ($1, CASE WHEN $3 = 1 THEN 1 ELSE 0 END, $2,"
               " COALESCE($5, ''), COALESCE($6, ''), COALESCE($7, ''), $8, COALESCE($9, ''),"
-              " CASE WHEN $10 < 0 THEN 0 ELSE $10 END, COALESCE($11, ''), $12)"
+              " CASE WHEN $10 < 0 THEN 0 ELSE $10 END, COALESCE($11, ''), $12,"
+              " CASE WHEN $13 = 1 AND $4 = 0 THEN $2 ELSE 0 END)"
               " ON CONFLICT (id) DO UPDATE SET"
-              " online = CASE WHEN $3 >= 0 AND ($4 = 1 OR $2 >= devices.last_seen) THEN $3 ELSE devices.online END,"
-              " running_sha = CASE WHEN $5 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $5 ELSE devices.running_sha END,"
-              " running_version = CASE WHEN $6 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $6"
+              " online = CASE WHEN $3 >= 0 AND ($4 = 1 OR $2 >= devices.reported) THEN $3 ELSE devices.online END,"
+              " running_sha = CASE WHEN $5 IS NOT NULL AND ($4 = 1 OR $2 >= devices.reported) THEN $5 ELSE devices.running_sha END,"
+              " running_version = CASE WHEN $6 IS NOT NULL AND ($4 = 1 OR $2 >= devices.reported) THEN $6"
               "   ELSE devices.running_version END,"
-              " vm_state = CASE WHEN $7 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $7 ELSE devices.vm_state END,"
-              " banks = CASE WHEN $8 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $8 ELSE devices.banks END,"
-              " boot_id = CASE WHEN $9 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $9 ELSE devices.boot_id END,"
-              " uptime_ms = CASE WHEN $10 >= 0 AND ($4 = 1 OR $2 >= devices.last_seen) THEN $10 ELSE devices.uptime_ms END,"
-              " reset_reason = CASE WHEN $11 IS NOT NULL AND ($4 = 1 OR $2 >= devices.last_seen) THEN $11"
+              " vm_state = CASE WHEN $7 IS NOT NULL AND ($4 = 1 OR $2 >= devices.reported) THEN $7 ELSE devices.vm_state END,"
+              " banks = CASE WHEN $8 IS NOT NULL AND ($4 = 1 OR $2 >= devices.reported) THEN $8 ELSE devices.banks END,"
+              " boot_id = CASE WHEN $9 IS NOT NULL AND ($4 = 1 OR $2 >= devices.reported) THEN $9 ELSE devices.boot_id END,"
+              " uptime_ms = CASE WHEN $10 >= 0 AND ($4 = 1 OR $2 >= devices.reported) THEN $10 ELSE devices.uptime_ms END,"
+              " reset_reason = CASE WHEN $11 IS NOT NULL AND ($4 = 1 OR $2 >= devices.reported) THEN $11"
               "   ELSE devices.reset_reason END,"
+              " reported = CASE WHEN $13 = 1 AND $4 = 0 AND $2 > devices.reported THEN $2 ELSE devices.reported END,"
               " last_seen = CASE WHEN $2 > devices.last_seen THEN $2 ELSE devices.last_seen END",
            NULL, NULL, P_TEXT(r->id), P_INT(r->time), P_INT(r->online < 0 ? -1 : r->online ? 1 : 0),
            P_INT(r->always ? 1 : 0), P_TEXT(run), P_TEXT(r->running_version),
            P_TEXT(r->vm_state), P_TEXT(r->banks), P_TEXT(r->boot_id), P_INT(r->uptime_ms),
-           P_TEXT(r->reset_reason), P_INT(fst_now_ms()));
+           P_TEXT(r->reset_reason), P_INT(fst_now_ms()), P_INT(state ? 1 : 0));
 }
 
 #define DEV_COLS "id, online, last_seen, running_sha, running_version, vm_state, banks, boot_id," \
@@ -674,14 +683,53 @@ static fst_err batch_end(fst_store *s, bool own, fst_err e, size_t *inserted, si
   return e;
 }
 
+/* Telemetry is the ingest's bulk: on backends with a round trip per
+** statement (PostgreSQL) full chunks of TEL_CHUNK points go as one
+** INSERT of TEL_CHUNK rows. Its text is made once from a fixed pattern
+** ($1..$6), ($7..$12), ... -- parameters only, like every statement here. */
+#define TEL_CHUNK 64
+#define TEL_COLS 6
+static char tel_chunk_sql[96 + TEL_CHUNK * 48];
+static pthread_once_t tel_chunk_once = PTHREAD_ONCE_INIT;
+static void tel_chunk_make(void) {
+  size_t o = (size_t)snprintf(tel_chunk_sql, sizeof tel_chunk_sql,
+                              "INSERT INTO telemetry (device, boot_id, seq, name, time, value) VALUES ");
+  for (int r = 0; r < TEL_CHUNK; r++) {
+    int b = r * TEL_COLS;
+    o += (size_t)snprintf(tel_chunk_sql + o, sizeof tel_chunk_sql - o, "%s($%d, $%d, $%d, $%d, $%d, $%d)",
+                          r ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6);
+  }
+  snprintf(tel_chunk_sql + o, sizeof tel_chunk_sql - o, " ON CONFLICT DO NOTHING");
+}
+
 fst_err fst_telemetry_insert(fst_store *s, const fst_point *p, size_t n, size_t *inserted) {
   bool own;
-  size_t got = 0;
+  size_t got = 0, i = 0;
+  for (size_t k = 0; k < n; k++)
+    if (!p[k].device || !p[k].name) return fst_fail(s, FST_ERR_INVALID, "point without device or name");
   fst_err e = tx_begin(s, &own);
   if (e) return e;
-  for (size_t i = 0; i < n && !e; i++) {
+  if (s->b->chunked && n >= TEL_CHUNK) {
+    pthread_once(&tel_chunk_once, tel_chunk_make);
+    fst_param v[TEL_CHUNK * TEL_COLS];
+    for (; !e && n - i >= TEL_CHUNK; i += TEL_CHUNK) {
+      for (int r = 0; r < TEL_CHUNK; r++) {
+        const fst_point *q = &p[i + (size_t)r];
+        fst_param *x = &v[r * TEL_COLS];
+        x[0] = P_TEXT(q->device);
+        x[1] = P_TEXT(nz(q->boot_id));
+        x[2] = P_INT(q->seq);
+        x[3] = P_TEXT(q->name);
+        x[4] = P_INT(q->time);
+        x[5] = P_REAL(q->value);
+      }
+      int64_t ch = 0;
+      e = s->b->exec(s, tel_chunk_sql, v, TEL_CHUNK * TEL_COLS, NULL, &ch);
+      got += (size_t)ch;
+    }
+  }
+  for (; i < n && !e; i++) {
     int64_t ch = 0;
-    if (!p[i].device || !p[i].name) { e = fst_fail(s, FST_ERR_INVALID, "point without device or name"); break; }
     e = Q(s, "INSERT INTO telemetry (device, boot_id, seq, name, time, value) VALUES ($1, $2, $3, $4, $5, $6)"
              " ON CONFLICT DO NOTHING", NULL, &ch,
           P_TEXT(p[i].device), P_TEXT(nz(p[i].boot_id)), P_INT(p[i].seq), P_TEXT(p[i].name), P_INT(p[i].time),
