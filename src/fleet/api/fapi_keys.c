@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/rand.h>
 
@@ -21,11 +22,30 @@ fapi_key_err fapi_fleet_key(const char *dir, char *path, size_t cap, char *err, 
       snprintf(err, errlen, "%s: %s", path, strerror(errno));
       return FAPI_KEY_IO;
     }
-    cvm1_err e = cvm1_keygen(base);   /* writes fleet.key mode 0600 and fleet.pub */
+    /* made under a name of this process's own, then linked into place:
+    ** link() never overwrites, so of several fleetd starting at once on
+    ** one folder exactly one key wins, and nobody reads a half-written one */
+    char tmp[4200], tkey[4220], tpub[4220], pubp[4220];
+    snprintf(tmp, sizeof tmp, "%s/.fleet-new-%ld", dir, (long)getpid());
+    snprintf(tkey, sizeof tkey, "%s.key", tmp);
+    snprintf(tpub, sizeof tpub, "%s.pub", tmp);
+    snprintf(pubp, sizeof pubp, "%s.pub", base);
+    unlink(tkey), unlink(tpub);
+    cvm1_err e = cvm1_keygen(tmp);   /* writes TMP.key mode 0600 and TMP.pub */
     if (e) {
       snprintf(err, errlen, "generating %s: %s (%s)", path, cvm1_err_str(e), strerror(errno));
+      unlink(tkey), unlink(tpub);
       return FAPI_KEY_IO;
     }
+    if (link(tkey, path) == 0) {
+      unlink(pubp);
+      if (link(tpub, pubp) != 0) { /* the public half is a convenience copy */ }
+    } else if (errno != EEXIST) {
+      snprintf(err, errlen, "%s: %s", path, strerror(errno));
+      unlink(tkey), unlink(tpub);
+      return FAPI_KEY_IO;
+    }
+    unlink(tkey), unlink(tpub);
     if (stat(path, &st) != 0) {
       snprintf(err, errlen, "%s: %s", path, strerror(errno));
       return FAPI_KEY_IO;
