@@ -407,7 +407,7 @@ fst_err fst_command_add(fst_store *s, fst_command *c);
 fst_err fst_command_get(fst_store *s, const char *device, int64_t id, fst_command *c);
 /* A device's commands, newest first; *out malloc'd (free it). limit 0: all. */
 fst_err fst_command_list(fst_store *s, const char *device, int64_t limit, fst_command **out, size_t *n);
-/* Compare-and-set: state from -> to (to sent: sent = now), FST_ERR_CONFLICT
+/* Compare-and-set: state from -> to (to sent: sent = now; to pending: sent = 0), FST_ERR_CONFLICT
 ** if it is not in `from` any more (another fleetd, or the answer, won). */
 fst_err fst_command_transition(fst_store *s, int64_t id, fst_cmd_state from, fst_cmd_state to, int64_t now);
 /* The device's answer to the command it got as msg_id: state (succeeded,

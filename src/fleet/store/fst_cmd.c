@@ -129,10 +129,10 @@ fst_err fst_command_list(fst_store *s, const char *device, int64_t limit, fst_co
 
 fst_err fst_command_transition(fst_store *s, int64_t id, fst_cmd_state from, fst_cmd_state to, int64_t now) {
   int64_t ch = 0;
-  fst_err e = Q(s, "UPDATE commands SET state = $3, updated = $4, sent = CASE WHEN $5 = 1 THEN $4 ELSE sent END"
+  fst_err e = Q(s, "UPDATE commands SET state = $3, updated = $4, sent = CASE $5 WHEN 1 THEN $4 WHEN 2 THEN 0 ELSE sent END"
                    " WHERE id = $1 AND state = $2",
                 NULL, &ch, P_INT(id), P_TEXT(fst_cmd_state_name(from)), P_TEXT(fst_cmd_state_name(to)), P_INT(now),
-                P_INT(to == FST_CMD_sent));
+                P_INT(to == FST_CMD_sent ? 1 : to == FST_CMD_pending ? 2 : 0));
   if (!e && !ch) e = fst_fail(s, FST_ERR_CONFLICT, "command %lld is not %s", (long long)id, fst_cmd_state_name(from));
   return e;
 }
