@@ -146,6 +146,9 @@ grep -q "^$T/cmd/response .*\"id\":\"$msg\".*\"ok\":true" rec.out || fail "no re
 until_api /devices/dev1 'j["boot_id"] and j["boot_id"] != "'"$b0"'"' 20 ||
   fail "the boot id did not change: $(GET /devices/dev1)"
 b1=$(GET /devices/dev1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["boot_id"])')
+# the result: the boot the device restarted from
+until_api "/devices/dev1/commands/$rb" 'j["result"] == int("'"$b0"'", 16)' 5 ||
+  fail "reboot's result is not boot $b0: $(GET "/devices/dev1/commands/$rb")"
 note "reboot (command $rb, $msg): succeeded; boot $b0 -> $b1"
 
 # blackbox-clear and telemetry-interval: the device's values as the result
