@@ -7,7 +7,11 @@
 # (POST /api/v1/devices/dev1/commands) with an operator token:
 #   - reboot: the command succeeds (the device's cmd/response) and the
 #     device's boot id in the API changes
-#   - blackbox-clear and telemetry-interval succeed with the device's values
+#   - the blackbox: the program faults 3 s after each boot (a record);
+#     blackbox-read publishes the records (they land in /crashes),
+#     blackbox-clear clears up to the newest one fleetd holds, and a
+#     blackbox-read after it finds none
+#   - telemetry-interval succeeds with the interval in force as its result
 #   - a command whose expiry runs out while the copilot is away is expired
 #     and never runs: after the copilot is back, a later command is answered
 #     and the stale one never is
@@ -100,10 +104,12 @@ settles() {
 cat > prog.c <<'C'
 #include "cockpit.h"
 int n;
+int zero;
 void setup(void) { }
 void loop(void) {
   n++;
   telemetry("temp", 1000 + n);
+  if (n == 30) printf("%d\n", 1 / zero);   /* a fault, 3 s after each boot */
   delay(100);
 }
 C
@@ -151,10 +157,25 @@ until_api "/devices/dev1/commands/$rb" 'j["result"] == int("'"$b0"'", 16)' 5 ||
   fail "reboot's result is not boot $b0: $(GET "/devices/dev1/commands/$rb")"
 note "reboot (command $rb, $msg): succeeded; boot $b0 -> $b1"
 
-# blackbox-clear and telemetry-interval: the device's values as the result
-command '{"command":"blackbox-clear"}'
+# the blackbox: the fault after the reboot reaches /crashes by itself
+until_api /devices/dev1/crashes 'any(c["boot_id"] == "'"$b1"'" for c in j["crashes"])' 20 ||
+  fail "no crash record of boot $b1: $(GET /devices/dev1/crashes)"
+command '{"command":"blackbox-read"}'
 settles "$cid" succeeded
-note "blackbox-clear (command $cid): $(GET "/devices/dev1/commands/$cid" | cut -c1-200)"
+until_api "/devices/dev1/commands/$cid" 'j["result"] >= 1 and j["value"] == 0' 5 ||
+  fail "blackbox-read: $(GET "/devices/dev1/commands/$cid")"
+note "blackbox-read (command $cid): $(GET "/devices/dev1/commands/$cid" | python3 -c 'import json,sys; j=json.load(sys.stdin); print("%s, %d record(s) published" % (j["state"], j["result"]))')"
+next=$(GET /devices/dev1/crashes | python3 -c 'import json,sys; print(max(c["seq"] for c in json.load(sys.stdin)["crashes"]) + 1)')
+command '{"command":"blackbox-clear"}'
+[ "$(jget cmd.json '["value"]')" = "$next" ] || fail "blackbox-clear's default is not $next: $(cat cmd.json)"
+settles "$cid" succeeded
+until_api "/devices/dev1/commands/$cid" 'j["result"] == '"$next" 5 ||
+  fail "blackbox-clear: the device's next record is not $next: $(GET "/devices/dev1/commands/$cid")"
+command '{"command":"blackbox-read"}'
+settles "$cid" succeeded
+until_api "/devices/dev1/commands/$cid" 'j["result"] == 0' 5 || fail "records left after the clear: $(GET "/devices/dev1/commands/$cid")"
+note "blackbox-clear below $next succeeded; a blackbox-read after it found no record"
+
 command '{"command":"telemetry-interval","value":700}'
 settles "$cid" succeeded
 until_api "/devices/dev1/commands/$cid" 'j["result"] == 700' 5 || fail "telemetry-interval result: $(GET "/devices/dev1/commands/$cid")"
@@ -181,7 +202,7 @@ import json, sys
 v = json.load(sys.stdin)["commands"]
 ids = [c["id"] for c in v]
 assert ids == sorted(ids, reverse=True), ids
-assert [c["state"] for c in v] == ["succeeded", "expired", "succeeded", "succeeded", "succeeded"], [c["state"] for c in v]
+assert [c["state"] for c in v] == ["succeeded", "expired"] + ["succeeded"] * 5, [c["state"] for c in v]
 assert all(c["created_by"] == "ops" for c in v)
 ' || fail "the list: $(GET /devices/dev1/commands)"
 note "the list, newest first: $(GET /devices/dev1/commands | python3 -c 'import json,sys; print([(c["command"], c["state"]) for c in json.load(sys.stdin)["commands"]])')"
