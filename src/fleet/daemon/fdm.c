@@ -202,7 +202,8 @@ int fdm_pass(fdm *d) {
     d->last_tick = e;
     if (e == FRL_ERR_IDLE || e == FRL_ERR_SEND || e == FRL_ERR_STORE) break;
   }
-  fcmd_publisher pub = { cmd_publish, d };
+  /* with the broker away only expiry runs (a claim given back every tick is no use) */
+  fcmd_publisher pub = { d->mq && fin_client_connected(d->mq) ? cmd_publish : NULL, d };
   fcmd_pass_stats cs;
   if (fcmd_pass(d->rs, now, &pub, &cs) == FST_ERR_OK && (cs.sent || cs.expired))
     fprintf(stderr, "cockpit fleetd: commands: %lld sent, %lld expired\n", (long long)cs.sent, (long long)cs.expired);
