@@ -382,7 +382,9 @@ int cmd_fleetd(int argc, char **argv) {
     rc = cli_error("fleetd", "fleet key: %s", kerr);
     goto out;
   }
-  fapi_config cfg = { .store = s, .key_path = keypath, .max_body = max_body, .secure_cookie = cert_pem != NULL };
+  static fdm_slot cmd_slot = FDM_SLOT_INIT;   /* commands from the API go out through the daemon's client */
+  fapi_config cfg = { .store = s, .key_path = keypath, .max_body = max_body, .secure_cookie = cert_pem != NULL,
+                      .publish = fdm_slot_publish, .publish_user = &cmd_slot };
   server sv = { fapi_new(&cfg), max_body };
   if (!sv.api) {
     rc = cli_error("fleetd", "out of memory");
@@ -433,7 +435,8 @@ int cmd_fleetd(int argc, char **argv) {
   snprintf(owner, sizeof owner, "%.60s:%d", hn, (int)getpid());
   fdm_cfg dc = { .dir = dir, .db = db, .api = sv.api, .public_url = pub, .owner = owner, .broker = broker, .ca = ca,
                  .cert = mcert, .key = mkey, .client_id = mqid, .share = !no_share, .ingest_batch = ibatch, .ingest_flush_ms = iflush, .otlp = otlp,
-                 .retain_ms = (int64_t)retain_days * 86400000, .retain_artifacts_ms = (int64_t)retain_art_days * 86400000 };
+                 .retain_ms = (int64_t)retain_days * 86400000, .retain_artifacts_ms = (int64_t)retain_art_days * 86400000,
+                 .slot = &cmd_slot };
   bool usage_err;
   fdm *dm = fdm_start(&dc, &usage_err, why, sizeof why);
   if (!dm) {

@@ -303,14 +303,21 @@ int main(int argc, char **argv) {
   fapi_free(api);
   fapi_free(api_tls);
 
-  /* a store of schema v2 (before sessions) is migrated when opened: its
-  ** tokens sign in */
+  /* a store of schema v2 (before sessions and commands) is migrated when
+  ** opened: its tokens sign in */
   CHECK(s->b->script(s, "DROP TABLE sessions") == FST_ERR_OK);
+  CHECK(s->b->script(s, "DROP TABLE commands; DELETE FROM counters WHERE name = 'commands'") == FST_ERR_OK);
   CHECK(s->b->script(s, "UPDATE fleet_meta SET value = '2' WHERE key = 'schema_version'") == FST_ERR_OK);
   CHECK(fst_schema_version(s) == 2);
   fst_close(s);
   REQUIRE(fst_open(argv[1], argc > 2 ? argv[2] : NULL, &s, err, sizeof err) == FST_ERR_OK, "%s", err);
-  CHECK(fst_schema_version(s) == 3);
+  CHECK(fst_schema_version(s) == FST_SCHEMA_VERSION);
+  {
+    fst_command *cv;
+    size_t cn;
+    CHECK(fst_command_list(s, "dev-1", 0, &cv, &cn) == FST_ERR_OK && cn == 0, "v4's commands table");
+    free(cv);
+  }
   cfg.store = s;
   cfg.secure_cookie = false;
   api = fapi_new(&cfg);

@@ -484,6 +484,78 @@ static void t_claim_race(const char *kind, const char *spec) {
   CHECK(won == 1 && lost == N - 1, "won %d lost %d of %d", won, lost, N);
 }
 
+/* commands (schema v4): add, CAS transitions, answers, expiry, listing */
+static void t_commands(fst_store *s) {
+  fst_device d = { .online = true };
+  strcpy(d.id, "cmd-dev");
+  CHECK(fst_device_upsert(s, &d) == FST_ERR_OK);
+  int64_t now = fst_now_ms();
+  fst_command c = { .has_value = true, .value = 500, .expires = now + 60000 };
+  strcpy(c.device, "cmd-dev");
+  strcpy(c.msg_id, "cmd-0001");
+  strcpy(c.op, "telemetry-interval");
+  strcpy(c.created_by, EVIL);
+  CHECK(fst_command_add(s, &c) == FST_ERR_OK && c.id > 0 && c.state == FST_CMD_pending, "%s", fst_errmsg(s));
+  fst_command c2 = c;
+  CHECK(fst_command_add(s, &c2) == FST_ERR_CONFLICT, "a message id twice");
+  strcpy(c2.msg_id, "cmd-0002");
+  strcpy(c2.device, "nobody");
+  CHECK(fst_command_add(s, &c2) == FST_ERR_NOTFOUND, "an unknown device");
+  strcpy(c2.device, "cmd-dev");
+  strcpy(c2.op, "reboot");
+  c2.has_value = false;
+  c2.expires = now - 1;
+  CHECK(fst_command_add(s, &c2) == FST_ERR_OK && c2.id > c.id);
+  fst_command g;
+  CHECK(fst_command_get(s, "cmd-dev", c.id, &g) == FST_ERR_OK && g.has_value && g.value == 500 &&
+        !strcmp(g.created_by, EVIL) && !strcmp(g.msg_id, "cmd-0001") && g.state == FST_CMD_pending && !g.has_result &&
+        g.expires == c.expires && g.sent == 0);
+  CHECK(fst_command_get(s, "other", c.id, &g) == FST_ERR_NOTFOUND, "another device's command");
+  CHECK(fst_command_get(s, EVIL, c.id, &g) == FST_ERR_NOTFOUND);
+  /* pending: the one not expired */
+  fst_command *v;
+  size_t n;
+  CHECK(fst_commands_pending(s, now, 0, &v, &n) == FST_ERR_OK && n == 1 && v[0].id == c.id);
+  free(v);
+  /* compare-and-set: only one claim wins */
+  CHECK(fst_command_transition(s, c.id, FST_CMD_pending, FST_CMD_sent, now + 1) == FST_ERR_OK);
+  CHECK(fst_command_transition(s, c.id, FST_CMD_pending, FST_CMD_sent, now + 2) == FST_ERR_CONFLICT);
+  CHECK(fst_command_get(s, "cmd-dev", c.id, &g) == FST_ERR_OK && g.state == FST_CMD_sent && g.sent == now + 1);
+  /* expiry: the reboot (past its expiry) only */
+  int64_t k = 0;
+  CHECK(fst_commands_expire(s, now, &k) == FST_ERR_OK && k == 1, "%lld", (long long)k);
+  CHECK(fst_command_get(s, "cmd-dev", c2.id, &g) == FST_ERR_OK && g.state == FST_CMD_expired &&
+        !strcmp(g.reason, "no_response"));
+  /* answers: by device and message id; once */
+  int64_t res = 500, id = 0;
+  CHECK(fst_command_answer(s, "other", "cmd-0001", FST_CMD_succeeded, &res, "", now, &id) == FST_ERR_NOTFOUND);
+  CHECK(fst_command_answer(s, "cmd-dev", EVIL, FST_CMD_succeeded, &res, "", now, &id) == FST_ERR_NOTFOUND);
+  CHECK(fst_command_answer(s, "cmd-dev", "cmd-0001", FST_CMD_sent, &res, "", now, &id) == FST_ERR_INVALID);
+  CHECK(fst_command_answer(s, "cmd-dev", "cmd-0001", FST_CMD_succeeded, &res, "", now + 5, &id) == FST_ERR_OK &&
+        id == c.id);
+  CHECK(fst_command_answer(s, "cmd-dev", "cmd-0001", FST_CMD_failed, NULL, "x", now + 6, &id) == FST_ERR_CONFLICT);
+  CHECK(fst_command_get(s, "cmd-dev", c.id, &g) == FST_ERR_OK && g.state == FST_CMD_succeeded && g.has_result &&
+        g.result == 500 && g.updated == now + 5);
+  /* a late answer to an expired command still applies */
+  CHECK(fst_command_answer(s, "cmd-dev", "cmd-0002", FST_CMD_failed, NULL, EVIL, now + 7, NULL) == FST_ERR_OK);
+  CHECK(fst_command_get(s, "cmd-dev", c2.id, &g) == FST_ERR_OK && g.state == FST_CMD_failed && !g.has_result &&
+        !strcmp(g.reason, EVIL));
+  CHECK(fst_command_list(s, "cmd-dev", 0, &v, &n) == FST_ERR_OK && n == 2 && v[0].id == c2.id && v[1].id == c.id);
+  free(v);
+  CHECK(fst_command_list(s, "cmd-dev", 1, &v, &n) == FST_ERR_OK && n == 1 && v[0].id == c2.id);
+  free(v);
+  CHECK(fst_command_list(s, EVIL, 0, &v, &n) == FST_ERR_OK && n == 0);
+  free(v);
+  CHECK(fst_cmd_state_parse("expired") == FST_CMD_expired && fst_cmd_state_parse("nope") < 0);
+  /* the blackbox's next record number, from the crashes stored */
+  CHECK(fst_crash_next_seq(s, "cmd-dev", &k) == FST_ERR_OK && k == 0);
+  fst_crash cr[2] = { { .device = "cmd-dev", .boot_id = "b1", .seq = 7, .time = now },
+                      { .device = "cmd-dev", .boot_id = "b2", .seq = 3, .time = now } };
+  size_t ins;
+  CHECK(fst_crashes_insert(s, cr, 2, &ins) == FST_ERR_OK && ins == 2, "%s", fst_errmsg(s));
+  CHECK(fst_crash_next_seq(s, "cmd-dev", &k) == FST_ERR_OK && k == 8, "%lld", (long long)k);
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: test_store sqlite DIR | pg URL\n");
@@ -502,6 +574,7 @@ int main(int argc, char **argv) {
   t_reports(s);
   t_deployments(s);
   t_prune_unreferenced(s);
+  t_commands(s);
   fst_close(s);
   t_claim_race(argv[1], argv[2]);
   /* reopening finds the schema and the data */

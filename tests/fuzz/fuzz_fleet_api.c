@@ -33,6 +33,14 @@ static void cleanup(void) {
   rmdir(tmpdir);
 }
 
+/* commands go out through this: every other publish "fails" (the broker
+** away), so both the sent and the pending paths run */
+static int fake_publish(void *user, const char *topic, const void *payload, size_t len, uint32_t expiry_s) {
+  static unsigned n;
+  (void)user, (void)topic, (void)payload, (void)len, (void)expiry_s;
+  return n++ % 2;
+}
+
 static void setup(void) {
   char *dir = tmpdir;
   if (!mkdtemp(dir)) abort();
@@ -62,7 +70,7 @@ static void setup(void) {
   snprintf(sid, sizeof sid, "%064d", 1);
   fapi_token_hash(sid, sh);
   if (fst_session_add(store, sh, 2, INT64_MAX / 2)) abort();
-  fapi_config cfg = { .store = store, .key_path = key, .max_body = 4096 };
+  fapi_config cfg = { .store = store, .key_path = key, .max_body = 4096, .publish = fake_publish };
   api = fapi_new(&cfg);
 }
 

@@ -58,6 +58,7 @@ fapi *fapi_new(const fapi_config *cfg) {
   fapi_url_secret_load(a);
   a->secure_cookie = cfg->secure_cookie;
   a->session_ttl_s = cfg->session_ttl_s > 0 ? cfg->session_ttl_s : FAPI_SESSION_TTL_DEFAULT;
+  a->pub = (fcmd_publisher){ cfg->publish, cfg->publish_user };
   return a;
 }
 void fapi_free(fapi *a) { free(a); }

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "fleet_api.h"
+#include "fleet_cmd.h"
 
 #define FAPI_MAX_PARAMS 4
 #define FAPI_MAX_QUERY 16
@@ -21,6 +22,7 @@ struct fapi {
   uint8_t url_secret[32];
   bool secure_cookie;
   int64_t session_ttl_s;
+  fcmd_publisher pub;          /* commands (fapi_cmd.c) */
 };
 
 typedef struct fapi_ctx {

@@ -88,6 +88,12 @@ typedef struct fapi_config {
   size_t max_body;           /* 0: FAPI_MAX_BODY_DEFAULT */
   bool secure_cookie;        /* served over TLS: session cookies get Secure */
   int64_t session_ttl_s;     /* 0: FAPI_SESSION_TTL_DEFAULT */
+  /* Commands (POST /api/v1/devices/{id}/commands, fleet_cmd.h) go out
+  ** through this: 0 when the broker took the message, nonzero when it was
+  ** not sent (the command stays pending; the daemon's pass sends it).
+  ** expiry_s: the MQTT 5 message expiry. NULL: commands are only stored. */
+  int (*publish)(void *user, const char *topic, const void *payload, size_t len, uint32_t expiry_s);
+  void *publish_user;
 } fapi_config;
 
 /* Dashboard sessions (fapi_session.c, docs/fleet-api.md "Sessions"): POST

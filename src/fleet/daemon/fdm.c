@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fleet_cmd.h"
 #include "fleet_daemon.h"
 #include "fleet_ingest.h"
 #include "fleet_metrics.h"
@@ -48,7 +49,32 @@ static int sign_url(void *user, const char *sha, const char *device, long long e
   return fapi_content_url(d->c.api, d->public_url, sha, device, exp_s, out, cap);
 }
 
+/* ---- commands: published with their MQTT 5 expiry ------------------------ */
+
+static int cmd_publish(void *user, const char *topic, const void *payload, size_t len, uint32_t expiry_s) {
+  fdm *d = user;
+  return d->mq && fin_publish(d->mq, topic, payload, len, false, expiry_s) == FIN_CLIENT_OK ? 0 : -1;
+}
+
+int fdm_slot_publish(void *slot, const char *topic, const void *payload, size_t len, uint32_t expiry_s) {
+  fdm_slot *sl = slot;
+  pthread_mutex_lock(&sl->mu);
+  int r = sl->d ? cmd_publish(sl->d, topic, payload, len, expiry_s) : -1;
+  pthread_mutex_unlock(&sl->mu);
+  return r;
+}
+
 /* ---- ingest callbacks (the ingest thread, its store) ------------------- */
+
+static void on_cmd(void *user, const char *device, const fin_cmd_response *r, const fin_stamp *st) {
+  fdm *d = user;
+  (void)st;
+  int64_t id = 0;
+  fst_err e = fcmd_on_response(d->is, device, r->id, r->ok, r->reason, r->value, fst_now_ms(), &id);
+  fprintf(stderr, "cockpit fleetd: command %lld (%s) on %s: %s%s%s%s%s\n", (long long)id, r->id, device,
+          r->ok ? "ok" : "refused ", r->ok ? "" : r->reason, e ? ": " : "", e ? fst_err_str(e) : "",
+          e == FST_ERR_CONFLICT ? " (answered already)" : "");
+}
 
 static void on_job(void *user, const fin_job_update *u) {
   fdm *d = user;
@@ -114,7 +140,7 @@ fdm *fdm_start(const fdm_cfg *cfg, bool *usage, char *why, size_t whycap) {
       .url = cfg->broker, .ca_file = cfg->ca, .cert_file = cfg->cert, .key_file = cfg->key,
       .client_id = cfg->client_id, .share_group = cfg->share ? "fleetd" : "",
       .writer = { .store = d->is, .batch_max = cfg->ingest_batch, .flush_ms = cfg->ingest_flush_ms,
-                  .on_job_update = on_job, .on_msg = on_msg, .user = d },
+                  .on_job_update = on_job, .on_cmd_response = on_cmd, .on_msg = on_msg, .user = d },
       .on_state = on_state, .user = d,
     };
     fin_client_err e;
@@ -126,6 +152,11 @@ fdm *fdm_start(const fdm_cfg *cfg, bool *usage, char *why, size_t whycap) {
             cfg->share ? "shared" : "plain");
   }
   d->next_retain = mono_ms() + 5000;
+  if (cfg->slot) {
+    pthread_mutex_lock(&cfg->slot->mu);
+    cfg->slot->d = d;
+    pthread_mutex_unlock(&cfg->slot->mu);
+  }
   return d;
 fail:
   fdm_stop(d);
@@ -166,6 +197,11 @@ int fdm_pass(fdm *d) {
     d->last_tick = e;
     if (e == FRL_ERR_IDLE || e == FRL_ERR_SEND || e == FRL_ERR_STORE) break;
   }
+  /* with the broker away only expiry runs (a claim given back every tick is no use) */
+  fcmd_publisher pub = { d->mq && fin_client_connected(d->mq) ? cmd_publish : NULL, d };
+  fcmd_pass_stats cs;
+  if (fcmd_pass(d->rs, now, &pub, &cs) == FST_ERR_OK && (cs.sent || cs.expired))
+    fprintf(stderr, "cockpit fleetd: commands: %lld sent, %lld expired\n", (long long)cs.sent, (long long)cs.expired);
   if (mono_ms() >= d->next_retain) {
     retention(d);
     d->next_retain = mono_ms() + FDM_RETAIN_EVERY_MS;
@@ -176,6 +212,12 @@ int fdm_pass(fdm *d) {
 
 void fdm_stop(fdm *d) {
   if (!d) return;
+  if (d->c.slot) {
+    /* no API publish past here (one in flight is waited for) */
+    pthread_mutex_lock(&d->c.slot->mu);
+    if (d->c.slot->d == d) d->c.slot->d = NULL;
+    pthread_mutex_unlock(&d->c.slot->mu);
+  }
   fin_client_stop(d->mq);    /* the last batch is written */
   fst_close(d->is);
   fotl_stop(d->ot, NULL);

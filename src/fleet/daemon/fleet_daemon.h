@@ -8,7 +8,8 @@
 ** Threads and store connections (a store handle belongs to one thread):
 **   the ingest's thread    its own connection: the batching writer, and the
 **                          job updates and device-online calls into the
-**                          rollout, made from its callbacks
+**                          rollout, and command responses into the
+**                          commands (fcmd_on_response), from its callbacks
 **   the caller's thread    fdm_run: a connection for rollout ticks and
 **                          retention, every FDM_TICK_MS
 **   the export thread      no store
@@ -19,6 +20,7 @@
 #ifndef FLEET_DAEMON_H
 #define FLEET_DAEMON_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +32,16 @@
 #define FDM_RETAIN_EVERY_MS 60000  /* retention runs */
 
 typedef struct fdm fdm;
+
+/* Commands (fleet_cmd.h) from the API go out through the daemon's MQTT
+** client, which starts after the API: fapi_config.publish =
+** fdm_slot_publish with publish_user = a slot that fdm_start fills
+** (fdm_cfg.slot) and fdm_stop empties before it stops the client. While it
+** is empty a publish says "not sent" and the command stays pending (the
+** pass sends it). */
+typedef struct fdm_slot { pthread_mutex_t mu; fdm *d; } fdm_slot;
+#define FDM_SLOT_INIT { PTHREAD_MUTEX_INITIALIZER, NULL }
+int fdm_slot_publish(void *slot, const char *topic, const void *payload, size_t len, uint32_t expiry_s);
 
 typedef struct fdm_cfg {
   const char *dir, *db;            /* the store, as fleetd opened it */
@@ -44,11 +56,13 @@ typedef struct fdm_cfg {
   const char *otlp;                /* OTLP collector root, or NULL */
   int64_t retain_ms;               /* telemetry and logs older than this are pruned; 0: kept */
   int64_t retain_artifacts_ms;     /* unreferenced artifacts older than this; 0: kept */
+  fdm_slot *slot;                  /* the API's command publisher, or NULL */
 } fdm_cfg;
 
 /* NULL with the reason in why (and *usage true when it is the options). */
 fdm *fdm_start(const fdm_cfg *cfg, bool *usage, char *why, size_t whycap);
-/* One pass: rollout ticks, retention when due, metrics. Returns ms until
+/* One pass: rollout ticks, commands (pending ones sent, stale ones
+** expired), retention when due, metrics. Returns ms until
 ** the next pass is due. */
 int fdm_pass(fdm *d);
 /* Stop ingest (its last batch written) and export (bounded), free. */

@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FST_SCHEMA_VERSION 3
+#define FST_SCHEMA_VERSION 4
 
 #define FST_ERRORS(X) \
   X(OK,        "ok") \
@@ -363,6 +363,68 @@ fst_err fst_job_update(fst_store *s, int64_t job, fst_job_state st, const char *
 fst_err fst_deployment_claim(fst_store *s, const char *owner, int64_t lease_ms, int64_t *id);
 /* Give the lease back (only if `owner` holds it): claimable again at once. */
 fst_err fst_deployment_release(fst_store *s, int64_t id, const char *owner);
+
+/* ---- commands to devices (fst_cmd.c) ------------------------------------ */
+
+/* A command's states: X(name, terminal). pending: stored, not published yet
+** (the broker was away: the daemon's pass sends it); sent: published;
+** succeeded / failed: the device's cmd/response said so; expired: its
+** expiry passed with no answer (or the device refused it as expired). A
+** device's answer that comes after expired still applies (it ran it before
+** its expiry by its own clock, and the response was queued). */
+#define FST_CMD_STATES(X) X(pending, 0) X(sent, 0) X(succeeded, 1) X(failed, 1) X(expired, 1)
+typedef enum fst_cmd_state {
+#define X(n, t) FST_CMD_##n,
+  FST_CMD_STATES(X)
+#undef X
+  FST_CMD__COUNT
+} fst_cmd_state;
+const char *fst_cmd_state_name(fst_cmd_state s);     /* "pending" */
+int fst_cmd_state_parse(const char *s);              /* -1 if unknown */
+
+#define FST_CMD_MSG_ID_MAX 64
+
+typedef struct fst_command {
+  int64_t id;                /* set by fst_command_add */
+  char device[128];
+  char msg_id[FST_CMD_MSG_ID_MAX + 1];  /* the id on the wire (unique) */
+  char op[32];               /* the API's name: "reboot", "blackbox-clear", ... */
+  bool has_value;
+  int64_t value;             /* the op's argument */
+  fst_cmd_state state;
+  bool has_result;
+  int64_t result;            /* the response's value */
+  char reason[64];           /* the response's reason, or "" */
+  char created_by[128];      /* the token's name */
+  int64_t created, updated;  /* ms */
+  int64_t expires;           /* ms: after this it never runs */
+  int64_t sent;              /* ms: when it was published (0: not yet) */
+} fst_command;
+
+/* Store a new command (state pending; id, created and updated set).
+** FST_ERR_CONFLICT if msg_id is taken; FST_ERR_NOTFOUND if the device is
+** unknown. */
+fst_err fst_command_add(fst_store *s, fst_command *c);
+/* One of a device's commands (FST_ERR_NOTFOUND: none with that id for it). */
+fst_err fst_command_get(fst_store *s, const char *device, int64_t id, fst_command *c);
+/* A device's commands, newest first; *out malloc'd (free it). limit 0: all. */
+fst_err fst_command_list(fst_store *s, const char *device, int64_t limit, fst_command **out, size_t *n);
+/* Compare-and-set: state from -> to (to sent: sent = now; to pending: sent = 0), FST_ERR_CONFLICT
+** if it is not in `from` any more (another fleetd, or the answer, won). */
+fst_err fst_command_transition(fst_store *s, int64_t id, fst_cmd_state from, fst_cmd_state to, int64_t now);
+/* The device's answer to the command it got as msg_id: state (succeeded,
+** failed or expired), result (NULL: none), reason ("" none); *id (may be
+** NULL) gets the command's id. FST_ERR_NOTFOUND: no such command of that
+** device; FST_ERR_CONFLICT: it was answered already (a redelivery). */
+fst_err fst_command_answer(fst_store *s, const char *device, const char *msg_id, fst_cmd_state st,
+                           const int64_t *result, const char *reason, int64_t now, int64_t *id);
+/* Pending commands whose expiry is after now, oldest first (to send). */
+fst_err fst_commands_pending(fst_store *s, int64_t now, int64_t limit, fst_command **out, size_t *n);
+/* Pending and sent commands whose expiry is at or before now: expired. */
+fst_err fst_commands_expire(fst_store *s, int64_t now, int64_t *expired);
+/* One past the highest blackbox record number stored for the device (its
+** crashes' seq), 0 when none. */
+fst_err fst_crash_next_seq(fst_store *s, const char *device, int64_t *next);
 
 /* ---- counts for /metrics (fst_stats.c) --------------------------------- */
 

@@ -81,5 +81,6 @@ extern const char fst_schema_pg_v1[];
 extern const char fst_schema_sqlite_v2[];
 extern const char fst_schema_pg_v2[];
 extern const char fst_schema_v3[];   /* both backends */
+extern const char fst_schema_v4[];   /* both backends */
 
 #endif /* FST_INT_H */

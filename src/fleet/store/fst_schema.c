@@ -26,6 +26,10 @@
 ** orders reports (last_seen is moved by every message).
 **
 ** v3 (dashboard, #15): sessions (fst_session.c).
+**
+** v4 (commands, #14): device commands (fst_cmd.c). Ids come from the
+** counters table ('commands'), so the text needs no backend's spelling of
+** an auto-increment key and is one for both.
 */
 #include "fst_int.h"
 
@@ -117,3 +121,14 @@ const char fst_schema_v3[] =
   "CREATE INDEX sessions_expires ON sessions (expires);"
   "CREATE INDEX sessions_token ON sessions (token_id);";
 
+/* v4: commands to devices (fst_cmd.c): what an operator asked (op, value),
+** the id it went out with (msg_id, unique: the device's replay table keys
+** on it), its state and the device's answer (result, reason). */
+const char fst_schema_v4[] =
+  "INSERT INTO counters (name, value) VALUES ('commands', 0);"
+  "CREATE TABLE commands (id BIGINT PRIMARY KEY, device TEXT NOT NULL, msg_id TEXT NOT NULL UNIQUE,"
+  "  op TEXT NOT NULL, value BIGINT, state TEXT NOT NULL, result BIGINT, reason TEXT NOT NULL DEFAULT '',"
+  "  created_by TEXT NOT NULL, created BIGINT NOT NULL, updated BIGINT NOT NULL, expires BIGINT NOT NULL,"
+  "  sent BIGINT NOT NULL DEFAULT 0);"
+  "CREATE INDEX commands_device ON commands (device, id);"
+  "CREATE INDEX commands_open ON commands (state, expires);";

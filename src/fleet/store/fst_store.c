@@ -217,7 +217,11 @@ static fst_err migrate(fst_store *s) {
     if ((e = s->b->script(s, fst_schema_v3))) goto out;
     e = Q(s, "UPDATE fleet_meta SET value = $2 WHERE key = $1", NULL, NULL, P_TEXT("schema_version"), P_TEXT("3"));
   }
-  /* later versions: if (!e && v < 4) { script(fst_schema_v4); UPDATE fleet_meta ... } */
+  if (!e && v < 4) {
+    if ((e = s->b->script(s, fst_schema_v4))) goto out;
+    e = Q(s, "UPDATE fleet_meta SET value = $2 WHERE key = $1", NULL, NULL, P_TEXT("schema_version"), P_TEXT("4"));
+  }
+  /* later versions: if (!e && v < 5) { script(fst_schema_v5); UPDATE fleet_meta ... } */
 out:
   return tx_end(s, true, e);
 }
