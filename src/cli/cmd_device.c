@@ -35,7 +35,7 @@ static const char usage_head[] =
   "                          receive no faster than N baud would deliver (8N1)\n"
   "  --max-ms N              stop after N ms of wall-clock time\n"
   "  --watchdog-ms N         the watchdog resets the device when the host's services\n"
-  "                          miss their deadlines this long (1000; 0: off)\n"
+  "                          miss their deadlines this long (5000; 0: off)\n"
   "  --stall-host-ms N       fault injection: after N ms the host loop stalls (feeds\n"
   "                          nothing), so the watchdog resets the device once\n"
   "  --oled FILE.png         a status display (SSD1306 128x32 model on I2C 0x3C,\n"

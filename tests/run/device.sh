@@ -350,7 +350,7 @@ PY
   ;;
 watchdog)
   good good 9.0.0
-  start --health-ms 300 --stall-host-ms 1500
+  start --health-ms 300 --watchdog-ms 1000 --stall-host-ms 1500
   install good.cvm1 9.0.0
   [ "$(rt boots)" -eq 2 ] && [ "$(rt reset_reason)" = software ] || fail "before the stall: $(cat st.json)"
   note "good confirmed; the host loop stalls at 1.5 s"

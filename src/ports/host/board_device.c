@@ -69,7 +69,10 @@ void board_device_opts_init(board_device_opts *o) {
   o->baud = 0;
   o->health_ms = 1000;
   o->trial_ms = 10000;
-  o->wdog_ms = 1000;
+  /* a process on a shared host can be descheduled for a second: the
+  ** simulated watchdog's default leaves room for that (tests of the
+  ** watchdog itself give --watchdog-ms) */
+  o->wdog_ms = 5000;
   board_opts_init(&o->board);
 }
 
