@@ -1,0 +1,262 @@
+#!/bin/sh
+# rollout_e2e.sh CASE COCKPIT ROOT [DB] -- fleetd's rollouts end to end, with
+# real processes only: the fleet CA (`cockpit ca`), mosquitto (mutual TLS,
+# tests/common/broker.sh), `cockpit fleetd` over HTTPS with --broker (on
+# SQLite in a temp folder, or DB, a postgresql:// URL from pg_run.sh), and
+# NDEV simulated devices (`cockpit device` on a pty, trusting the fleet key
+# fleetd made) each with its `cockpit copilot`. Programs are built over the
+# API (POST /builds); the devices start on "base" (1.0.0), flashed with
+# `cockpit flash` from the artifact fleetd signed. A recorder
+# (mosquitto_sub with fleetd's identity) stamps every jobs/notify and job
+# update with its arrival time. Every case is bounded in time; every
+# process is stopped by its pid on exit.
+#   one      "next" (2.0.0) to dev1 of 3: the job SUCCEEDED confirmed, and
+#            only after the device confirmed it (the copilot saw
+#            trial_confirmed first); `cockpit flash --status` shows 2.0.0
+#            confirmed; GET /devices/dev1 runs next, desired next, no drift;
+#            dev2 and dev3 got nothing
+#   staged   to a tag (3 of 5 devices) and then to all 5, stages [34,67,100],
+#            max_failures 0: every job SUCCEEDED, the deployment succeeded,
+#            no notify of a stage went out before every job of the stages
+#            before it had ended
+#   halt     a program that faults 1.5 s after it starts, staged [34,67,100]
+#            with rollback on 5 devices: dev1 confirms its trial after 0.3 s
+#            (SUCCEEDED, then faults), dev2 only after 6 s (so it faults in
+#            its trial: FAILED trial_faulted). The deployment halts after the
+#            first stage, the later stages' jobs CANCELED halted and their
+#            copilots never saw a notify; dev1 gets a rollback job that
+#            SUCCEEDED and runs base again, dev2 reverted by itself; the
+#            crash is in GET /devices/dev1/crashes
+#   cancel   a staged rollout canceled while its first stage installs: the
+#            deployment canceled, later stages' jobs CANCELED canceled and
+#            never delivered
+#   offline  4 devices, dev3's and dev4's copilots stopped: dev1 and dev2
+#            SUCCEEDED, dev3 stays QUEUED and is TIMED_OUT deadline after
+#            job_timeout_s; dev4's copilot started again before that: it gets
+#            its job (catch-up) and SUCCEEDED
+set -u
+case_=$1 ck=$2 root=$3 db=${4:-}
+for t in /usr/sbin/mosquitto mosquitto_sub python3 curl; do
+  command -v "$t" >/dev/null 2>&1 || { echo "SKIP: $t not installed (scripts/install-deps.sh)"; exit 77; }
+done
+d=$(mktemp -d /tmp/fleet-rollout-e2e.XXXXXX)
+fpid= rpid= dpids= cpids=
+BROKER_VERBOSE=1   # connects and subscriptions in the broker's log: the waits read them
+BROKER_ON_EXIT='for p in $cpids $rpid $fpid $dpids; do kill "$p" 2>/dev/null; done
+for p in $cpids $rpid $fpid $dpids; do wait "$p" 2>/dev/null; done
+[ -n "${ROLLOUT_KEEP:-}" ] && echo "kept $d" || rm -rf "$d"'
+. "$root/tests/common/broker.sh"
+cd "$d" || exit 1
+t_start=$(date +%s.%N)
+note() { printf '%6.2f s  %s\n' "$(echo "$(date +%s.%N) - $t_start" | bc)" "$*"; }
+fail() {
+  echo "FAIL ($case_): $*"
+  [ -s chk.out ] && { echo "--- chk.out"; tail -n 20 chk.out; }
+  [ -s rec.out ] && { echo "--- recorder"; cut -c1-200 rec.out | tail -n 30; }
+  echo "--- fleetd log"; tail -n 30 fd.err 2>/dev/null
+  for f in cop*.err; do [ -s "$f" ] && { echo "--- $f"; tail -n 15 "$f"; }; done
+  for f in dev*.err; do [ -s "$f" ] && { echo "--- $f"; tail -n 5 "$f"; }; done
+  exit 1
+}
+# waitfor FILE PATTERN [SECONDS] [COUNT]: COUNT lines of FILE match PATTERN
+waitfor() {
+  _i=0
+  while _n=$(grep -c -- "$2" "$1" 2>/dev/null); [ "${_n:-0}" -lt "${4:-1}" ]; do
+    _i=$((_i + 1)); [ $_i -gt $((${3:-10} * 20)) ] && return 1
+    sleep 0.05
+  done
+}
+
+case $case_ in
+one) ndev=3 ;;
+offline) ndev=4 ;;
+staged|halt|cancel) ndev=5 ;;
+*) fail "unknown case" ;;
+esac
+
+# the fleet CA: the broker and fleetd's HTTPS (localhost, 127.0.0.1), the
+# backend's MQTT identity (fleetd), the devices
+{ "$ck" ca init ca && "$ck" ca issue ca --server localhost && "$ck" ca issue ca --server fleetd; } >/dev/null 2>err ||
+  fail "cockpit ca: $(cat err)"
+i=1
+while [ $i -le $ndev ]; do "$ck" ca issue ca --device dev$i >/dev/null 2>err || fail "cockpit ca: $(cat err)"; i=$((i + 1)); done
+broker_start_ca "$ck" ca "$d" || fail "no broker"
+B="mqtts://localhost:$BROKER_PORT"
+tls_be="--cafile ca/ca.crt --cert ca/servers/fleetd.crt --key ca/servers/fleetd.key"
+# the recorder: every notify and job update, stamped when it arrived
+# shellcheck disable=SC2086
+mosquitto_sub -i recorder -h localhost -p $BROKER_PORT $tls_be -V mqttv5 -q 1 -F '%U %t %p' \
+  -t 'fleet/devices/+/jobs/#' > rec.out 2>rec.err & rpid=$!
+waitfor broker.log "recorder 1 fleet/devices/+/jobs/#" 10 || fail "no recorder"
+
+dbargs=
+[ -n "$db" ] && dbargs="--db $db"
+# shellcheck disable=SC2086
+tok=$("$ck" fleetd token --data data --role operator --name e2e $dbargs 2>err) || fail "token: $(cat err)"
+# shellcheck disable=SC2086
+"$ck" fleetd --data data --listen 127.0.0.1:0 --tls-cert ca/servers/localhost.crt --tls-key ca/servers/localhost.key \
+  --broker "$B" --ca ca/ca.crt --cert ca/servers/fleetd.crt --key ca/servers/fleetd.key $dbargs > fd.out 2>>fd.err & fpid=$!
+waitfor fd.out "^listening on" 15 || fail "fleetd did not start"
+api=$(sed -n 's|^listening on \(https://[^ ]*\).*|\1|p' fd.out)
+[ -n "$api" ] || fail "fleetd does not serve HTTPS: $(cat fd.out)"
+waitfor fd.err "broker: connected" 15 || fail "fleetd did not connect to the broker"
+note "fleetd $api, broker $B, $ndev devices"
+
+CURL() { curl -sS --cacert ca/ca.crt -H "Authorization: Bearer $tok" "$@"; }
+GET() { CURL -f "$api/api/v1$1"; }
+# POST PATH BODY: the answer's body, then its status on a line of its own
+POST() { CURL -X POST -H 'Content-Type: application/json' --data-binary "$2" -w '\n%{http_code}' "$api/api/v1$1"; }
+PUT() { CURL -f -X PUT -H 'Content-Type: application/json' --data-binary "$2" "$api/api/v1$1"; }
+# jget PATH EXPR: EXPR (python, the JSON as j) of the answer at PATH
+jget() { GET "$1" | python3 -c "import json,sys; j=json.load(sys.stdin); print($2)"; }
+# until_api PATH PYEXPR [SECONDS]: poll until PYEXPR holds for the JSON at PATH (as j)
+until_api() {
+  _i=0
+  while ! GET "$1" 2>/dev/null | python3 -c "import json,sys; j=json.load(sys.stdin); sys.exit(0 if ($2) else 1)" 2>/dev/null; do
+    _i=$((_i + 1)); [ $_i -gt $((${3:-15} * 10)) ] && return 1
+    sleep 0.1
+  done
+}
+
+# build NAME VERSION: NAME.c (stdin) built over the API; its sha256 in NAME.sha
+build() {
+  cat > "$1.c"
+  body=$(python3 -c 'import json,sys; print(json.dumps({"source": open(sys.argv[1]).read(), "filename": sys.argv[1], "version": sys.argv[2]}))' "$1.c" "$2")
+  POST /builds "$body" > "$1.build" || fail "POST /builds $1"
+  [ "$(tail -n 1 "$1.build")" = 201 ] || fail "build $1: $(cat "$1.build")"
+  head -n -1 "$1.build" | python3 -c 'import json,sys; print(json.load(sys.stdin)["sha256"])' > "$1.sha" || fail "build $1"
+}
+build base 1.0.0 <<'C'
+#include "cockpit.h"
+int n;
+void setup(void) { }
+void loop(void) { n++; telemetry("temp", 1000 + n); delay(100); }
+C
+build next 2.0.0 <<'C'
+#include "cockpit.h"
+int n;
+void setup(void) { printf("next starts\n"); }
+void loop(void) { n++; telemetry("temp", 2000 + n); delay(100); }
+C
+BASE=$(cat base.sha) NEXT=$(cat next.sha)
+# the devices run base, signed by fleetd: what the copilot would download
+CURL -f -o base.cvm1 "$api/api/v1/artifacts/$BASE/content" || fail "GET base content"
+note "built base ${BASE%????????????????????????????????????????????????????????} and next ${NEXT%????????????????????????????????????????????????????????} over the API"
+
+# device I [HEALTH_MS]: the simulated device devI on base, confirmed
+device() {
+  "$ck" device --flash img$1 --uart uart$1 --health-ms "${2:-300}" --trust data/fleet.pub >/dev/null 2>>dev$1.err &
+  dpids="$dpids $!"
+  _i=0
+  while [ ! -e uart$1 ]; do _i=$((_i + 1)); [ $_i -gt 100 ] && fail "no pty for dev$1"; sleep 0.05; done
+  fl $1 base.cvm1 > err 2>&1 || fail "flash dev$1: $(cat err)"
+  _i=0
+  while fl $1 --status --json > st$1.json 2>err; grep -q '"trial": true' st$1.json; do
+    _i=$((_i + 1)); [ $_i -gt 60 ] && fail "dev$1: base not confirmed: $(cat st$1.json)"
+    sleep 0.1
+  done
+}
+fl() { _n=$1; shift; "$ck" flash --uart uart$_n --timeout-ms 3000 --quiet "$@"; }
+# copilot I: devI's copilot (its pid in cpid_I), connected and subscribed
+copilot() {
+  "$ck" copilot --uart uart$1 --broker "$B" --ca ca/ca.crt --cert ca/devices/dev$1.crt --key ca/devices/dev$1.key \
+    --state state$1 --timeout-ms 2000 --will-delay 1 2>>cop$1.err &
+  eval "cpid_$1=$!"; cpids="$cpids $!"
+  _c=$(grep -c "dev$1 [0-9] fleet/devices/dev$1/jobs/notify" broker.log)
+  waitfor broker.log "dev$1 [0-9] fleet/devices/dev$1/jobs/notify" 15 $((_c + 1)) || fail "copilot dev$1 did not subscribe"
+}
+stop_copilot() {
+  eval "_p=\$cpid_$1"
+  kill "$_p"; wait "$_p" 2>/dev/null
+  eval "cpid_$1="
+  cpids=$(echo "$cpids" | sed "s/ $_p\b//")
+}
+i=1
+while [ $i -le $ndev ]; do
+  h=300
+  [ $case_ = halt ] && [ $i -eq 2 ] && h=6000
+  device $i $h
+  copilot $i
+  i=$((i + 1))
+done
+i=1
+while [ $i -le $ndev ]; do
+  until_api /devices/dev$i "j['online'] and j['running'] and j['running']['sha256'] == '$BASE'" 20 ||
+    fail "dev$i is not online on base in the API: $(GET /devices/dev$i)"
+  i=$((i + 1))
+done
+note "$ndev devices with their copilots, online on base"
+
+# deploy BODY: start a deployment; its id in $dep
+deploy() {
+  POST /deployments "$1" > dep.out || fail "POST /deployments"
+  [ "$(tail -n 1 dep.out)" = 201 ] || fail "deploy: $(cat dep.out)"
+  dep=$(head -n -1 dep.out | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+}
+# settle SECONDS: wait until the deployment $dep is settled; it in dep$dep.json
+settle() {
+  until_api /deployments/$dep "j['settled']" "$1" || fail "deployment $dep did not settle: $(GET /deployments/$dep)"
+  GET /deployments/$dep > dep$dep.json || fail "GET /deployments/$dep"
+}
+# check PYTHON: assertions on dep$dep.json (d), the recorder's lines (rec:
+# (time_s, device, kind, message)), appending to bad; prints bad or OK
+check() {
+  python3 - "$dep" "$1" > chk.out <<'PY' || fail "$(cat chk.out)"
+import json, sys
+dep, code = sys.argv[1], sys.argv[2]
+d = json.load(open("dep%s.json" % dep))
+rec = []
+for line in open("rec.out"):
+    ts, topic, payload = (line.rstrip("\n").split(" ", 2) + ["", ""])[:3]
+    parts = topic.split("/")
+    try: m = json.loads(payload)
+    except ValueError: continue
+    rec.append((float(ts), parts[2], "notify" if parts[-1] == "notify" else "update", m))
+jobs = {x["device"]: x for s in d["stages"] for x in s["devices"]}
+def notifies(job): return [t for t, _, k, m in rec if k == "notify" and m.get("id") == job and not m.get("cancel")]
+def ended(job):
+    t = [t for t, _, k, m in rec if k == "update" and m.get("job") == job and m.get("state") not in ("QUEUED", "IN_PROGRESS")]
+    return min(t) if t else None
+bad = []
+exec(code)
+if bad: print("\n".join(bad)); sys.exit(1)
+print("ok")
+PY
+}
+
+case $case_ in
+one)
+  deploy '{"artifact": "'$NEXT'", "target": {"devices": ["dev1"]}, "job_timeout_s": 120}'
+  note "deployment $dep: next to dev1"
+  settle 90
+  check '
+j = jobs["dev1"]
+if d["state"] != "succeeded": bad.append("state %s" % d["state"])
+if (j["state"], j["reason"]) != ("SUCCEEDED", "confirmed"): bad.append("dev1 %s %s" % (j["state"], j["reason"]))
+if list(jobs) != ["dev1"]: bad.append("jobs for %s" % list(jobs))
+others = [dv for _, dv, _, _ in rec if dv != "dev1"]
+if others: bad.append("messages to %s" % others)
+'
+  # SUCCEEDED only after the device confirmed: the copilot saw the
+  # confirmation before it reported the job's end
+  job=$(jget /deployments/$dep 'j["stages"][0]["devices"][0]["job"]')
+  c=$(grep -n "device: event trial_confirmed" cop1.err | head -n 1 | cut -d: -f1)
+  s=$(grep -n "job $job: SUCCEEDED" cop1.err | head -n 1 | cut -d: -f1)
+  [ -n "$c" ] && [ -n "$s" ] && [ "$c" -lt "$s" ] || fail "SUCCEEDED (line $s) not after the device's confirmation (line $c)"
+  grep -q "job $job: IN_PROGRESS trial" cop1.err || fail "the job never was on trial"
+  until_api /devices/dev1 "j['running']['sha256'] == '$NEXT' and j['running']['version'] == '2.0.0' and j['desired_sha256'] == '$NEXT' and j['drift'] is False" 20 ||
+    fail "GET /devices/dev1: $(GET /devices/dev1)"
+  for i in 2 3; do
+    until_api /devices/dev$i "j['running']['sha256'] == '$BASE' and j['desired_sha256'] is None and j['drift'] is False" 5 ||
+      fail "GET /devices/dev$i: $(GET /devices/dev$i)"
+    grep -q "job rollout-" cop$i.err && fail "dev$i's copilot saw a job"
+  done
+  stop_copilot 1
+  fl 1 --status --json > st.json 2>err || fail "status: $(cat err)"
+  grep -q '"version": "2.0.0"' st.json && grep -q '"trial": false' st.json || fail "dev1 does not run 2.0.0 confirmed: $(cat st.json)"
+  note "dev1: $job SUCCEEDED confirmed after the device confirmed; it runs 2.0.0 (cockpit flash --status), the API shows next, no drift"
+  ;;
+esac
+kill "$fpid"; wait "$fpid"; fst=$?; fpid=
+[ $fst -eq 0 ] || fail "fleetd exited $fst"
+echo "PASS ($case_)"
