@@ -256,6 +256,63 @@ if others: bad.append("messages to %s" % others)
   grep -q '"version": "2.0.0"' st.json && grep -q '"trial": false' st.json || fail "dev1 does not run 2.0.0 confirmed: $(cat st.json)"
   note "dev1: $job SUCCEEDED confirmed after the device confirmed; it runs 2.0.0 (cockpit flash --status), the API shows next, no drift"
   ;;
+staged)
+  for i in 1 3 5; do PUT /devices/dev$i/tags '{"tags": ["lab"]}' > /dev/null || fail "PUT tags dev$i"; done
+  build third 3.0.0 <<'C'
+#include "cockpit.h"
+int n;
+void setup(void) { printf("third starts\n"); }
+void loop(void) { n++; telemetry("temp", 3000 + n); delay(100); }
+C
+  THIRD=$(cat third.sha)
+  # stages_ok SIZES DEVICES: every job SUCCEEDED confirmed, stages of SIZES
+  # jobs over DEVICES, each stage's first notify after the end of every job
+  # of the stages before it, nothing for other devices
+  stages_ok() {
+    check '
+sizes, devs = '"$1"', '"$2"'
+if d["state"] != "succeeded": bad.append("state %s" % d["state"])
+if [len(s["devices"]) for s in d["stages"]] != sizes: bad.append("stage sizes %s, want %s" % ([len(s["devices"]) for s in d["stages"]], sizes))
+if sorted(jobs) != devs: bad.append("jobs for %s, want %s" % (sorted(jobs), devs))
+for x in jobs.values():
+    if (x["state"], x["reason"]) != ("SUCCEEDED", "confirmed"): bad.append("%s %s %s" % (x["device"], x["state"], x["reason"]))
+mine = set(x["job"] for x in jobs.values())
+stray = [(dv, m.get("id")) for _, dv, k, m in rec if k == "notify" and m.get("id", "").startswith("rollout-%s." % dep) and dv not in devs]
+if stray: bad.append("notifies to other devices: %s" % stray)
+done = []
+for k, s in enumerate(d["stages"]):
+    first = []
+    for x in s["devices"]:
+        n = notifies(x["job"])
+        if not n: bad.append("%s never notified" % x["job"])
+        else: first.append(min(n))
+        if x["state"] == "SUCCEEDED" and ended(x["job"]) is None: bad.append("%s: no end on the wire" % x["job"])
+    if first and done and min(first) <= max(done):
+        bad.append("stage %d notified at %.3f before stage %d ended at %.3f" % (k, min(first), k - 1, max(done)))
+    done += [ended(x["job"]) for x in s["devices"] if ended(x["job"]) is not None]
+'
+  }
+  deploy '{"artifact": "'$NEXT'", "target": {"tag": "lab"}, "stages": [34, 67, 100], "max_failures": 0, "job_timeout_s": 120}'
+  note "deployment $dep: next to tag lab (dev1, dev3, dev5), stages [34,67,100]"
+  settle 120
+  stages_ok '[2, 1, 0]' '["dev1", "dev3", "dev5"]'
+  note "  succeeded, stages in order: $(python3 -c 'import json; d=json.load(open("dep'$dep'.json")); print(" | ".join(",".join(x["device"] for x in s["devices"]) for s in d["stages"]))')"
+  for i in 1 3 5; do
+    until_api /devices/dev$i "j['running']['sha256'] == '$NEXT' and not j['drift']" 10 || fail "dev$i: $(GET /devices/dev$i)"
+  done
+  deploy '{"artifact": "'$THIRD'", "target": {"all": true}, "stages": [34, 67, 100], "max_failures": 0, "job_timeout_s": 120}'
+  note "deployment $dep: third to all, stages [34,67,100]"
+  settle 150
+  stages_ok '[2, 2, 1]' '["dev1", "dev2", "dev3", "dev4", "dev5"]'
+  note "  succeeded, stages in order: $(python3 -c 'import json; d=json.load(open("dep'$dep'.json")); print(" | ".join(",".join(x["device"] for x in s["devices"]) for s in d["stages"]))')"
+  i=1
+  while [ $i -le $ndev ]; do
+    until_api /devices/dev$i "j['running']['sha256'] == '$THIRD' and j['running']['version'] == '3.0.0' and not j['drift']" 10 ||
+      fail "dev$i: $(GET /devices/dev$i)"
+    i=$((i + 1))
+  done
+  note "every device runs third, no drift"
+  ;;
 esac
 kill "$fpid"; wait "$fpid"; fst=$?; fpid=
 [ $fst -eq 0 ] || fail "fleetd exited $fst"
