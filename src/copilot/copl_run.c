@@ -416,6 +416,20 @@ static void renew(run *r)
 
 static void job_event(run *r, uint8_t type, const cop_jev *proto);
 
+
+/* Why the device reverted a trial: the `reverted` event's name says it
+** (src/run: "fault" when the program faulted, "start" when it could not
+** start, "timeout" when the trial ran out unconfirmed). */
+static uint32_t revert_reason(const link_event_note *e)
+{
+  static const struct { const char *name; uint32_t reason; } why[] = {
+    {"fault", LINK_REASON_FAULT}, {"start", LINK_REASON_FAULT}, {"timeout", LINK_REASON_NO_CONFIRM},
+  };
+  for (size_t k = 0; k < sizeof why / sizeof why[0]; k++)
+    if (e->name_len == strlen(why[k].name) && !memcmp(e->name, why[k].name, e->name_len)) return why[k].reason;
+  return LINK_REASON_NO_CONFIRM;
+}
+
 static void on_note(void *ctx, uint8_t kind, uint16_t seq, const uint8_t *body, uint32_t n)
 {
   (void)seq;
@@ -463,6 +477,7 @@ static void on_note(void *ctx, uint8_t kind, uint16_t seq, const uint8_t *body, 
       r->bbox_due = true;
     if (e.event == LINK_EV_REVERTED && cop_job_active(&r->job) && r->job.phase >= COP_PH_ACTIVATING) {
       cop_jev ev = {0};
+      ev.detail = revert_reason(&e);
       job_event(r, COP_JE_REVERTED, &ev);
     }
     if (e.event == LINK_EV_TRIAL_CONFIRMED)
