@@ -54,6 +54,13 @@ static int sign_url(void *user, const char *sha, const char *device, long long e
   return fapi_content_url(d->c.api, d->public_url, sha, device, exp_s, out, cap);
 }
 
+static int restamp(void *user, fst_store *s, const char *sha, char out[65]) {
+  fdm *d = user;
+  int r = fapi_restamp(d->c.api, s, sha, out);
+  if (r == 0) say("rollback: %s restamped as %s", sha, out);
+  return r;
+}
+
 /* ---- ingest callbacks (the ingest thread, its store) ------------------- */
 
 static void on_job(void *user, const fin_job_update *u) {
@@ -106,7 +113,7 @@ fdm *fdm_start(const fdm_cfg *cfg, bool *usage, char *why, size_t whycap) {
   d->public_url = strdup(cfg->public_url ? cfg->public_url : "");
   d->owner = strdup(cfg->owner ? cfg->owner : "fleetd");
   if (!d->public_url || !d->owner || !(d->rs = open_store(cfg, why, whycap))) goto fail;
-  d->snd = (frl_sender){ d, send_notify, send_notify, d->public_url, sign_url };
+  d->snd = (frl_sender){ d, send_notify, send_notify, d->public_url, sign_url, restamp };
   if (cfg->otlp) {
     fotl_cfg oc = { .url = cfg->otlp };
     if (!(d->ot = fotl_start(&oc, why, whycap))) {

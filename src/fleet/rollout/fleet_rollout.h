@@ -94,6 +94,14 @@ typedef struct frl_sender {
   ** exp_s (fleetd: fapi_content_url); 0 when written into out. NULL, or
   ** a failure: the plain URL, which needs a token. */
   int (*content_url)(void *user, const char *sha256, const char *device, long long exp_s, char *out, size_t cap);
+  /* Optional: a rollback job's artifact. A device's security-counter floor
+  ** is the counter of the last program it confirmed, so it refuses the
+  ** program it ran before as it was stored; restamp stores that program
+  ** again under a fresh counter (fleetd: fapi_restamp) and writes its
+  ** sha256 into out: 0 done, 1 no such artifact (the job FAILED
+  ** no_artifact), anything else: tried again on the next tick. NULL: the
+  ** rollback job installs previous_sha itself. */
+  int (*restamp)(void *user, fst_store *s, const char *sha256, char out[65]);
 } frl_sender;
 
 /* The protocol's job id of a job row: "rollout-DEPLOYMENT.JOB". */
