@@ -313,6 +313,69 @@ for k, s in enumerate(d["stages"]):
   done
   note "every device runs third, no drift"
   ;;
+halt)
+  build faulty 4.0.0 <<'C'
+#include "cockpit.h"
+int n;
+int zero;
+void setup(void) { printf("faulty starts\n"); }
+void loop(void) { n++; delay(100); if (n == 15) printf("%d\n", 1 / zero); }
+C
+  FAULTY=$(cat faulty.sha)
+  deploy '{"artifact": "'$FAULTY'", "target": {"all": true}, "stages": [34, 67, 100], "max_failures": 0, "job_timeout_s": 120, "rollback": true}'
+  note "deployment $dep: faulty (faults 1.5 s after it starts) to all, stages [34,67,100], rollback"
+  settle 150
+  check '
+if d["state"] != "halted": bad.append("state %s" % d["state"])
+st = d["stages"]
+s0 = {x["device"]: x for x in st[0]["devices"]}
+if sorted(s0) != ["dev1", "dev2"]: bad.append("first stage %s" % sorted(s0))
+else:
+    a, b = s0["dev1"], s0["dev2"]
+    if (a["state"], a["reason"]) != ("SUCCEEDED", "confirmed"): bad.append("dev1 %s %s" % (a["state"], a["reason"]))
+    if (b["state"], b["reason"]) != ("FAILED", "trial_faulted"): bad.append("dev2 %s %s" % (b["state"], b["reason"]))
+    rb = a.get("rollback")
+    if not rb or (rb["state"], rb["reason"]) != ("SUCCEEDED", "confirmed"): bad.append("dev1 rollback %s" % rb)
+    else: open("rb.sha", "w").write(rb["sha256"])
+    if a["previous_sha256"] != "'$BASE'": bad.append("dev1 previous %s" % a["previous_sha256"])
+    if b.get("rollback"): bad.append("dev2 got a rollback %s" % b["rollback"])
+for s in st[1:]:
+    if s["state"] == "running": bad.append("stage %d running" % s["index"])
+    for x in s["devices"]:
+        if (x["state"], x["reason"], x["sent"]) != ("CANCELED", "halted", None): bad.append("%s %s %s sent %s" % (x["device"], x["state"], x["reason"], x["sent"]))
+        if notifies(x["job"]): bad.append("%s notified" % x["job"])
+'
+  for i in 3 4 5; do
+    grep -q "job rollout-$dep\." cop$i.err && fail "dev$i's copilot saw a job of the halted deployment: $(grep "job rollout-$dep\." cop$i.err)"
+  done
+  note "halted after the first stage: dev1 SUCCEEDED (then faulted) and rolled back, dev2 FAILED trial_faulted; dev3-5 never notified"
+  # the rollback installs base again under a fresh counter (dev1's floor is
+  # faulty's counter now): the same program, version and build
+  RB=$(cat rb.sha)
+  GET /artifacts/$RB > rb.json && GET /artifacts/$FAULTY > faulty.json || fail "GET /artifacts"
+  python3 - > chk.out <<'PY' || fail "$(cat chk.out)"
+import json
+rb, f = json.load(open("rb.json")), json.load(open("faulty.json"))
+bad = []
+if (rb["version"], rb["filename"]) != ("1.0.0", "base.c"): bad.append("rollback artifact %s" % rb)
+if rb["counter"] <= f["counter"]: bad.append("rollback counter %s not above faulty's %s" % (rb["counter"], f["counter"]))
+if bad: print("\n".join(bad)); raise SystemExit(1)
+print("base restamped with counter %d (faulty: %d)" % (rb["counter"], f["counter"]))
+PY
+  note "dev1's rollback: $(cat chk.out)"
+  until_api /devices/dev1 "j['running']['sha256'] == '$RB' and j['running']['version'] == '1.0.0' and j['desired_sha256'] == '$RB' and not j['drift']" 20 ||
+    fail "dev1 is not back on base: $(GET /devices/dev1)"
+  until_api /devices/dev2 "j['running']['sha256'] == '$BASE' and j['desired_sha256'] == '$BASE' and not j['drift']" 20 ||
+    fail "dev2 is not back on base: $(GET /devices/dev2)"
+  until_api /devices/dev1/crashes "any(c['version'] == '4.0.0' and c['file'] == 'faulty.c' for c in j['crashes'])" 20 ||
+    fail "no crash of faulty on dev1: $(GET /devices/dev1/crashes)"
+  note "dev1 and dev2 run base again, desired base; dev1's crash: $(jget /devices/dev1/crashes 'j["crashes"][0]["file"], j["crashes"][0]["line"], j["crashes"][0]["function"], j["crashes"][0]["version"]')"
+  for i in 1 2; do
+    stop_copilot $i
+    fl $i --status --json > st.json 2>err || fail "status: $(cat err)"
+    grep -q '"version": "1.0.0"' st.json && grep -q '"trial": false' st.json || fail "dev$i does not run 1.0.0 confirmed: $(cat st.json)"
+  done
+  ;;
 esac
 kill "$fpid"; wait "$fpid"; fst=$?; fpid=
 [ $fst -eq 0 ] || fail "fleetd exited $fst"
