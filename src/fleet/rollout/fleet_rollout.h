@@ -167,7 +167,9 @@ typedef struct frl_job_update {
 frl_err frl_on_job_update(fst_store *s, const frl_job_update *u);
 
 /* The device is seen online (it was offline): its QUEUED jobs that were
-** sent are owed again, and the next tick sends their notify again. */
+** sent are owed again, and the next tick sends their notify again -- or,
+** when the job's deployment is no longer running (halted, canceled), its
+** cancel again, never the notify. */
 frl_err frl_device_online(fst_store *s, const char *device);
 
 /* Cancel a running deployment (POST /deployments/{id}/cancel): it is

@@ -271,9 +271,8 @@ static bool ed_owed_done(fst_job *j, const void *arg) {
 }
 
 static bool ed_owe_again(fst_job *j, const void *arg) {
-  (void)arg;
   if (j->state != FST_JOB_QUEUED || !j->sent || j->owed != FST_OWE_NOTHING) return false;
-  j->owed = FST_OWE_JOB;
+  j->owed = *(const fst_owed *)arg;
   return true;
 }
 
@@ -606,7 +605,20 @@ frl_err frl_device_online(fst_store *s, const char *device) {
   if (fst_jobs_open(s, device, &v, &n)) return FRL_ERR_STORE;
   frl_err r = FRL_ERR_OK;
   int64_t now = fst_now_ms();
-  for (size_t i = 0; i < n && !r; i++) r = job_edit(s, &v[i], ed_owe_again, NULL, now, NULL);
+  for (size_t i = 0; i < n && !r; i++) {
+    /* the notify again while its deployment runs; once it halted or was
+    ** canceled the job was owed a cancel, which is what the device gets
+    ** again (never the notify: it would replace the retained cancel) */
+    fst_deployment d;
+    fst_err e = fst_deployment_get(s, v[i].deployment, &d);
+    if (e) {
+      r = from_fst(e);
+      break;
+    }
+    fst_owed what = d.state == FST_DEPLOY_running ? FST_OWE_JOB : FST_OWE_CANCEL;
+    fst_deployment_free(&d);
+    r = job_edit(s, &v[i], ed_owe_again, &what, now, NULL);
+  }
   free(v);
   return r;
 }
