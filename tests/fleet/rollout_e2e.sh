@@ -175,6 +175,7 @@ i=1
 while [ $i -le $ndev ]; do
   h=300
   [ $case_ = halt ] && [ $i -eq 2 ] && h=6000
+  [ $case_ = cancel ] && [ $i -eq 1 ] && h=5000
   device $i $h
   copilot $i
   i=$((i + 1))
@@ -375,6 +376,88 @@ PY
     fl $i --status --json > st.json 2>err || fail "status: $(cat err)"
     grep -q '"version": "1.0.0"' st.json && grep -q '"trial": false' st.json || fail "dev$i does not run 1.0.0 confirmed: $(cat st.json)"
   done
+  ;;
+cancel)
+  # dev2 is offline when it starts: its job stays QUEUED, so the cancel
+  # must reach it when it comes back
+  stop_copilot 2
+  until_api /devices/dev2 "not j['online']" 20 || fail "dev2 still online: $(GET /devices/dev2)"
+  deploy '{"artifact": "'$NEXT'", "target": {"all": true}, "stages": [34, 67, 100], "job_timeout_s": 15}'
+  note "deployment $dep: next to all, stages [34,67,100], job_timeout_s 15; dev2 offline; dev1's trial takes 5 s"
+  until_api /deployments/$dep "[x for x in j['stages'][0]['devices'] if x['device'] == 'dev1'][0]['phase'] == 'trial'" 30 ||
+    fail "dev1 never on trial: $(GET /deployments/$dep)"
+  POST /deployments/$dep/cancel '' > cancel.out || fail "POST cancel"
+  [ "$(tail -n 1 cancel.out)" = 200 ] || fail "cancel: $(cat cancel.out)"
+  note "canceled while dev1 is on trial and dev2's job is QUEUED"
+  POST /deployments/$dep/cancel '' > cancel2.out
+  [ "$(tail -n 1 cancel2.out)" = 409 ] || fail "a second cancel: $(cat cancel2.out)"
+  job2=$(jget /deployments/$dep '[x for x in j["stages"][0]["devices"] if x["device"] == "dev2"][0]["job"]')
+  waitfor rec.out "fleet/devices/dev2/jobs/notify .*\"id\":\"$job2\",\"cancel\":true" 20 || fail "no cancel for $job2"
+  copilot 2
+  settle 90
+  check '
+if d["state"] != "canceled": bad.append("state %s" % d["state"])
+a, b = jobs["dev1"], jobs["dev2"]
+if (a["state"], a["reason"]) != ("SUCCEEDED", "confirmed"): bad.append("dev1 (programmed before the cancel) %s %s" % (a["state"], a["reason"]))
+# dev2 never saw the notify (the retained cancel replaced it): its copilot
+# refuses the cancel no_job and reports nothing, so the job ends by its
+# deadline (docs/fleet-api.md, Cancel)
+c = [t for t, dv, k, m in rec if k == "notify" and m.get("id") == b["job"] and m.get("cancel")]
+late = [t for t in notifies(b["job"]) if c and t > c[0]]
+if late: bad.append("dev2 was sent its notify again after the cancel (it replaces the retained cancel): %s" % late)
+if (b["state"], b["reason"]) not in (("CANCELED", "canceled"), ("TIMED_OUT", "deadline")): bad.append("dev2 %s %s" % (b["state"], b["reason"]))
+for s in d["stages"][1:]:
+    for x in s["devices"]:
+        if (x["state"], x["reason"], x["sent"]) != ("CANCELED", "canceled", None): bad.append("%s %s %s sent %s" % (x["device"], x["state"], x["reason"], x["sent"]))
+        if notifies(x["job"]): bad.append("%s notified" % x["job"])
+'
+  grep -q "job $job2: programming\|job $job2: download" cop2.err && fail "dev2 started its canceled job: $(grep "job $job2" cop2.err)"
+  for i in 3 4 5; do
+    grep -q "job rollout-$dep\." cop$i.err && fail "dev$i's copilot saw a job of the canceled deployment"
+  done
+  until_api /devices/dev2 "j['running']['sha256'] == '$BASE' and not j['drift']" 20 || fail "dev2: $(GET /devices/dev2)"
+  until_api /devices/dev1 "j['running']['sha256'] == '$NEXT' and not j['drift']" 20 || fail "dev1: $(GET /devices/dev1)"
+  note "canceled: dev1 (on trial) went on to SUCCEEDED, dev2 back online got the cancel and never started ($(jget /deployments/$dep '[x for x in j["stages"][0]["devices"] if x["device"] == "dev2"][0]["state"]')), dev3-5 never notified"
+  ;;
+offline)
+  stop_copilot 3
+  stop_copilot 4
+  until_api /devices/dev3 "not j['online']" 20 && until_api /devices/dev4 "not j['online']" 20 || fail "dev3, dev4 still online"
+  deploy '{"artifact": "'$NEXT'", "target": {"all": true}, "max_failures": 1, "job_timeout_s": 12}'
+  note "deployment $dep: next to all 4, job_timeout_s 12; dev3 and dev4 offline"
+  for i in 1 2; do
+    until_api /deployments/$dep "[x for x in j['stages'][0]['devices'] if x['device'] == 'dev$i'][0]['state'] == 'SUCCEEDED'" 30 ||
+      fail "dev$i did not succeed: $(GET /deployments/$dep)"
+  done
+  GET /deployments/$dep > mid.json || fail "GET"
+  python3 -c '
+import json, sys
+d = json.load(open("mid.json"))
+j = {x["device"]: x for x in d["stages"][0]["devices"]}
+bad = [k for k in ("dev3", "dev4") if j[k]["state"] != "QUEUED" or j[k]["sent"] is None]
+sys.exit(1 if bad else 0)' || fail "dev3, dev4 not QUEUED (sent) while offline: $(cat mid.json)"
+  note "dev1, dev2 SUCCEEDED; dev3 and dev4 QUEUED while offline"
+  copilot 4
+  settle 60
+  check '
+a = jobs["dev3"]
+if (a["state"], a["reason"]) != ("TIMED_OUT", "deadline"): bad.append("dev3 %s %s" % (a["state"], a["reason"]))
+for k in ("dev1", "dev2", "dev4"):
+    if (jobs[k]["state"], jobs[k]["reason"]) != ("SUCCEEDED", "confirmed"): bad.append("%s %s %s" % (k, jobs[k]["state"], jobs[k]["reason"]))
+if d["state"] != "succeeded": bad.append("state %s (1 failure allowed)" % d["state"])
+if len(notifies(jobs["dev4"]["job"])) < 2: bad.append("dev4 back online was not sent its notify again: %s" % notifies(jobs["dev4"]["job"]))
+e = [float(t) for t, dv, k, m in rec if dv == "dev3" and k == "notify" and m.get("cancel")]
+if not e: bad.append("no cancel to dev3 after its timeout")
+elif e[0] - a["sent"] / 1000.0 < 12: bad.append("dev3 timed out %.1f s after it was sent" % (e[0] - a["sent"] / 1000.0))
+'
+  note "dev4 came back and caught up (SUCCEEDED); dev3 TIMED_OUT deadline after job_timeout_s, a cancel owed to it"
+  job3=$(jget /deployments/$dep '[x for x in j["stages"][0]["devices"] if x["device"] == "dev3"][0]["job"]')
+  copilot 3
+  until_api /devices/dev3 "j['online']" 20 || fail "dev3 not back"
+  waitfor cop3.err "job $job3: cancel" 20 || fail "dev3's copilot never saw the cancel: $(cat cop3.err | tail -5)"
+  grep -q "job $job3: download\|job $job3: programming" cop3.err && fail "dev3 started its timed-out job"
+  until_api /devices/dev3 "j['running']['sha256'] == '$BASE' and not j['drift']" 10 || fail "dev3: $(GET /devices/dev3)"
+  note "dev3 back later: its copilot got the cancel and never started the timed-out job; base, no drift"
   ;;
 esac
 kill "$fpid"; wait "$fpid"; fst=$?; fpid=
