@@ -284,6 +284,14 @@ cvm1_err cvm1_load_key_pub(const char *keypath, uint8_t pub[32]);
 cvm1_err cvm1_sign(const uint8_t *in, size_t len, const char *keypath,
                    uint8_t **out, size_t *outlen);
 
+/* The same artifact with another security counter, signed again: its
+** structure and digest checked, the header's counter replaced, the image
+** digest recomputed, then cvm1_sign. The program (code, build id, version)
+** is unchanged. A fleet uses it to roll a device back to a program it ran
+** before once its floor has passed that program's counter. */
+cvm1_err cvm1_restamp(const uint8_t *in, size_t len, uint32_t counter, const char *keypath,
+                      uint8_t **out, size_t *outlen);
+
 /* cvm1_write then, if keypath is not NULL, cvm1_sign (cockpit build). */
 cvm1_err cvm1_build(const cvm1_image *img, const cvm1_meta *meta,
                     const char *keypath, uint8_t **out, size_t *len);

@@ -77,6 +77,29 @@ cvm1_err cvm1_sign(const uint8_t *in, size_t len, const char *keypath,
   return CVM1_ERR_OK;
 }
 
+cvm1_err cvm1_restamp(const uint8_t *in, size_t len, uint32_t counter, const char *keypath,
+                      uint8_t **out, size_t *outlen) {
+  cvm1_info info;
+  if (!in || !keypath || !out || !outlen) return CVM1_ERR_ARG;
+  *out = NULL; *outlen = 0;
+  cvm1_err e = cvm1_open(in, len, NULL, &info);
+  if (e) return e;
+  if (!info.digest) return CVM1_ERR_NO_DIGEST;
+  uint8_t digest[32];
+  cvm1_sha256(in, info.image_size, digest);
+  if (memcmp(digest, info.digest, 32) != 0) return CVM1_ERR_DIGEST;
+  uint8_t *b = malloc(len);
+  if (!b) return CVM1_ERR_NOMEM;
+  memcpy(b, in, len);
+  /* the counter is in the header, so the image digest changes with it; the
+  ** build id does not (docs/cvm1-format.md, Provenance) */
+  cvm1_wr32(b + H_COUNTER, counter);
+  cvm1_sha256(b, info.image_size, b + (info.digest - in));
+  e = cvm1_sign(b, len, keypath, out, outlen);
+  free(b);
+  return e;
+}
+
 cvm1_err cvm1_build(const cvm1_image *img, const cvm1_meta *meta,
                     const char *keypath, uint8_t **out, size_t *len) {
   cvm1_err e = cvm1_write(img, meta, out, len);

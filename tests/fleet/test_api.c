@@ -317,7 +317,7 @@ int main(int argc, char **argv) {
   strcpy(art.sha256, d.running_sha);
   strcpy(art.version, "1.0.0");
   CHECK(fst_artifact_put(s, &art, (const uint8_t *)"old", 3) == FST_ERR_OK);
-  frl_sender snd = { NULL, sent_ok, sent_ok, "https://fleet.example", NULL };
+  frl_sender snd = { NULL, sent_ok, sent_ok, "https://fleet.example", NULL, NULL };
   CHECK(ticks(s, now, &snd) == FRL_ERR_OK && nsent == 1);
   char j1[FRL_JOB_ID_MAX + 1], j2[FRL_JOB_ID_MAX + 1];
   snprintf(path, sizeof path, "/api/v1/deployments/%lld", (long long)dep2);
@@ -358,8 +358,16 @@ int main(int argc, char **argv) {
         !strcmp(json_string_value(json_object_get(v, "desired_sha256")), d.running_sha) &&
         json_is_false(json_object_get(v, "drift")));
   json_decref(v);
-  CHECK(call("GET", "/api/v1/devices/dev-2", NULL, &v) == 200 &&
-        !strcmp(json_string_value(json_object_get(v, "desired_sha256")), ART) && json_is_true(json_object_get(v, "drift")));
+  /* dev-2's trial failed and was reverted: it keeps what it ran, its job's previous program */
+  CHECK(call("GET", path, NULL, &v) == 200);
+  char prev2[65];
+  json_t *pj = json_object_get(json_array_get(json_object_get(json_array_get(json_object_get(v, "stages"), 1), "devices"), 0),
+                               "previous_sha256");
+  snprintf(prev2, sizeof prev2, "%s", json_is_string(pj) ? json_string_value(pj) : "");
+  json_decref(v);
+  CHECK(call("GET", "/api/v1/devices/dev-2", NULL, &v) == 200 && json_is_false(json_object_get(v, "drift")) &&
+        (prev2[0] ? !strcmp(json_string_value(json_object_get(v, "desired_sha256")), prev2)
+                  : json_is_null(json_object_get(v, "desired_sha256"))), "previous %s", prev2);
   json_decref(v);
 
   /* dispatch errors */

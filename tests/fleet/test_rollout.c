@@ -40,7 +40,7 @@ static int record(char kind, const char *device, const char *job, const char *js
 }
 static int send_job(void *u, const char *d, const char *j, const char *json) { (void)u; return record('J', d, j, json); }
 static int send_cancel(void *u, const char *d, const char *j, const char *json) { (void)u; return record('C', d, j, json); }
-static const frl_sender snd = { NULL, send_job, send_cancel, PUBLIC, NULL };
+static const frl_sender snd = { NULL, send_job, send_cancel, PUBLIC, NULL, NULL };
 
 /* messages of a kind to a device since message `from` */
 static int count(int from, char kind, const char *device) {

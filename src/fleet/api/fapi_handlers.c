@@ -193,6 +193,43 @@ out:
   json_decref(o);
 }
 
+/* ---- restamp: a program run before, with a fresh counter --------------- */
+
+/* For a rollback: the artifact `sha` again under the next security counter,
+** signed with the fleet key and stored (same version and filename). A
+** device's floor is the counter of the last program it confirmed, so the
+** program it ran before, with its old counter, would be refused. */
+int fapi_restamp(const fapi *a, fst_store *s, const char *sha, char out[65]) {
+  fst_artifact old;
+  fst_err se = fst_artifact_get(s, sha, &old);
+  if (se == FST_ERR_NOTFOUND) return 1;
+  if (se || !a->key_path[0]) return -1;
+  uint8_t *buf = NULL, *art = NULL;
+  size_t len = 0, alen = 0;
+  int64_t counter;
+  if (fst_artifact_content(s, sha, &buf, &len)) return -1;
+  if ((se = fst_counter_next(s, &counter)) || counter > UINT32_MAX ||
+      cvm1_restamp(buf, len, (uint32_t)counter, a->key_path, &art, &alen)) {
+    free(buf);
+    return -1;
+  }
+  free(buf);
+  fst_artifact na = old;
+  na.size = (int64_t)alen;
+  na.counter = counter;
+  na.created = fst_now_ms();
+  sha_hex(art, alen, na.sha256);
+  na.image_sha256[0] = 0;
+  cvm1_info ci;
+  if (cvm1_open(art, alen, NULL, &ci) == CVM1_ERR_OK && ci.digest)
+    for (int i = 0; i < 32; i++) snprintf(na.image_sha256 + 2 * i, 3, "%02x", ci.digest[i]);
+  se = fst_artifact_put(s, &na, art, alen);
+  free(art);
+  if (se && se != FST_ERR_CONFLICT) return -1;
+  snprintf(out, 65, "%s", na.sha256);
+  return 0;
+}
+
 /* ---- artifacts --------------------------------------------------------- */
 
 void fapi_h_artifacts(fapi_ctx *c) {

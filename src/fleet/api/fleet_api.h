@@ -110,6 +110,11 @@ fapi *fapi_new(const fapi_config *cfg);   /* NULL: out of memory */
 ** fleetd's public https://HOST[:PORT]. -1 without a fleet key or room. */
 int fapi_content_url(const fapi *a, const char *base, const char *sha, const char *device, long long exp_s,
                      char *out, size_t cap);
+/* A rollback's artifact: the stored artifact sha again under the next
+** security counter (cvm1_restamp, the fleet key), stored with its version
+** and filename; its sha256 in out. 0 done, 1 no such artifact, -1 failed
+** (the store, the key). */
+int fapi_restamp(const fapi *a, fst_store *s, const char *sha, char out[65]);
 void fapi_free(fapi *a);
 /* Always fills rs (free it with fapi_response_free). */
 void fapi_handle(fapi *a, const fapi_request *rq, fapi_response *rs);

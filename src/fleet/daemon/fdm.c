@@ -64,6 +64,14 @@ int fdm_slot_publish(void *slot, const char *topic, const void *payload, size_t 
   return r;
 }
 
+/* A rollback installs the previous program restamped (fapi_restamp). */
+static int restamp(void *user, fst_store *s, const char *sha, char out[65]) {
+  fdm *d = user;
+  int r = fapi_restamp(d->c.api, s, sha, out);
+  if (r == 0) fprintf(stderr, "cockpit fleetd: rollback: %s restamped as %s\n", sha, out);
+  return r;
+}
+
 /* ---- ingest callbacks (the ingest thread, its store) ------------------- */
 
 static void on_cmd(void *user, const char *device, const fin_cmd_response *r, const fin_stamp *st) {
@@ -126,7 +134,7 @@ fdm *fdm_start(const fdm_cfg *cfg, bool *usage, char *why, size_t whycap) {
   d->public_url = strdup(cfg->public_url ? cfg->public_url : "");
   d->owner = strdup(cfg->owner ? cfg->owner : "fleetd");
   if (!d->public_url || !d->owner || !(d->rs = open_store(cfg, why, whycap))) goto fail;
-  d->snd = (frl_sender){ d, send_notify, send_notify, d->public_url, sign_url };
+  d->snd = (frl_sender){ d, send_notify, send_notify, d->public_url, sign_url, restamp };
   if (cfg->otlp) {
     fotl_cfg oc = { .url = cfg->otlp };
     if (!(d->ot = fotl_start(&oc, why, whycap))) {

@@ -94,6 +94,14 @@ typedef struct frl_sender {
   ** exp_s (fleetd: fapi_content_url); 0 when written into out. NULL, or
   ** a failure: the plain URL, which needs a token. */
   int (*content_url)(void *user, const char *sha256, const char *device, long long exp_s, char *out, size_t cap);
+  /* Optional: a rollback job's artifact. A device's security-counter floor
+  ** is the counter of the last program it confirmed, so it refuses the
+  ** program it ran before as it was stored; restamp stores that program
+  ** again under a fresh counter (fleetd: fapi_restamp) and writes its
+  ** sha256 into out: 0 done, 1 no such artifact (the job FAILED
+  ** no_artifact), anything else: tried again on the next tick. NULL: the
+  ** rollback job installs previous_sha itself. */
+  int (*restamp)(void *user, fst_store *s, const char *sha256, char out[65]);
 } frl_sender;
 
 /* The protocol's job id of a job row: "rollout-DEPLOYMENT.JOB". */
@@ -159,7 +167,9 @@ typedef struct frl_job_update {
 frl_err frl_on_job_update(fst_store *s, const frl_job_update *u);
 
 /* The device is seen online (it was offline): its QUEUED jobs that were
-** sent are owed again, and the next tick sends their notify again. */
+** sent are owed again, and the next tick sends their notify again -- or,
+** when the job's deployment is no longer running (halted, canceled), its
+** cancel again, never the notify. */
 frl_err frl_device_online(fst_store *s, const char *device);
 
 /* Cancel a running deployment (POST /deployments/{id}/cancel): it is

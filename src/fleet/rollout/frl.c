@@ -271,9 +271,8 @@ static bool ed_owed_done(fst_job *j, const void *arg) {
 }
 
 static bool ed_owe_again(fst_job *j, const void *arg) {
-  (void)arg;
   if (j->state != FST_JOB_QUEUED || !j->sent || j->owed != FST_OWE_NOTHING) return false;
-  j->owed = FST_OWE_JOB;
+  j->owed = *(const fst_owed *)arg;
   return true;
 }
 
@@ -385,6 +384,19 @@ static void add_rollbacks(tick *t) {
     } else if (e) {
       fail(t, FRL_ERR_STORE);
       continue;
+    } else if (t->snd->restamp) {
+      /* the previous program under a counter the device's floor admits */
+      char sha[65];
+      int r = t->snd->restamp(t->snd->user, t->s, src->previous_sha, sha);
+      if (r == 1) {
+        rb.state = FST_JOB_FAILED;
+        snprintf(rb.reason, sizeof rb.reason, "%s", R_NO_ARTIFACT);
+      } else if (r) {
+        fail(t, FRL_ERR_STORE);
+        continue;
+      } else {
+        snprintf(rb.artifact, sizeof rb.artifact, "%s", sha);
+      }
     }
     fst_job *nv = realloc(t->jobs, (t->n + 1) * sizeof *nv);
     if (!nv) {
@@ -476,7 +488,12 @@ static frl_err advance(fst_store *s, int64_t id, int64_t now, const frl_sender *
     return FRL_ERR_STORE;
   }
   if (!t.d.settled) {
-    for (size_t i = 0; i < t.n; i++) fail(&t, job_edit(s, &t.jobs[i], ed_timeout, &now, now, NULL));
+    for (size_t i = 0; i < t.n; i++) {
+      bool queued = t.jobs[i].state == FST_JOB_QUEUED, wrote = false;
+      fail(&t, job_edit(s, &t.jobs[i], ed_timeout, &now, now, &wrote));
+      /* never started (an offline device): it keeps what it ran */
+      if (wrote && queued) set_desired(s, t.jobs[i].device, t.jobs[i].previous_sha);
+    }
     if (t.d.state == FST_DEPLOY_running) advance_running(&t);
     if (t.d.state == FST_DEPLOY_halted && t.d.rollback) add_rollbacks(&t);
     for (size_t i = 0; i < t.n; i++) deliver(&t, &t.jobs[i]);
@@ -574,8 +591,10 @@ frl_err frl_on_job_update(fst_store *s, const frl_job_update *u) {
   frl_err r = job_edit(s, &j, ed_update, &a, now, &wrote);
   if (r) return r;
   if (!wrote) return a.verdict;
-  /* a sent job canceled: the device keeps what it ran */
-  if (j.state == FST_JOB_CANCELED) set_desired(s, j.device, j.previous_sha);
+  /* a sent job canceled, refused or failed (a failed trial is reverted):
+  ** the device keeps what it ran */
+  if (j.state == FST_JOB_CANCELED || j.state == FST_JOB_FAILED || j.state == FST_JOB_REJECTED)
+    set_desired(s, j.device, j.previous_sha);
   return FRL_ERR_OK;
 }
 
@@ -586,7 +605,20 @@ frl_err frl_device_online(fst_store *s, const char *device) {
   if (fst_jobs_open(s, device, &v, &n)) return FRL_ERR_STORE;
   frl_err r = FRL_ERR_OK;
   int64_t now = fst_now_ms();
-  for (size_t i = 0; i < n && !r; i++) r = job_edit(s, &v[i], ed_owe_again, NULL, now, NULL);
+  for (size_t i = 0; i < n && !r; i++) {
+    /* the notify again while its deployment runs; once it halted or was
+    ** canceled the job was owed a cancel, which is what the device gets
+    ** again (never the notify: it would replace the retained cancel) */
+    fst_deployment d;
+    fst_err e = fst_deployment_get(s, v[i].deployment, &d);
+    if (e) {
+      r = from_fst(e);
+      break;
+    }
+    fst_owed what = d.state == FST_DEPLOY_running ? FST_OWE_JOB : FST_OWE_CANCEL;
+    fst_deployment_free(&d);
+    r = job_edit(s, &v[i], ed_owe_again, &what, now, NULL);
+  }
   free(v);
   return r;
 }
