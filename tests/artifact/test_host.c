@@ -193,6 +193,40 @@ static void test_build_and_trusted(void) {
   free(k); free(p);
 }
 
+/* restamp: the same program under another counter, signed again (a fleet's
+** rollback past a device's floor) */
+static void test_restamp(void) {
+  char *k = art_keygen("r"), *p = with_ext(k, ".pub");
+  cvm1_image img;
+  cvm1_meta m;
+  art_sample(&img);
+  cvm1_meta_init(&m);
+  m.security_counter = 3;
+  m.version[0] = 1;
+  uint8_t *a, *r, *o = NULL;
+  size_t len, rlen, olen;
+  CHECK_ERR(cvm1_build(&img, &m, k, &a, &len), CVM1_ERR_OK);
+  CHECK_ERR(cvm1_restamp(a, len, 9, k, &r, &rlen), CVM1_ERR_OK);
+  cvm1_info ai, ri;
+  CHECK_ERR(cvm1_verify_pub(a, len, p, 5, NULL), CVM1_ERR_ROLLBACK);
+  CHECK_ERR(cvm1_verify_pub(r, rlen, p, 9, &ri), CVM1_ERR_OK);   /* above the floor now */
+  CHECK_ERR(cvm1_open(a, len, NULL, &ai), CVM1_ERR_OK);
+  CHECK(rlen == len && ri.security_counter == 9 && ri.version[0] == 1);
+  CHECK(memcmp(ai.build_id, ri.build_id, 16) == 0 && memcmp(ai.digest, ri.digest, 32) != 0);
+  /* only the counter differs in the image */
+  uint32_t image = cvm_rd32(a + 0x0C);
+  size_t diff = 0;
+  for (uint32_t i = 0; i < image; i++) diff += a[i] != r[i] && (i < 0x3C || i >= 0x40);
+  CHECK(diff == 0);
+  /* refuses what is corrupted, a missing key */
+  a[image - 1] ^= 1;
+  CHECK_ERR(cvm1_restamp(a, len, 9, k, &o, &olen), CVM1_ERR_DIGEST);
+  CHECK_ERR(cvm1_restamp(r, rlen, 9, "/nonexistent.key", &o, &olen), CVM1_ERR_IO);
+  CHECK_ERR(cvm1_restamp(NULL, rlen, 9, k, &o, &olen), CVM1_ERR_ARG);
+  CHECK(o == NULL);
+  free(a); free(r); free(k); free(p);
+}
+
 static void test_writer(void) {
   cvm1_image img;
   uint8_t *out;
@@ -379,7 +413,7 @@ static void test_files(void) {
 
 static const art_case tests[] = {
   { "keygen", test_keygen }, { "bad_keys", test_bad_keys }, { "sign", test_sign },
-  { "build_trusted", test_build_and_trusted }, { "writer", test_writer },
+  { "build_trusted", test_build_and_trusted }, { "restamp", test_restamp }, { "writer", test_writer },
   { "meta", test_meta }, { "inspect", test_inspect }, { "files", test_files },
   { NULL, NULL }
 };

@@ -19,7 +19,7 @@
 #            max_failures 0: every job SUCCEEDED, the deployment succeeded,
 #            no notify of a stage went out before every job of the stages
 #            before it had ended
-#   halt     a program that faults 1.5 s after it starts, staged [34,67,100]
+#   halt     (halt_pg: the store in PostgreSQL) a program that faults 1.5 s after it starts, staged [34,67,100]
 #            with rollback on 5 devices: dev1 confirms its trial after 0.3 s
 #            (SUCCEEDED, then faults), dev2 only after 6 s (so it faults in
 #            its trial: FAILED trial_faulted). The deployment halts after the
@@ -100,7 +100,7 @@ waitfor fd.out "^listening on" 15 || fail "fleetd did not start"
 api=$(sed -n 's|^listening on \(https://[^ ]*\).*|\1|p' fd.out)
 [ -n "$api" ] || fail "fleetd does not serve HTTPS: $(cat fd.out)"
 waitfor fd.err "broker: connected" 15 || fail "fleetd did not connect to the broker"
-note "fleetd $api, broker $B, $ndev devices"
+note "fleetd $api (store $(sed -n "s/.*(store \(.*\))/\1/p" fd.out)), broker $B, $ndev devices"
 
 CURL() { curl -sS --cacert ca/ca.crt -H "Authorization: Bearer $tok" "$@"; }
 GET() { CURL -f "$api/api/v1$1"; }
