@@ -23,6 +23,10 @@
 #           wrong-schema messages refused with their reason, nothing stored
 #           for them, the ingest goes on; an unknown topic never reaches
 #           fleetd; a job update goes to the callback only
+#   export  retention and OTLP through the real fleetd: a point and a line 3
+#           days old are pruned by --retain-days 1 while fresh ones stay;
+#           device log lines reach an OTLP collector (--otlp), and the last
+#           metrics go out when fleetd stops
 #   stop    fleetd holds messages it acknowledged in its unwritten batch
 #           (--ingest-flush-ms of an hour): none is in the store yet; its
 #           SIGTERM writes them before it exits
@@ -35,9 +39,9 @@ for t in /usr/sbin/mosquitto mosquitto_pub mosquitto_sub python3 curl; do
   command -v "$t" >/dev/null 2>&1 || { echo "SKIP: $t not installed (scripts/install-deps.sh)"; exit 77; }
 done
 d=$(mktemp -d /tmp/fleet-ingest-e2e.XXXXXX)
-fpid= fpid2= dpid= cpid= rpid=
-BROKER_ON_EXIT='for p in $cpid $rpid $fpid $fpid2 $dpid; do kill "$p" 2>/dev/null; done
-for p in $cpid $rpid $fpid $fpid2 $dpid; do wait "$p" 2>/dev/null; done
+fpid= fpid2= dpid= cpid= rpid= spid=
+BROKER_ON_EXIT='for p in $cpid $rpid $fpid $fpid2 $dpid $spid; do kill "$p" 2>/dev/null; done
+for p in $cpid $rpid $fpid $fpid2 $dpid $spid; do wait "$p" 2>/dev/null; done
 [ -n "${INGEST_KEEP:-}" ] && echo "kept $d" || rm -rf "$d"'
 . "$root/tests/common/broker.sh"
 cd "$d" || exit 1
@@ -288,6 +292,35 @@ broker)
   stop_copilot
   compare broker
   grep -q "broker: backoff" fd.err || fail "fleetd did not back off"
+  ;;
+export)
+  P() { mosquitto_pub -i dev1-pub -h localhost -p $BROKER_PORT $tls_dev -V mqttv5 -q 1 "$@" || fail "mosquitto_pub $*"; }
+  old=$(date -u -d '-3 days' +%Y-%m-%dT%H:%M:%S.000Z); now=$(date -u +%Y-%m-%dT%H:%M:%S.000Z)
+  P -t $T/telemetry -m '{"v":1,"time":"'$old'","boot_id":"01d0b007","uptime_ms":1000,"type":"telemetry","values":[{"name":"temp","value":1,"guest":true}]}'
+  P -t $T/logs -m '{"v":1,"time":"'$old'","boot_id":"01d0b007","uptime_ms":1000,"type":"log","line":1,"lost":0,"level":1,"text":"old line"}'
+  P -t $T/telemetry -m '{"v":1,"time":"'$now'","boot_id":"5ec0b007","uptime_ms":2000,"type":"telemetry","values":[{"name":"temp","value":2,"guest":true}]}'
+  P -t $T/logs -m '{"v":1,"time":"'$now'","boot_id":"5ec0b007","uptime_ms":2000,"type":"log","line":1,"lost":0,"level":1,"text":"new line"}'
+  until_api "/devices/dev1/logs" 'len(j["logs"]) == 2' 15 || fail "the lines were not stored: $(GET /devices/dev1/logs)"
+  kill -TERM $fpid; wait $fpid; fpid=
+  python3 "$root/tests/fleet/otlp_sink.py" sink.port sink.out & spid=$!
+  waitfor sink.port . 10 || fail "the OTLP sink did not start"
+  extra="--retain-days 1 --otlp http://127.0.0.1:$(cat sink.port)"
+  start_fleetd
+  until_api "/devices/dev1/logs" '[l["text"] for l in j["logs"]] == ["new line"]' 20 ||
+    fail "the old line was not pruned: $(GET /devices/dev1/logs)"
+  until_api "/devices/dev1/telemetry?from=0" '[p["value"] for p in j["points"]] == [2]' 5 ||
+    fail "the old point was not pruned: $(GET '/devices/dev1/telemetry?from=0')"
+  grep -q "retention: 1 telemetry points and 1 log lines pruned" fd.err || fail "no retention line in fleetd's log"
+  note "--retain-days 1: the 3-day-old point and line pruned, the fresh ones kept"
+  P -t $T/logs -m '{"v":1,"time":"'$now'","boot_id":"5ec0b007","uptime_ms":3000,"type":"log","line":2,"lost":0,"level":2,"text":"to the collector"}'
+  waitfor sink.out '^/v1/logs .*to the collector' 15 || fail "the line did not reach the OTLP collector"
+  grep '^/v1/logs .*to the collector' sink.out | grep -q '"device.id".*"dev1"' || fail "no device.id on the OTLP record"
+  kill -TERM $fpid; wait $fpid; fpid=
+  waitfor sink.out '^/v1/metrics .*fleet_ingest_messages_total' 5 || fail "no metrics export at the stop"
+  note "a device's log line reached the OTLP collector with its device id; the metrics went out at the stop"
+  kill $spid; wait $spid 2>/dev/null; spid=
+  extra=
+  start_fleetd   # for the common end: stopped by SIGTERM, exit 0
   ;;
 dup)
   P() { mosquitto_pub -i dev1-pub -h localhost -p $BROKER_PORT $tls_dev -V mqttv5 -q 1 "$@" || fail "mosquitto_pub $*"; }

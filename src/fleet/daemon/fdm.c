@@ -159,6 +159,10 @@ fdm *fdm_start(const fdm_cfg *cfg, bool *usage, char *why, size_t whycap) {
     fprintf(stderr, "cockpit fleetd: ingest from %s as %s (%s subscriptions)\n", cfg->broker, cfg->client_id,
             cfg->share ? "shared" : "plain");
   }
+  if (strncmp(d->public_url, "https://", 8))
+    fprintf(stderr, "cockpit fleetd: note: deployments are not advanced: copilots download artifacts over HTTPS only, "
+                    "and %s is not https:// (serve TLS with --tls-cert/--tls-key, or give --public-url https://...)\n",
+            d->public_url);
   d->next_retain = mono_ms() + 5000;
   if (cfg->slot) {
     pthread_mutex_lock(&cfg->slot->mu);
@@ -198,6 +202,7 @@ static void retention(fdm *d) {
 int fdm_pass(fdm *d) {
   int64_t now = fst_now_ms();
   for (int i = 0; i < FDM_TICKS_PER_PASS; i++) {
+    if (strncmp(d->public_url, "https://", 8)) break;   /* said at the start */
     frl_err e = frl_tick(d->rs, now, d->owner, &d->snd);
     if (e != d->last_tick && e != FRL_ERR_OK && e != FRL_ERR_IDLE)
       fprintf(stderr, "cockpit fleetd: rollout: %s%s\n", frl_err_str(e),

@@ -15,8 +15,8 @@
 ** fleet_otlp_dropped_total metric). A batch the collector answers 429, 502,
 ** 503 or 504, or cannot be reached for, is sent again after an exponential
 ** backoff with jitter (Retry-After honoured, capped); any other refusal
-** drops the batch, counted as failed. fotl_stop sends what is queued for
-** at most stop_ms, then counts the rest as dropped.
+** drops the batch, counted as failed. fotl_stop sends what is queued and a
+** last metrics export for at most stop_ms, then counts the rest as dropped.
 */
 #ifndef FLEET_OTLP_H
 #define FLEET_OTLP_H

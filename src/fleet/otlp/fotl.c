@@ -276,6 +276,16 @@ static void *worker(void *arg) {
     }
     pthread_mutex_lock(&o->mu);
   }
+  /* the last counts go out with the last lines, if the deadline allows */
+  if (o->c.metrics_ms > 0 && mono_ms() < o->stop_at) {
+    pthread_mutex_unlock(&o->mu);
+    char *body = metrics_body(o);
+    long ra;
+    outcome r = body ? post(o, o->url_metrics, body, &ra) : REFUSED;
+    free(body);
+    pthread_mutex_lock(&o->mu);
+    if (r == SENT) o->st.metric_exports++;
+  }
   /* what is left at the deadline is dropped, and counted */
   while (o->n) {
     line_free(&o->q[o->head]);
