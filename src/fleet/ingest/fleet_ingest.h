@@ -264,7 +264,7 @@ typedef struct fin_stats {
 
 typedef struct fin_writer_cfg {
   fst_store *store;           /* borrowed; used only from the writer's thread */
-  size_t batch_max;           /* 0: 500 records */
+  size_t batch_max;           /* 0: 5000 records (bench-fleet: 500 cost a third of the rate) */
   uint32_t flush_ms;          /* 0: 200 ms */
   size_t queue_max;           /* 0: 100000 records; past it new records are dropped (counted) */
   /* Called for every job update as it is added (not batched), on the
