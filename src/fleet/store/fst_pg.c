@@ -62,7 +62,7 @@ static bool unhex_bytea(const char *in, size_t n, fst_cell *cell) {
   return true;
 }
 
-#define PG_MAXP 32
+#define PG_MAXP FST_MAX_PARAMS
 
 static fst_err pg_exec(fst_store *s, const char *sql, const fst_param *p, int np,
                        fst_rows *rows, int64_t *changes) {

@@ -3,7 +3,9 @@
 ** interface (fst_int.h): every SQL text here is a constant with $N
 ** parameters, valid for SQLite and PostgreSQL alike.
 */
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -674,12 +676,51 @@ static fst_err batch_end(fst_store *s, bool own, fst_err e, size_t *inserted, si
   return e;
 }
 
+/* Telemetry goes in TEL_ROWS rows a statement (one round trip to
+** PostgreSQL, one statement for SQLite, instead of TEL_ROWS); the rest of
+** a batch one row at a time. The text is built once: SQLite's statement
+** cache knows a statement by its text's address. */
+#define TEL_ROWS 64
+#define TEL_COLS 6
+_Static_assert(TEL_ROWS * TEL_COLS <= FST_MAX_PARAMS, "telemetry's statement takes too many parameters");
+static char tel_multi[TEL_ROWS * 48 + 200];
+static pthread_once_t tel_once = PTHREAD_ONCE_INIT;
+static void tel_multi_build(void) {
+  size_t o = (size_t)snprintf(tel_multi, sizeof tel_multi,
+                              "INSERT INTO telemetry (device, boot_id, seq, name, time, value) VALUES ");
+  for (int r = 0; r < TEL_ROWS; r++) {
+    int b = r * TEL_COLS;
+    o += (size_t)snprintf(tel_multi + o, sizeof tel_multi - o, "%s($%d, $%d, $%d, $%d, $%d, $%d)", r ? ", " : "",
+                          b + 1, b + 2, b + 3, b + 4, b + 5, b + 6);
+  }
+  snprintf(tel_multi + o, sizeof tel_multi - o, " ON CONFLICT DO NOTHING");
+}
+
 fst_err fst_telemetry_insert(fst_store *s, const fst_point *p, size_t n, size_t *inserted) {
   bool own;
   size_t got = 0;
   fst_err e = tx_begin(s, &own);
   if (e) return e;
-  for (size_t i = 0; i < n && !e; i++) {
+  size_t i = 0;
+  if (n >= TEL_ROWS) {
+    pthread_once(&tel_once, tel_multi_build);
+    fst_param *pp = malloc(sizeof *pp * TEL_ROWS * TEL_COLS);
+    if (!pp) e = fst_fail(s, FST_ERR_NOMEM, "out of memory");
+    for (; !e && n - i >= TEL_ROWS; i += TEL_ROWS) {
+      for (int r = 0; r < TEL_ROWS && !e; r++) {
+        const fst_point *q = &p[i + (size_t)r];
+        if (!q->device || !q->name) { e = fst_fail(s, FST_ERR_INVALID, "point without device or name"); break; }
+        fst_param *x = &pp[r * TEL_COLS];
+        x[0] = P_TEXT(q->device); x[1] = P_TEXT(nz(q->boot_id)); x[2] = P_INT(q->seq);
+        x[3] = P_TEXT(q->name); x[4] = P_INT(q->time); x[5] = P_REAL(q->value);
+      }
+      int64_t ch = 0;
+      if (!e) e = s->b->exec(s, tel_multi, pp, TEL_ROWS * TEL_COLS, NULL, &ch);
+      got += (size_t)ch;
+    }
+    free(pp);
+  }
+  for (; i < n && !e; i++) {
     int64_t ch = 0;
     if (!p[i].device || !p[i].name) { e = fst_fail(s, FST_ERR_INVALID, "point without device or name"); break; }
     e = Q(s, "INSERT INTO telemetry (device, boot_id, seq, name, time, value) VALUES ($1, $2, $3, $4, $5, $6)"
