@@ -107,7 +107,8 @@ typedef struct {
   uint32_t will_delay_s;
   /* Session expiry asked for in CONNECT (MQTT 5). The broker sends the will
    * at the earlier of the will delay and the session's end, so 0 means
-   * max(will_delay_s, 60). */
+   * max(will_delay_s, 60) -- but with neither keep_session nor a will
+   * delay, 0 is 0: the session ends with the connection. */
   uint32_t session_expiry_s;
 
   /* Reconnects: the core's cop_backoff_ms(n, random) (exponential from

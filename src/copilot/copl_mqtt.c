@@ -406,7 +406,7 @@ copl_mqtt *copl_mqtt_new(const copl_mqtt_cfg *cfg, copl_err *err, char *why, siz
     m->cfg.connect_timeout_ms = 10000;
   if (!m->cfg.stable_ms)
     m->cfg.stable_ms = 30000;
-  if (!m->cfg.session_expiry_s)
+  if (!m->cfg.session_expiry_s && (m->cfg.keep_session || m->cfg.will_delay_s))
     m->cfg.session_expiry_s = m->cfg.will_delay_s > 60 ? m->cfg.will_delay_s : 60;
   bool oom = false;
   m->url = dup_or_null(cfg->url, &oom);

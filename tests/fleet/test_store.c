@@ -189,6 +189,27 @@ static void t_reports(fst_store *s) {
     CHECK(fst_telemetry_list(s, "dev-bulk", "x", 0, now, 0, &pr, &n) == FST_ERR_OK && n == 0);
     free(pr);
   }
+  /* a batch past the writer's 64 rows a statement: 150 points in 64 + 64 +
+  ** 22, every 10th a redelivery of an earlier one; again: nothing new; the
+  ** stored values are the first copies' */
+  fst_point big[150];
+  char nm[150][16];
+  for (int i = 0; i < 150; i++) {
+    int k = i % 10 == 9 ? i - 5 : i;   /* a duplicate of point i-5 */
+    snprintf(nm[i], sizeof nm[i], "m%d", k % 7);
+    big[i] = (fst_point){ "dev-big", "b2", nm[i], k, now - 5000 + k, (double)i };
+  }
+  CHECK(fst_telemetry_insert(s, big, 150, &ins) == FST_ERR_OK && ins == 135, "%zu %s", ins, fst_errmsg(s));
+  CHECK(fst_telemetry_insert(s, big, 150, &ins) == FST_ERR_OK && ins == 0, "%zu", ins);
+  CHECK(fst_telemetry_list(s, "dev-big", NULL, 0, now, 0, &pr, &n) == FST_ERR_OK && n == 135, "%zu", n);
+  for (size_t i = 0; i < n; i++)
+    CHECK(pr[i].value == (double)pr[i].seq && !strcmp(pr[i].boot_id, "b2"), "%lld %g", (long long)pr[i].seq, pr[i].value);
+  free(pr);
+  big[100].device = NULL;   /* a bad point inside a full statement: refused, nothing of the batch stored */
+  big[0].boot_id = "b3";
+  CHECK(fst_telemetry_insert(s, big, 150, &ins) == FST_ERR_INVALID);
+  CHECK(fst_telemetry_list(s, "dev-big", NULL, 0, now, 0, &pr, &n) == FST_ERR_OK && n == 135, "%zu", n);
+  free(pr);
 
   fst_log l[3] = { { "dev-1", "b1", EVIL, 1, now - 10000 }, { "dev-1", "b1", "two", 2, now }, { "dev-1", "b1", "dup", 1, now } };
   CHECK(fst_logs_insert(s, l, 3, &ins) == FST_ERR_OK && ins == 2);

@@ -144,7 +144,10 @@ fdm *fdm_start(const fdm_cfg *cfg, bool *usage, char *why, size_t whycap) {
   }
   if (cfg->broker) {
     if (!(d->is = open_store(cfg, why, whycap))) goto fail;
+    char journal[4096];
+    snprintf(journal, sizeof journal, "%s/ingest.journal", cfg->dir);
     fin_client_cfg cc = {
+      .journal = journal,
       .url = cfg->broker, .ca_file = cfg->ca, .cert_file = cfg->cert, .key_file = cfg->key,
       .client_id = cfg->client_id, .share_group = cfg->share ? "fleetd" : "",
       .writer = { .store = d->is, .batch_max = cfg->ingest_batch, .flush_ms = cfg->ingest_flush_ms,

@@ -14,10 +14,19 @@
 ** a publisher waits); fin_publish takes it from any thread, the callbacks
 ** (on the thread, lock held) may publish too.
 **
-** What is acknowledged is not yet written: libmosquitto sends PUBACK as a
-** message arrives, before its batch commits, so a fleetd killed with
-** SIGKILL loses at most the records of its unwritten batch (flush_ms). A
-** stop (SIGTERM, fin_client_stop) writes the last batch first.
+** What is acknowledged is not yet written: libmosquitto (2.0) sends PUBACK
+** as a message arrives, before its batch commits, and has no manual
+** acknowledgement. So every accepted message is also appended to the
+** journal (cfg.journal, one write(2): it outlives a SIGKILL of the
+** process, it lives in the page cache), which is emptied once a batch
+** commits with nothing left queued; a fleetd started again on its data
+** dir replays it first. What a SIGKILL can still lose is the message
+** between its PUBACK and its journal write (microseconds, not a batch).
+** A stop (SIGTERM, fin_client_stop) writes the last batch first.
+**
+** Journal records: u32 topic length, u32 payload length (little endian),
+** the topic, the payload. A torn last record (killed inside the write) is
+** ignored.
 */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -26,6 +35,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "copl.h"
 #include "fleet_ingest.h"
@@ -41,8 +52,76 @@ struct fin_client {
   atomic_bool connected;
   atomic_ulong published, acked, refused_pubs;   /* refused: a PUBACK reason >= 0x80 */
   uint64_t refusals;           /* on the thread only */
+  int jfd;                     /* the journal, -1: none */
+  uint64_t jbytes;             /* in it now */
   char err[512];
 };
+
+/* ---- the journal --------------------------------------------------------- */
+
+static void put32(unsigned char *p, uint32_t v) {
+  for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+static uint32_t get32(const unsigned char *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void journal_add(fin_client *c, const char *topic, const void *payload, size_t len) {
+  if (c->jfd < 0) return;
+  size_t tl = strlen(topic), n = 8 + tl + len;
+  unsigned char stack[2048], *b = n <= sizeof stack ? stack : malloc(n);
+  if (!b) return;
+  put32(b, (uint32_t)tl);
+  put32(b + 4, (uint32_t)len);
+  memcpy(b + 8, topic, tl);
+  if (len) memcpy(b + 8 + tl, payload, len);
+  size_t off = 0;
+  while (off < n) {
+    ssize_t w = write(c->jfd, b + off, n - off);
+    if (w <= 0) break;
+    off += (size_t)w;
+  }
+  c->jbytes += off;
+  if (b != stack) free(b);
+}
+
+/* Empty the journal once everything in it is committed. */
+static void journal_done(fin_client *c) {
+  if (c->jfd < 0 || !c->jbytes) return;
+  fin_stats st;
+  fin_writer_stats(c->w, &st);
+  if (st.queued) return;
+  if (ftruncate(c->jfd, 0) == 0) c->jbytes = 0;
+}
+
+/* What a killed fleetd acknowledged but never committed, into the store
+** now. Its count in *n; false when the store refused the batch (the
+** journal stays for the next start). */
+static bool journal_replay(fin_client *c, uint64_t *n) {
+  *n = 0;
+  off_t size = lseek(c->jfd, 0, SEEK_END);
+  if (size <= 0) return true;
+  unsigned char *b = malloc((size_t)size);
+  if (!b) return false;
+  ssize_t got = pread(c->jfd, b, (size_t)size, 0);
+  size_t off = 0, end = got > 0 ? (size_t)got : 0;
+  while (end - off >= 8) {
+    uint32_t tl = get32(b + off), pl = get32(b + off + 4);
+    if (tl == 0 || tl > 1024 || (uint64_t)tl + pl > end - off - 8) break;   /* torn */
+    char topic[1025];
+    memcpy(topic, b + off + 8, tl);
+    topic[tl] = 0;
+    fin_why why;
+    if (fin_writer_ingest(c->w, topic, b + off + 8 + tl, pl, &why) == FIN_ERR_OK) (*n)++;
+    off += 8 + (size_t)tl + pl;
+    if (fin_writer_due_ms(c->w) == 0 && fin_writer_flush(c->w, false) != FST_ERR_OK) break;
+  }
+  free(b);
+  if (fin_writer_flush(c->w, true) != FST_ERR_OK) return false;
+  c->jbytes = (uint64_t)size;
+  journal_done(c);
+  return true;
+}
 
 static void on_state(void *user, copl_mqtt_state s, copl_err why, const char *detail) {
   fin_client *c = user;
@@ -55,6 +134,7 @@ static void on_message(void *user, const copl_msg *msg) {
   fin_client *c = user;
   fin_why why;
   fin_err e = fin_writer_ingest(c->w, msg->topic, msg->payload, msg->len, &why);
+  if (e == FIN_ERR_OK) journal_add(c, msg->topic, msg->payload, msg->len);
   /* every refusal is counted; the first 100 are told, then every 1000th,
   ** so a device sending garbage cannot flood the log */
   uint64_t k = e ? ++c->refusals : 0;
@@ -86,13 +166,14 @@ static void *run(void *arg) {
     copl_err e = copl_mqtt_poll(c->m, t);
     if (e != COPL_OK) snprintf(c->err, sizeof c->err, "%s", copl_mqtt_errmsg(c->m));
     unlock(c);
-    if (fin_writer_due_ms(c->w) == 0) fin_writer_flush(c->w, false);   /* only this thread writes */
+    if (fin_writer_due_ms(c->w) == 0 && fin_writer_flush(c->w, false) == FST_ERR_OK)   /* only this thread writes */
+      journal_done(c);
     while (atomic_load(&c->waiting) > 0) sched_yield();
   }
   lock(c);
   copl_mqtt_stop(c->m);
   unlock(c);
-  fin_writer_flush(c->w, true);
+  if (fin_writer_flush(c->w, true) == FST_ERR_OK) journal_done(c);
   return NULL;
 }
 
@@ -116,6 +197,7 @@ fin_client *fin_client_start(const fin_client_cfg *cfg, fin_client_err *err, cha
     return NULL;
   }
   c->cfg = *cfg;
+  c->jfd = -1;
   pthread_mutexattr_t a;
   pthread_mutexattr_init(&a);
   pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
@@ -128,20 +210,43 @@ fin_client *fin_client_start(const fin_client_cfg *cfg, fin_client_err *err, cha
   copl_mqtt_cfg mc = {
     .url = cfg->url, .client_id = cfg->client_id, .ca_file = cfg->ca_file, .cert_file = cfg->cert_file,
     .key_file = cfg->key_file, .keepalive_s = 30,
-    /* the broker keeps the session (the shared subscription and the QoS 1
-    ** messages for it) for an hour while this fleetd is away */
-    .keep_session = true, .session_expiry_s = 3600,
+    /* plain subscriptions (one fleetd): the broker keeps the session and
+    ** the QoS 1 messages for it for an hour while this fleetd is away.
+    ** Shared ones: the session ends with the connection. mosquitto counts
+    ** a kept session of an absent member in the group and queues its share
+    ** of the devices' messages there, so a fleetd that died would take
+    ** half the telemetry and job updates with it (fleet.scale.pg); without
+    ** a session the group is the fleetd connected now. */
+    .keep_session = !group[0], .session_expiry_s = group[0] ? 0 : 3600,
     /* the backend is one client: back within 5 s of the broker, whatever
     ** the devices' longer schedule */
     .backoff_max_ms = 5000,
     .on_state = on_state, .on_message = on_message, .on_published = on_published, .user = c,
   };
+  if (c->w && cfg->journal) {
+    c->jfd = open(cfg->journal, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    uint64_t n = 0;
+    if (c->jfd < 0 || !journal_replay(c, &n)) {
+      if (why) snprintf(why, whycap, "journal %s: %s", cfg->journal, c->jfd < 0 ? "cannot open" : "the store refused its replay");
+      if (c->jfd >= 0) close(c->jfd);
+      fin_writer_free(c->w);
+      pthread_mutex_destroy(&c->mu);
+      free(c);
+      return NULL;
+    }
+    if (n && cfg->on_state) {
+      char d[128];
+      snprintf(d, sizeof d, "%llu messages acknowledged before a stop, stored now", (unsigned long long)n);
+      cfg->on_state(cfg->user, "journal replayed", d);
+    }
+  }
   copl_err ce;
   char w[512];
   if (c->w) c->m = copl_mqtt_new(&mc, &ce, w, sizeof w);
   if (!c->w || !c->m) {
     if (why) snprintf(why, whycap, "%s", c->w ? w : "out of memory");
     fin_writer_free(c->w);
+    if (c->jfd >= 0) close(c->jfd);
     pthread_mutex_destroy(&c->mu);
     free(c);
     return NULL;
@@ -167,6 +272,7 @@ fin_client *fin_client_start(const fin_client_cfg *cfg, fin_client_err *err, cha
 fail:
   copl_mqtt_free(c->m);
   fin_writer_free(c->w);
+  if (c->jfd >= 0) close(c->jfd);
   pthread_mutex_destroy(&c->mu);
   free(c);
   return NULL;
@@ -178,6 +284,7 @@ void fin_client_stop(fin_client *c) {
   pthread_join(c->th, NULL);
   copl_mqtt_free(c->m);
   fin_writer_free(c->w);
+  if (c->jfd >= 0) close(c->jfd);
   pthread_mutex_destroy(&c->mu);
   free(c);
 }

@@ -110,7 +110,7 @@ fin_writer *fin_writer_new(const fin_writer_cfg *cfg) {
   fin_writer *w = calloc(1, sizeof *w);
   if (!w) return NULL;
   w->cfg = *cfg;
-  if (!w->cfg.batch_max) w->cfg.batch_max = 500;
+  if (!w->cfg.batch_max) w->cfg.batch_max = 5000;
   if (!w->cfg.flush_ms) w->cfg.flush_ms = 200;
   if (!w->cfg.queue_max) w->cfg.queue_max = 100000;
   w->points.elem = sizeof(fst_point);

@@ -13,6 +13,10 @@
 
 #include "fleet_store.h"
 
+/* The most parameters one statement may take (telemetry's multi-row
+** INSERT: 64 rows of 6); SQLite allows 32766 since 3.32. */
+#define FST_MAX_PARAMS 512
+
 typedef enum fst_ptype { FST_P_NULL, FST_P_INT, FST_P_REAL, FST_P_TEXT, FST_P_BLOB } fst_ptype;
 
 typedef struct fst_param {
@@ -58,7 +62,6 @@ typedef struct fst_driver {
   const char *schema_v2;                 /* the v1 -> v2 migration */
   const char *claim_sql;                 /* pick a claimable deployment */
   const char *migrate_lock;              /* run first in the migration tx, or NULL */
-  bool chunked;                          /* many rows per INSERT pay (a round trip each) */
 } fst_driver;
 
 struct fst_store {

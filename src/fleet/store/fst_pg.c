@@ -62,7 +62,41 @@ static bool unhex_bytea(const char *in, size_t n, fst_cell *cell) {
   return true;
 }
 
-#define PG_MAXP 400   /* a telemetry chunk: 64 rows of 6 */
+#define PG_MAXP FST_MAX_PARAMS
+
+/* Statements kept prepared on this connection, known by their text's
+** address (each is a constant of fst_store.c, as SQLite's cache knows
+** them): parsed and planned once, then one PQexecPrepared a call. A
+** statement is prepared on its first call without a NULL parameter (a
+** NULL's type is the server's guess; the types are fixed at PREPARE); a
+** reset connection forgets them all (a new session has none). */
+#define PG_PREPARED 128
+typedef struct pg_cache {
+  const char *sql[PG_PREPARED];
+  int n;
+} pg_cache;
+
+/* The statement's name ("s3") if prepared, else NULL (exec it unprepared). */
+static const char *pg_prepared(fst_store *s, const char *sql, const unsigned *types, int np, char *name,
+                               size_t cap) {
+  pg_cache *c = s->priv;
+  if (!c) return NULL;
+  for (int i = 0; i < c->n; i++)
+    if (c->sql[i] == sql) {
+      snprintf(name, cap, "s%d", i);
+      return name;
+    }
+  if (c->n >= PG_PREPARED) return NULL;
+  for (int k = 0; k < np; k++)
+    if (!types[k]) return NULL;
+  snprintf(name, cap, "s%d", c->n);
+  PGresult *r = PQprepare(s->conn, name, sql, np, (const Oid *)types);
+  bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+  PQclear(r);
+  if (!ok) return NULL;   /* exec reports what is wrong with it */
+  c->sql[c->n++] = sql;
+  return name;
+}
 
 static fst_err pg_exec(fst_store *s, const char *sql, const fst_param *p, int np,
                        fst_rows *rows, int64_t *changes) {
@@ -96,7 +130,11 @@ static fst_err pg_exec(fst_store *s, const char *sql, const fst_param *p, int np
     default: return fst_fail(s, FST_ERR_INVALID, "bad parameter type");
     }
   }
-  PGresult *r = PQexecParams(s->conn, sql, np, (const Oid *)types, vals, lens, fmts, 0);
+  char name[16];
+  const char *pn = PQtransactionStatus(s->conn) == PQTRANS_INERROR ? NULL
+                                                                  : pg_prepared(s, sql, types, np, name, sizeof name);
+  PGresult *r = pn ? PQexecPrepared(s->conn, pn, np, vals, lens, fmts, 0)
+                   : PQexecParams(s->conn, sql, np, (const Oid *)types, vals, lens, fmts, 0);
   ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
     fst_err e = pg_res_err(s, r, "exec");
@@ -161,6 +199,7 @@ static fst_err pg_begin(fst_store *s) {
   if (e == FST_ERR_OK || PQstatus(s->conn) == CONNECTION_OK) return e;
   /* the connection is gone (found out now, or before): once more on a new one */
   PQreset(s->conn);
+  if (s->priv) ((pg_cache *)s->priv)->n = 0;   /* a new session: nothing prepared */
   if (PQstatus(s->conn) != CONNECTION_OK) return pg_res_err(s, NULL, "reconnect");
   if ((e = pg_session(s))) return e;
   return pg_script(s, "BEGIN");
@@ -172,12 +211,16 @@ static void pg_rollback(fst_store *s) {
 static void pg_close(fst_store *s) {
   if (s->conn) PQfinish(s->conn);
   s->conn = NULL;
+  free(s->priv);
+  s->priv = NULL;
 }
 
 static void pg_notice(void *arg, const char *msg) { (void)arg; (void)msg; }
 
 fst_err fst_pg_open(fst_store *s, const char *url) {
   s->b = &fst_pg_backend;
+  s->priv = calloc(1, sizeof(pg_cache));
+  if (!s->priv) return fst_fail(s, FST_ERR_NOMEM, "out of memory");
   PGconn *c = PQconnectdb(url);
   s->conn = c;
   if (!c) return fst_fail(s, FST_ERR_NOMEM, "out of memory");
@@ -204,5 +247,4 @@ const fst_driver fst_pg_backend = {
   .claim_sql = "SELECT id FROM deployments WHERE settled = 0 AND lease_until < $1"
                " ORDER BY lease_until, id LIMIT 1 FOR UPDATE SKIP LOCKED",
   .migrate_lock = "SELECT pg_advisory_xact_lock(1414)",
-  .chunked = true,
 };

@@ -173,7 +173,8 @@ fst_err fst_sqlite_open(fst_store *s, const char *path) {
   }
   sqlite3_busy_timeout(db, FST_SQLITE_BUSY_MS);
   fst_err e;
-  if ((e = sl_script(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")))
+  if ((e = sl_script(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                           " PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA wal_autocheckpoint=8192;")))
     return e;
   return FST_ERR_OK;
 }

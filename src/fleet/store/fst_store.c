@@ -3,7 +3,9 @@
 ** interface (fst_int.h): every SQL text here is a constant with $N
 ** parameters, valid for SQLite and PostgreSQL alike.
 */
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
@@ -687,23 +689,24 @@ static fst_err batch_end(fst_store *s, bool own, fst_err e, size_t *inserted, si
   return e;
 }
 
-/* Telemetry is the ingest's bulk: on backends with a round trip per
-** statement (PostgreSQL) full chunks of TEL_CHUNK points go as one
-** INSERT of TEL_CHUNK rows. Its text is made once from a fixed pattern
-** ($1..$6), ($7..$12), ... -- parameters only, like every statement here. */
-#define TEL_CHUNK 64
+/* Telemetry goes in TEL_ROWS rows a statement (one round trip to
+** PostgreSQL, one statement for SQLite, instead of TEL_ROWS); the rest of
+** a batch one row at a time. The text is built once: SQLite's statement
+** cache knows a statement by its text's address. */
+#define TEL_ROWS 64
 #define TEL_COLS 6
-static char tel_chunk_sql[96 + TEL_CHUNK * 48];
-static pthread_once_t tel_chunk_once = PTHREAD_ONCE_INIT;
-static void tel_chunk_make(void) {
-  size_t o = (size_t)snprintf(tel_chunk_sql, sizeof tel_chunk_sql,
+_Static_assert(TEL_ROWS * TEL_COLS <= FST_MAX_PARAMS, "telemetry's statement takes too many parameters");
+static char tel_multi[TEL_ROWS * 48 + 200];
+static pthread_once_t tel_once = PTHREAD_ONCE_INIT;
+static void tel_multi_build(void) {
+  size_t o = (size_t)snprintf(tel_multi, sizeof tel_multi,
                               "INSERT INTO telemetry (device, boot_id, seq, name, time, value) VALUES ");
-  for (int r = 0; r < TEL_CHUNK; r++) {
+  for (int r = 0; r < TEL_ROWS; r++) {
     int b = r * TEL_COLS;
-    o += (size_t)snprintf(tel_chunk_sql + o, sizeof tel_chunk_sql - o, "%s($%d, $%d, $%d, $%d, $%d, $%d)",
-                          r ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6);
+    o += (size_t)snprintf(tel_multi + o, sizeof tel_multi - o, "%s($%d, $%d, $%d, $%d, $%d, $%d)", r ? ", " : "",
+                          b + 1, b + 2, b + 3, b + 4, b + 5, b + 6);
   }
-  snprintf(tel_chunk_sql + o, sizeof tel_chunk_sql - o, " ON CONFLICT DO NOTHING");
+  snprintf(tel_multi + o, sizeof tel_multi - o, " ON CONFLICT DO NOTHING");
 }
 
 fst_err fst_telemetry_insert(fst_store *s, const fst_point *p, size_t n, size_t *inserted) {
@@ -713,24 +716,23 @@ fst_err fst_telemetry_insert(fst_store *s, const fst_point *p, size_t n, size_t 
     if (!p[k].device || !p[k].name) return fst_fail(s, FST_ERR_INVALID, "point without device or name");
   fst_err e = tx_begin(s, &own);
   if (e) return e;
-  if (s->b->chunked && n >= TEL_CHUNK) {
-    pthread_once(&tel_chunk_once, tel_chunk_make);
-    fst_param v[TEL_CHUNK * TEL_COLS];
-    for (; !e && n - i >= TEL_CHUNK; i += TEL_CHUNK) {
-      for (int r = 0; r < TEL_CHUNK; r++) {
+  if (n >= TEL_ROWS) {
+    pthread_once(&tel_once, tel_multi_build);
+    fst_param *pp = malloc(sizeof *pp * TEL_ROWS * TEL_COLS);
+    if (!pp) e = fst_fail(s, FST_ERR_NOMEM, "out of memory");
+    for (; !e && n - i >= TEL_ROWS; i += TEL_ROWS) {
+      for (int r = 0; r < TEL_ROWS && !e; r++) {
         const fst_point *q = &p[i + (size_t)r];
-        fst_param *x = &v[r * TEL_COLS];
-        x[0] = P_TEXT(q->device);
-        x[1] = P_TEXT(nz(q->boot_id));
-        x[2] = P_INT(q->seq);
-        x[3] = P_TEXT(q->name);
-        x[4] = P_INT(q->time);
-        x[5] = P_REAL(q->value);
+        if (!q->device || !q->name) { e = fst_fail(s, FST_ERR_INVALID, "point without device or name"); break; }
+        fst_param *x = &pp[r * TEL_COLS];
+        x[0] = P_TEXT(q->device); x[1] = P_TEXT(nz(q->boot_id)); x[2] = P_INT(q->seq);
+        x[3] = P_TEXT(q->name); x[4] = P_INT(q->time); x[5] = P_REAL(q->value);
       }
       int64_t ch = 0;
-      e = s->b->exec(s, tel_chunk_sql, v, TEL_CHUNK * TEL_COLS, NULL, &ch);
+      if (!e) e = s->b->exec(s, tel_multi, pp, TEL_ROWS * TEL_COLS, NULL, &ch);
       got += (size_t)ch;
     }
+    free(pp);
   }
   for (; i < n && !e; i++) {
     int64_t ch = 0;
