@@ -585,20 +585,25 @@ ups = [u for _, u in hb]
 if len(set(b for b, _ in hb)) != 1: print("heartbeats from more than one boot"); sys.exit(1)
 if ups != sorted(ups) or len(set(ups)) != len(ups): print("heartbeats out of order:", ups); sys.exit(1)
 if tel != sorted(tel): print("telemetry out of order"); sys.exit(1)
-gaps = [b - a for a, b in zip(ups, ups[1:])]
-big = [g for g in gaps if g > 1600]
-missing = sum(round(g / 1000) - 1 for g in big)
-tgaps = [b - a for a, b in zip(tel, tel[1:])]
-tmissing = sum(round(g / 1000) - 1 for g in tgaps if g > 1600)
+# Heartbeats and telemetry come every 1000 ms of the device's uptime, each
+# up to ~700 ms late on a loaded host, so a gap g between two that arrived
+# holds between ceil((g - 1700) / 1000) and floor((g - 300) / 1000) that
+# did not: the counts are reconciled against that range, not a guess.
+import math
+def lo(g): return max(0, math.ceil((g - 1700) / 1000))
+def hi(g): return max(0, math.floor((g - 300) / 1000))
+gaps = [b - a for a, b in zip(ups, ups[1:])] + [b - a for a, b in zip(tel, tel[1:])]
+big = [g for g in gaps if hi(g) > 0]
+least, most = sum(lo(g) for g in gaps), sum(hi(g) for g in gaps)
 if sys.argv[2] == "broker":
-    if big or tmissing: print("lost over the outage: heartbeat gaps", big, "telemetry missing", tmissing); sys.exit(1)
+    if least: print("lost over the outage: gaps", big, "at least", least, "missing"); sys.exit(1)
     if dropped: print("dropped reported:", dropped); sys.exit(1)
-    print("%d heartbeats, %d telemetry, 1 s apart throughout, none dropped" % (len(ups), len(tel)))
+    print("%d heartbeats, %d telemetry, none missing, none dropped" % (len(ups), len(tel)))
 else:
     if not dropped: print("no dropped report; gaps", big); sys.exit(1)
-    if sum(dropped) != missing + tmissing:
-        print("dropped %s but %d heartbeats + %d telemetry missing" % (dropped, missing, tmissing)); sys.exit(1)
-    print("dropped %d reported = %d heartbeats + %d telemetry missing" % (sum(dropped), missing, tmissing))
+    if not least <= sum(dropped) <= most:
+        print("dropped %s but %d..%d heartbeats and telemetry missing (gaps %s)" % (dropped, least, most, big)); sys.exit(1)
+    print("dropped %d reported, %d..%d missing by the gaps" % (sum(dropped), least, most))
 PY
   note "$(cat chk.out)"
   stop_copilot
