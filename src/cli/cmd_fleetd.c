@@ -40,8 +40,9 @@ static const char usage[] =
   "  --data DIR          data directory (created, mode 0700)\n"
   "  --listen HOST:PORT  address to serve on ([::1]:PORT for IPv6)\n"
   "  --tls-cert F        server certificate (PEM), e.g. from `cockpit ca`\n"
-  "  --tls-key F         its private key (PEM); without both, plain HTTP is\n"
-  "                      allowed on a loopback address only\n"
+  "  --tls-key F         its private key (PEM); without both, fleetd serves\n"
+  "                      HTTPS with --cert/--key, or plain HTTP on a loopback\n"
+  "                      address only\n"
   "  --db URL            postgresql://... (or sqlite:PATH)\n"
   "  --max-body BYTES    largest request body (default 1048576): 413 above\n"
   "  --broker URL        mqtts://HOST:PORT: ingest what the devices' copilots\n"
@@ -339,6 +340,12 @@ int cmd_fleetd(int argc, char **argv) {
   if (!split_listen(listen, host, sizeof host, &port))
     return cli_usage_error("fleetd", "bad --listen '%s' (expected HOST:PORT)", listen);
   if (!cert != !key) return cli_usage_error("fleetd", "--tls-cert and --tls-key go together");
+  /* fleetd's own certificate (a `cockpit ca issue --server` one: server and
+  ** client use) serves HTTPS too unless --tls-cert gives another */
+  if (!cert && mcert && mkey) {
+    cert = mcert;
+    key = mkey;
+  }
   if (!cert && !is_loopback(host))
     return cli_usage_error("fleetd", "plain HTTP only on a loopback address: give --tls-cert and --tls-key");
   uint32_t max_body = FAPI_MAX_BODY_DEFAULT;
@@ -367,9 +374,13 @@ int cmd_fleetd(int argc, char **argv) {
   int gr = getaddrinfo(host, portstr, &hints, &ai);
   if (gr) return cli_error("fleetd", "--listen %s: %s", listen, gai_strerror(gr));
 
+  /* --tls-cert's files are read now; --cert's (serving HTTPS too) after the
+  ** broker's options were checked, so their errors come first */
+  bool borrowed = cert && cert == mcert;
   char *cert_pem = NULL, *key_pem = NULL;
   size_t n;
-  if (cert && (!(cert_pem = cli_read_file("fleetd", cert, &n)) || !(key_pem = cli_read_file("fleetd", key, &n)))) {
+  if (cert && !borrowed &&
+      (!(cert_pem = cli_read_file("fleetd", cert, &n)) || !(key_pem = cli_read_file("fleetd", key, &n)))) {
     free(cert_pem);
     freeaddrinfo(ai);
     return CLI_EXIT_ERROR;
@@ -383,7 +394,7 @@ int cmd_fleetd(int argc, char **argv) {
     goto out;
   }
   static fdm_slot cmd_slot = FDM_SLOT_INIT;   /* commands from the API go out through the daemon's client */
-  fapi_config cfg = { .store = s, .key_path = keypath, .max_body = max_body, .secure_cookie = cert_pem != NULL,
+  fapi_config cfg = { .store = s, .key_path = keypath, .max_body = max_body, .secure_cookie = cert != NULL,
                       .publish = fdm_slot_publish, .publish_user = &cmd_slot };
   server sv = { fapi_new(&cfg), max_body };
   if (!sv.api) {
@@ -400,6 +411,29 @@ int cmd_fleetd(int argc, char **argv) {
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, NULL);
   signal(SIGPIPE, SIG_IGN);
+  char url[600], pub[600], mqid[128], owner[128], why[512];
+  ingest_id(dir, mqid, sizeof mqid);
+  char hn[64] = "fleetd";
+  gethostname(hn, sizeof hn - 1);
+  snprintf(owner, sizeof owner, "%.60s:%d", hn, (int)getpid());
+  fdm_cfg dc = { .dir = dir, .db = db, .api = sv.api, .public_url = public_url, .owner = owner, .broker = broker,
+                 .ca = ca, .cert = mcert, .key = mkey, .client_id = mqid, .share = !no_share, .ingest_batch = ibatch,
+                 .ingest_flush_ms = iflush, .otlp = otlp, .retain_ms = (int64_t)retain_days * 86400000,
+                 .retain_artifacts_ms = (int64_t)retain_art_days * 86400000, .slot = &cmd_slot };
+  bool usage_err;
+  fdm *dm = fdm_start(&dc, &usage_err, why, sizeof why);
+  if (!dm) {
+    rc = usage_err ? cli_usage_error("fleetd", "%s", why) : cli_error("fleetd", "%s", why);
+    fapi_free(sv.api);
+    goto out;
+  }
+  if (borrowed &&
+      (!(cert_pem = cli_read_file("fleetd", cert, &n)) || !(key_pem = cli_read_file("fleetd", key, &n)))) {
+    rc = CLI_EXIT_ERROR;
+    fdm_stop(dm);
+    fapi_free(sv.api);
+    goto out;
+  }
   /* one polling thread: requests are handled one at a time, so the API and
   ** its store connection need no locks */
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
@@ -417,30 +451,21 @@ int cmd_fleetd(int argc, char **argv) {
                          MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
   if (!d) {
     rc = cli_error("fleetd", "cannot serve on %s (address in use, or a bad certificate/key)", listen);
+    fdm_stop(dm);
     fapi_free(sv.api);
     goto out;
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
   unsigned bound = info ? info->port : port;
-  char url[600], pub[600], mqid[128], owner[128], why[512];
   snprintf(url, sizeof url, "%s://%s%s%s:%u", cert_pem ? "https" : "http", strchr(host, ':') ? "[" : "", host,
            strchr(host, ':') ? "]" : "", bound);
   /* where copilots download artifacts: --public-url, else the address served */
   snprintf(pub, sizeof pub, "%s", public_url ? public_url : url);
   size_t pl = strlen(pub);
   while (pl && pub[pl - 1] == '/') pub[--pl] = 0;
-  ingest_id(dir, mqid, sizeof mqid);
-  char hn[64] = "fleetd";
-  gethostname(hn, sizeof hn - 1);
-  snprintf(owner, sizeof owner, "%.60s:%d", hn, (int)getpid());
-  fdm_cfg dc = { .dir = dir, .db = db, .api = sv.api, .public_url = pub, .owner = owner, .broker = broker, .ca = ca,
-                 .cert = mcert, .key = mkey, .client_id = mqid, .share = !no_share, .ingest_batch = ibatch, .ingest_flush_ms = iflush, .otlp = otlp,
-                 .retain_ms = (int64_t)retain_days * 86400000, .retain_artifacts_ms = (int64_t)retain_art_days * 86400000,
-                 .slot = &cmd_slot };
-  bool usage_err;
-  fdm *dm = fdm_start(&dc, &usage_err, why, sizeof why);
-  if (!dm) {
-    rc = usage_err ? cli_usage_error("fleetd", "%s", why) : cli_error("fleetd", "%s", why);
+  if (fdm_set_public_url(dm, pub) != 0) {
+    rc = cli_error("fleetd", "out of memory");
+    fdm_stop(dm);
     MHD_stop_daemon(d);
     fapi_free(sv.api);
     goto out;

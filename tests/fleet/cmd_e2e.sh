@@ -47,7 +47,7 @@ waitfor() {
   done
 }
 
-{ "$ck" ca init ca && "$ck" ca issue ca --server localhost && "$ck" ca issue ca --server fleetd &&
+{ "$ck" ca init ca && "$ck" ca issue ca --server localhost && "$ck" ca issue ca --server fleetd --alt 127.0.0.1 &&
   "$ck" ca issue ca --device dev1; } >/dev/null 2>err || fail "cockpit ca: $(cat err)"
 BROKER_VERBOSE=1 broker_start_ca "$ck" ca "$d" || fail "no broker"
 B="mqtts://localhost:$BROKER_PORT"
@@ -70,14 +70,14 @@ viewer=$("$ck" fleetd token --data data --role viewer --name eyes $dbargs 2>err)
 "$ck" fleetd --data data --listen 127.0.0.1:0 --broker "$B" --ca ca/ca.crt --cert ca/servers/fleetd.crt \
   --key ca/servers/fleetd.key $dbargs > fd.out 2>>fd.err & fpid=$!
 waitfor fd.out "^listening on" 10 || fail "fleetd did not start"
-api=$(sed -n 's|^listening on \(http://[^ ]*\).*|\1|p' fd.out)
+api=$(sed -n 's|^listening on \(https\{0,1\}://[^ ]*\).*|\1|p' fd.out)
 waitfor fd.err "broker: connected" 15 || fail "fleetd did not connect to the broker"
 waitfor broker.log "fleetd-[^ ]* 1 \$share/fleetd/fleet/devices/+/cmd/response" 10 || fail "fleetd did not subscribe"
 
-GET() { curl -sf -H "Authorization: Bearer $op" "$api/api/v1$1"; }
+GET() { curl -sf --cacert ca/ca.crt -H "Authorization: Bearer $op" "$api/api/v1$1"; }
 # POST PATH BODY [TOKEN]: the body to cmd.json, the status printed
 POST() {
-  curl -s -o cmd.json -w '%{http_code}' -H "Authorization: Bearer ${3:-$op}" -H 'Content-Type: application/json' \
+  curl -s --cacert ca/ca.crt -o cmd.json -w '%{http_code}' -H "Authorization: Bearer ${3:-$op}" -H 'Content-Type: application/json' \
     -d "$2" "$api/api/v1$1"
 }
 jget() { python3 -c "import json,sys; print(json.load(open('$1'))$2)"; }

@@ -65,7 +65,7 @@ waitfor() {
 }
 
 # the fleet CA: the broker, the backend (fleetd), one device
-{ "$ck" ca init ca && "$ck" ca issue ca --server localhost && "$ck" ca issue ca --server fleetd &&
+{ "$ck" ca init ca && "$ck" ca issue ca --server localhost && "$ck" ca issue ca --server fleetd --alt 127.0.0.1 &&
   "$ck" ca issue ca --device dev1; } >/dev/null 2>err || fail "cockpit ca: $(cat err)"
 # persistence: the backend's sessions (the shared subscription, what is
 # queued for it) survive a broker restart
@@ -104,7 +104,7 @@ start_fleetd() {
   "$ck" fleetd --data data --listen 127.0.0.1:0 --broker "$B" --ca ca/ca.crt --cert ca/servers/fleetd.crt \
     --key ca/servers/fleetd.key $share $extra $dbargs > fd.out 2>>fd.err & fpid=$!
   waitfor fd.out "^listening on" 10 || fail "fleetd did not start"
-  api=$(sed -n 's|^listening on \(http://[^ ]*\).*|\1|p' fd.out)
+  api=$(sed -n 's|^listening on \(https\{0,1\}://[^ ]*\).*|\1|p' fd.out)
   waitfor fd.err "broker: connected" 15 || fail "fleetd did not connect to the broker"
   if [ -n "$share" ]; then
     waitfor broker.log "fleetd-[^ ]* 1 fleet/devices/+/cmd/response" 10 || fail "fleetd did not subscribe"
@@ -123,7 +123,7 @@ start_fleetd2() {
 }
 start_fleetd
 note "fleetd $api ingesting from $B ($(sed -n 's/.*(\(.*\) subscriptions).*/\1/p' fd.err | head -1) subscriptions)"
-GET() { curl -sf -H "Authorization: Bearer $tok" "$api/api/v1$1"; }
+GET() { curl -sf --cacert ca/ca.crt -H "Authorization: Bearer $tok" "$api/api/v1$1"; }
 # until_api PATH PYEXPR [SECONDS]: poll until PYEXPR holds for the JSON at PATH (as j)
 until_api() {
   _i=0
@@ -440,7 +440,7 @@ stop)
   # shellcheck disable=SC2086
   "$ck" fleetd --data data --listen 127.0.0.1:0 $dbargs > fd3.out 2>fd3.err & fpid=$!
   waitfor fd3.out "^listening on" 10 || fail "fleetd did not start again"
-  api=$(sed -n 's|^listening on \(http://[^ ]*\).*|\1|p' fd3.out)
+  api=$(sed -n 's|^listening on \(https\{0,1\}://[^ ]*\).*|\1|p' fd3.out)
   GET "/devices/dev1/logs" > logs.json || fail "GET logs"
   python3 - > chk.out <<'PY' || fail "$(cat chk.out)"
 import json, sys

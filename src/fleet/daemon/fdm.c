@@ -162,10 +162,6 @@ fdm *fdm_start(const fdm_cfg *cfg, bool *usage, char *why, size_t whycap) {
     fprintf(stderr, "cockpit fleetd: ingest from %s as %s (%s subscriptions)\n", cfg->broker, cfg->client_id,
             cfg->share ? "shared" : "plain");
   }
-  if (strncmp(d->public_url, "https://", 8))
-    fprintf(stderr, "cockpit fleetd: note: deployments are not advanced: copilots download artifacts over HTTPS only, "
-                    "and %s is not https:// (serve TLS with --tls-cert/--tls-key, or give --public-url https://...)\n",
-            d->public_url);
   d->next_retain = mono_ms() + 5000;
   if (cfg->slot) {
     pthread_mutex_lock(&cfg->slot->mu);
@@ -200,6 +196,19 @@ static void retention(fdm *d) {
   if (d->c.retain_artifacts_ms > 0 &&
       fst_artifact_prune(d->rs, now - d->c.retain_artifacts_ms, &arts) == FST_ERR_OK && arts)
     fprintf(stderr, "cockpit fleetd: retention: %lld unreferenced artifacts pruned\n", (long long)arts);
+}
+
+int fdm_set_public_url(fdm *d, const char *url) {
+  char *u = strdup(url ? url : "");
+  if (!u) return -1;
+  free(d->public_url);
+  d->public_url = u;
+  d->snd.public_url = u;
+  if (strncmp(u, "https://", 8))
+    fprintf(stderr, "cockpit fleetd: note: deployments are not advanced: copilots download artifacts over HTTPS only, "
+                    "and %s is not https:// (serve TLS with --cert/--key or --tls-cert/--tls-key, or give "
+                    "--public-url https://...)\n", u);
+  return 0;
 }
 
 int fdm_pass(fdm *d) {

@@ -46,7 +46,7 @@ int fdm_slot_publish(void *slot, const char *topic, const void *payload, size_t 
 typedef struct fdm_cfg {
   const char *dir, *db;            /* the store, as fleetd opened it */
   fapi *api;                       /* for signed artifact URLs (read only) */
-  const char *public_url;          /* https://HOST[:PORT] the copilots reach fleetd at */
+  const char *public_url;          /* https://HOST[:PORT] the copilots reach fleetd at, or NULL (fdm_set_public_url) */
   const char *owner;               /* lease owner name (unique per process) */
   /* MQTT (all NULL: no ingest, rollouts cannot send) */
   const char *broker, *ca, *cert, *key;
@@ -61,6 +61,10 @@ typedef struct fdm_cfg {
 
 /* NULL with the reason in why (and *usage true when it is the options). */
 fdm *fdm_start(const fdm_cfg *cfg, bool *usage, char *why, size_t whycap);
+/* Where copilots reach this fleetd for artifacts (https://HOST[:PORT]);
+** known once the HTTP server is bound, so set after fdm_start. Until it is
+** https://, deployments are not advanced (said once). -1: out of memory. */
+int fdm_set_public_url(fdm *d, const char *url);
 /* One pass: rollout ticks, commands (pending ones sent, stale ones
 ** expired), retention when due, metrics. Returns ms until
 ** the next pass is due. */
