@@ -9,8 +9,9 @@
 #     devices' messages between them (each one's
 #     fleet_ingest_messages_total on its own /metrics grows)
 #   - a staged deployment to all (one device a stage, max_failures 0) is
-#     started on A; once its second stage is notified, the fleetd whose URL
-#     that notify carries is killed with SIGKILL: the other takes the
+#     started on A; once its second stage is notified and its device has
+#     downloaded, the fleetd whose URL that notify carries is killed with
+#     SIGKILL: the other takes the
 #     deployment's lease over and the deployment succeeds, every job
 #     SUCCEEDED confirmed
 #   - the killed one started again on its data dir (its journal replayed),
@@ -195,6 +196,34 @@ case "$url" in
 "$api_B") victim=B survivor=A ;;
 *) fail "the second notify's url '$url' is neither fleetd's" ;;
 esac
+# the copilot downloads the artifact from the URL its notify carries (the
+# victim's): killed mid-rollout means after that download, while the job
+# programs, not a download cut off by the kill (that job would fail, rightly)
+past_download() {   # the second job notified has reported a phase after its download
+  python3 - "$dep" <<'PY3'
+import json, sys
+dep, ids = sys.argv[1], []
+lines = [(l.rstrip("\n").split(" ", 2) + ["", ""])[:3] for l in open("rec.out")]
+for _, topic, payload in lines:
+    if topic.endswith("/jobs/notify"):
+        try: m = json.loads(payload)
+        except ValueError: continue
+        if isinstance(m, dict) and str(m.get("id", "")).startswith("rollout-%s." % dep) and not m.get("cancel") \
+                and m["id"] not in ids: ids.append(m["id"])
+if len(ids) < 2: sys.exit(1)
+for _, topic, payload in lines:
+    if topic.endswith("/jobs/%s/update" % ids[1]):
+        try: m = json.loads(payload)
+        except ValueError: continue
+        if m.get("phase") in ("verifying", "programming", "activating", "trial") or m.get("state") != "QUEUED" and m.get("state") != "IN_PROGRESS": sys.exit(0)
+sys.exit(1)
+PY3
+}
+_i=0
+until past_download; do
+  _i=$((_i + 1)); [ $_i -gt 300 ] && fail "the second stage's job never got past its download"
+  sleep 0.1
+done
 eval "vpid=\$$(echo $victim | tr AB ab)pid"
 kill -9 "$vpid"; wait "$vpid" 2>/dev/null
 eval "$(echo $victim | tr AB ab)pid="
