@@ -1477,6 +1477,11 @@ int copl_run(const copl_run_cfg *cfg)
   if (r->dl)
     copl_dl_free(r->dl);
   if (r->connected) {
+    /* the queued records in flight go first (bounded): the offline status
+     * is the last word, and must not overtake a heartbeat that says online */
+    uint64_t settle_until = mono() + 1500;
+    while (r->nwin && r->connected && mono() < settle_until)
+      mqtt_poll(r, 20);
     cop_stamp s = stamp_now(r);
     size_t n = cop_enc_status(out, sizeof out, &s, false, NULL, "shutdown");
     if (copl_mqtt_publish(r->m, t_status, out, n, 1, true, 0, &r->offline_mid) == COPL_OK) {

@@ -285,6 +285,16 @@ broker)
   note "broker started again"
   waitfor cop.err "broker: connected" 30 2 || fail "the copilot did not reconnect"
   waitfor fd.err "broker: connected" 30 2 || fail "fleetd did not reconnect"
+  # the recorder (mosquitto_sub) reconnects on its own; when it has not
+  # within 15 s it is started again on its kept session, which the broker
+  # held with what came meanwhile (seen stuck once on a loaded machine)
+  if ! waitfor broker.log "as recorder" 15; then
+    note "the recorder did not reconnect; started again on its session"
+    kill "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null
+    # shellcheck disable=SC2086
+    mosquitto_sub -i recorder -c -x 600 -h localhost -p $BROKER_PORT $tls_be -V mqttv5 -q 1 -F '%t %p' -t "$T/#" \
+      >> rec.out 2>>rec.err & rpid=$!
+  fi
   # lines go in order (the copilot's queue first): once a line made well
   # after the outage has come, every line made during it has come too
   want=$((l0 + 16))
