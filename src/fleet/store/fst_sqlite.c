@@ -172,11 +172,18 @@ fst_err fst_sqlite_open(fst_store *s, const char *path) {
     return FST_ERR_CONNECT;
   }
   sqlite3_busy_timeout(db, FST_SQLITE_BUSY_MS);
-  fst_err e;
-  if ((e = sl_script(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                           " PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA wal_autocheckpoint=8192;")))
-    return e;
-  return FST_ERR_OK;
+  /* switching a new database to WAL takes its lock without the busy
+  ** handler: several fleetd opening one new file at once retry it (about
+  ** FST_SQLITE_BUSY_MS in all) instead of failing "database is locked" */
+  fst_err e = FST_ERR_OK;
+  for (int tries = 0; tries < FST_SQLITE_BUSY_MS / 20; tries++) {
+    e = sl_script(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                     " PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; PRAGMA wal_autocheckpoint=8192;");
+    int code = sqlite3_errcode(db);
+    if (!e || (code != SQLITE_BUSY && code != SQLITE_LOCKED)) break;
+    sqlite3_sleep(20);
+  }
+  return e;
 }
 
 const fst_driver fst_sqlite_backend = {
